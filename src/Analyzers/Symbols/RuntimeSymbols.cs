@@ -1,0 +1,111 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.Symbols;
+
+/// <summary>
+/// The runtime's types and members, resolved once per compilation. When the compilation does not
+/// reference GfpAnalyzers.Runtime, <see cref="TryCreate"/> fails and analyzers register nothing.
+/// </summary>
+internal sealed class RuntimeSymbols
+{
+    public const string RuntimeNamespace = "GfpAnalyzers.Runtime";
+
+    private RuntimeSymbols(Compilation compilation, INamedTypeSymbol gfp, INamedTypeSymbol pageAllocator, INamedTypeSymbol rcu)
+    {
+        Gfp = gfp;
+        PageAllocator = pageAllocator;
+        Rcu = rcu;
+        Bits = GfpBits.FromEnum(gfp);
+        Page = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Page");
+        RcuReadGuard = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RcuReadGuard");
+        RcuPointer = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RcuPointer`1");
+        RcuReadLockHeldAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RcuReadLockHeldAttribute");
+        MightSleepAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".MightSleepAttribute");
+        AllocationHookAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AllocationHookAttribute");
+    }
+
+    public INamedTypeSymbol Gfp { get; }
+    public GfpBits Bits { get; }
+    public INamedTypeSymbol PageAllocator { get; }
+    public INamedTypeSymbol Rcu { get; }
+    public INamedTypeSymbol? Page { get; }
+    public INamedTypeSymbol? RcuReadGuard { get; }
+    public INamedTypeSymbol? RcuPointer { get; }
+    public INamedTypeSymbol? RcuReadLockHeldAttribute { get; }
+    public INamedTypeSymbol? MightSleepAttribute { get; }
+    public INamedTypeSymbol? AllocationHookAttribute { get; }
+
+    public static bool TryCreate(Compilation compilation, out RuntimeSymbols symbols)
+    {
+        var gfp = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Gfp");
+        var allocator = compilation.GetTypeByMetadataName(RuntimeNamespace + ".PageAllocator");
+        var rcu = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Rcu");
+        if (gfp is null || allocator is null || rcu is null)
+        {
+            symbols = null!;
+            return false;
+        }
+
+        symbols = new RuntimeSymbols(compilation, gfp, allocator, rcu);
+        return true;
+    }
+
+    public bool IsGfp(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, Gfp);
+
+    /// <summary><c>AllocPage</c> or <c>AllocPages</c> of the page allocator.</summary>
+    public bool IsAllocation(IMethodSymbol? method)
+        => IsMemberOf(method, PageAllocator) && method!.Name is "AllocPage" or "AllocPages";
+
+    /// <summary><c>FreePage</c> or <c>FreePages</c> of the page allocator.</summary>
+    public bool IsFree(IMethodSymbol? method)
+        => IsMemberOf(method, PageAllocator) && method!.Name is "FreePage" or "FreePages";
+
+    public bool IsClearPageTagRef(IMethodSymbol? method)
+        => IsMemberOf(method, PageAllocator) && method!.Name == "ClearPageTagRef";
+
+    public bool IsReadLock(IMethodSymbol? method) => IsMemberOf(method, Rcu) && method!.Name == "ReadLock";
+
+    public bool IsReadUnlock(IMethodSymbol? method) => IsMemberOf(method, Rcu) && method!.Name == "ReadUnlock";
+
+    public bool IsSynchronize(IMethodSymbol? method) => IsMemberOf(method, Rcu) && method!.Name == "Synchronize";
+
+    /// <summary><c>RcuReadGuard.Dispose()</c>, which is <c>ReadUnlock()</c>.</summary>
+    public bool IsGuardDispose(IMethodSymbol? method)
+        => method is not null && RcuReadGuard is not null && IsMemberOf(method, RcuReadGuard) && method.Name == "Dispose";
+
+    public bool HasAttribute(ISymbol? symbol, INamedTypeSymbol? attribute)
+    {
+        if (symbol is null || attribute is null)
+        {
+            return false;
+        }
+
+        foreach (var data in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The argument of an allocation that carries its flags (the parameter of type <c>Gfp</c>), if it binds.</summary>
+    public IArgumentOperation? FlagsArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter && IsGfp(parameter.Type))
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsMemberOf(IMethodSymbol? method, INamedTypeSymbol type)
+        => method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type);
+}

@@ -1,0 +1,21 @@
+namespace GfpAnalyzers.Runtime;
+
+/// <summary>
+/// The method's body runs inside an RCU read-side critical section that its caller entered
+/// (Linux's <c>__must_hold(RCU)</c>). Allocations in it must not sleep.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = false)]
+public sealed class RcuReadLockHeldAttribute : Attribute;
+
+/// <summary>The method may sleep (Linux's <c>might_sleep()</c>); it must not be called in atomic context.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = false)]
+public sealed class MightSleepAttribute : Attribute;
+
+/// <summary>
+/// The method runs inside the page allocator's own allocation path (an allocation hook, like the
+/// early-PFN tracker's recorder). It may be reached from any allocation, including ones made with
+/// scheduler locks held: it must neither sleep nor wake kswapd, and its own allocations must carry
+/// <see cref="Gfp.NoCodetag"/> so they do not re-enter the hook.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor, Inherited = false)]
+public sealed class AllocationHookAttribute : Attribute;
