@@ -19,3 +19,12 @@ public sealed class MightSleepAttribute : Attribute;
 /// </summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor, Inherited = false)]
 public sealed class AllocationHookAttribute : Attribute;
+
+/// <summary>
+/// Pages stored here (a field, property or parameter, or a method's return value) were allocated with
+/// <see cref="Gfp.NoCodetag"/>: they carry no codetag, so <c>ClearPageTagRef</c> must be called on them
+/// before they are freed. It tells the analyzers (rule GFP004) where a page that outlives the method that
+/// allocated it came from, as the early-PFN tracker's pool pages do.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.ReturnValue, Inherited = false)]
+public sealed class NoCodetagPagesAttribute : Attribute;
