@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+using GfpAnalyzers.Analyzers.Rules;
+
+namespace GfpAnalyzers.Tests.Meta;
+
+/// <summary>Keeps the rule catalogue honest: exports, IDs, help links and docs pages.</summary>
+public class RuleCatalogTests
+{
+    [Fact]
+    public void Every_analyzer_is_exported_for_CSharp()
+    {
+        var notExported = AnalyzerCatalog.AnalyzerTypes.Where(type => !AnalyzerCatalog.IsExportedForCSharp(type)).Select(type => type.Name);
+        Assert.Empty(notExported);
+    }
+
+    [Fact]
+    public void Every_rule_id_is_a_GFP_id_declared_in_DiagnosticIds()
+    {
+        var declared = typeof(DiagnosticIds).GetFields().Select(field => (string)field.GetRawConstantValue()!).ToHashSet();
+        foreach (var descriptor in AnalyzerCatalog.AllDescriptors())
+        {
+            Assert.Matches(new Regex("^GFP[0-9]{3}$"), descriptor.Id);
+            Assert.Contains(descriptor.Id, declared);
+        }
+    }
+
+    [Fact]
+    public void Every_rule_links_to_its_own_docs_page_and_the_page_exists()
+    {
+        var root = AnalyzerCatalog.RepositoryRoot();
+        foreach (var descriptor in AnalyzerCatalog.AllDescriptors())
+        {
+            Assert.Equal(RuleDescriptors.HelpLinkFor(descriptor.Id), descriptor.HelpLinkUri);
+            var page = Path.Combine(root, "docs", "rules", descriptor.Id + ".md");
+            Assert.True(File.Exists(page), $"{descriptor.Id}: {page} is missing");
+            var text = File.ReadAllText(page);
+            Assert.Contains(descriptor.Id, text);
+        }
+    }
+
+    [Fact]
+    public void Every_rule_has_a_title_a_message_and_a_description()
+    {
+        foreach (var descriptor in AnalyzerCatalog.AllDescriptors())
+        {
+            Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString()), descriptor.Id + " has no title");
+            Assert.False(string.IsNullOrWhiteSpace(descriptor.MessageFormat.ToString()), descriptor.Id + " has no message");
+            Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()), descriptor.Id + " has no description");
+            Assert.True(descriptor.IsEnabledByDefault, descriptor.Id + " is disabled by default");
+        }
+    }
+}
