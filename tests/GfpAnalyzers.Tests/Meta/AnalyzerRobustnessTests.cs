@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using GfpAnalyzers.Corpus;
 using GfpAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -13,104 +14,8 @@ namespace GfpAnalyzers.Tests.Meta;
 /// </summary>
 public class AnalyzerRobustnessTests
 {
-    private const string RealisticSource = TestEnvironment.Usings + """
-        using System;
-        using System.Threading;
-
-        sealed class PfnPool
-        {
-            public PfnPool? Next;
-            public int Count;
-            public Page? Backing;
-        }
-
-        sealed class EarlyPfnTracker
-        {
-            private const Gfp TrackerGfp = Gfp.High | Gfp.NoCodetag;
-            private readonly PageAllocator _allocator;
-            private readonly Rcu _rcu;
-            private readonly RcuPointer<Action<ulong, Gfp>> _hook = new();
-            private PfnPool? _head;
-
-            public EarlyPfnTracker(PageAllocator allocator, Rcu rcu)
-            {
-                _allocator = allocator;
-                _rcu = rcu;
-                _hook.Assign(Record);
-            }
-
-            public void OnAllocation(ulong pfn, Gfp gfp)
-            {
-                _rcu.ReadLock();
-                var fn = _hook.Dereference();
-                if (fn is not null)
-                {
-                    fn(pfn, gfp);
-                }
-                _rcu.ReadUnlock();
-            }
-
-            [AllocationHook]
-            private void Record(ulong pfn, Gfp gfp)
-            {
-                var flags = (gfp & Gfp.DirectReclaim) != 0 ? Gfp.Kernel : Gfp.Atomic;
-                flags &= ~(Gfp.DirectReclaim | Gfp.ZoneMask);
-                flags |= TrackerGfp;
-                var page = _allocator.AllocPage(flags);
-                if (page == null)
-                {
-                    return;
-                }
-
-                var pool = new PfnPool { Backing = page };
-                for (var attempt = 0; attempt < 3; attempt++)
-                {
-                    var old = _head;
-                    pool.Next = old;
-                    if (Interlocked.CompareExchange(ref _head, pool, old) == old)
-                    {
-                        return;
-                    }
-                }
-
-                _allocator.ClearPageTagRef(page);
-                _allocator.FreePage(page);
-            }
-
-            [RcuReadLockHeld]
-            private Page? Refill(Gfp gfp) => _allocator.AllocPages(gfp ^ Gfp.Zero, order: 1);
-
-            [MightSleep]
-            public void Stop()
-            {
-                _hook.Assign(null);
-                _rcu.Synchronize();
-                using (_rcu.ReadLock())
-                {
-                    Action later = () => _allocator.AllocPage(Gfp.Kernel);
-                    void Local() => _allocator.AllocPage(Gfp.Kernel | Gfp.NoFail);
-                    later();
-                    Local();
-                }
-
-                using var guard = _rcu.ReadLock();
-                try
-                {
-                    switch (_head)
-                    {
-                        case { Backing: { } backing }:
-                            _allocator.ClearPageTagRef(backing);
-                            _allocator.FreePages(backing, 0);
-                            break;
-                    }
-                }
-                finally
-                {
-                    _head = null;
-                }
-            }
-        }
-        """;
+    /// <summary>A realistic allocator file (tests/Corpus): an early-PFN tracker touching every construct the rules look at.</summary>
+    private static readonly string RealisticSource = CorpusFiles.EarlyPfnTracker;
 
     private static readonly Lazy<Task<ImmutableArray<MetadataReference>>> References = new(async () =>
     {
