@@ -1,0 +1,394 @@
+// Evaluates one Gfp expression tree to a FlagValue.
+//
+//   FlagEvaluator.Evaluate(IOperation expression, RuntimeSymbols symbols) -> FlagValue
+//
+// The cheap, per-expression evaluator: constants (Gfp members, literals, const fields and locals),
+// | & ^ ~, conversions and the conditional operator are exact; variables, parameters, fields,
+// properties and calls are unknown sources with provenance. FlagValueAnalysis derives from it and
+// replaces variable reads/writes with the state of the control-flow graph.
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.FlagValues;
+
+/// <summary>Evaluates <c>Gfp</c> expressions; the base evaluator treats every variable as unknown.</summary>
+internal class FlagEvaluator
+{
+    private const int MaxDescriptionLength = 60;
+
+    /// <summary>
+    /// Captures of a variable itself (the graph captures an assignment's target before evaluating a
+    /// conditional right-hand side): writing through the capture writes the variable.
+    /// </summary>
+    private readonly System.Collections.Generic.Dictionary<CaptureId, ISymbol> _capturedVariables = new();
+
+    protected FlagEvaluator(RuntimeSymbols symbols) => Symbols = symbols;
+
+    protected RuntimeSymbols Symbols { get; }
+
+    /// <summary>The value of a single expression, without following variables through the method.</summary>
+    public static FlagValue Evaluate(IOperation expression, RuntimeSymbols symbols) => new FlagEvaluator(symbols).Visit(expression);
+
+    /// <summary>True for the types whose values the analysis tracks: <c>Gfp</c> and the integral types.</summary>
+    public bool IsTracked(ITypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (Symbols.IsGfp(type))
+        {
+            return true;
+        }
+
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Byte:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Evaluates <paramref name="operation"/> (and the side effects of its children, in order).</summary>
+    public FlagValue Visit(IOperation? operation)
+    {
+        if (operation is null)
+        {
+            return FlagValue.Invalid;
+        }
+
+        var value = VisitCore(operation);
+        if (IsTracked(operation.Type))
+        {
+            Record(operation, value);
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a local or parameter. The base evaluator does not follow variables.</summary>
+    protected virtual FlagValue ReadVariable(ISymbol variable, IOperation reference)
+        => variable is IParameterSymbol parameter
+            ? UnknownParameter(parameter)
+            : FlagValue.Unknown(FlagOriginKind.Variable, $"variable '{variable.Name}'", variable.Locations.FirstOrNone());
+
+    /// <summary>Writes a local or parameter.</summary>
+    protected virtual void WriteVariable(ISymbol variable, FlagValue value)
+    {
+    }
+
+    /// <summary>Reads a flow capture (control-flow graphs only).</summary>
+    protected virtual FlagValue ReadCapture(CaptureId id, IOperation reference) => Describe(FlagOriginKind.Unknown, reference);
+
+    /// <summary>Writes a flow capture (control-flow graphs only).</summary>
+    protected virtual void WriteCapture(CaptureId id, FlagValue value)
+    {
+    }
+
+    /// <summary>Called with the value of every tracked operation visited.</summary>
+    protected virtual void Record(IOperation operation, FlagValue value)
+    {
+    }
+
+    protected static FlagValue UnknownParameter(IParameterSymbol parameter)
+        => FlagValue.Unknown(FlagOriginKind.Parameter, $"parameter '{parameter.Name}'", parameter.Locations.FirstOrNone());
+
+    private FlagValue VisitCore(IOperation operation)
+    {
+        if (operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error })
+        {
+            VisitChildren(operation);
+            return FlagValue.Invalid;
+        }
+
+        if (operation.ConstantValue.HasValue && IsTracked(operation.Type))
+        {
+            return TryToUInt32(operation.ConstantValue.Value, out var constant)
+                ? VisitConstant(operation, constant)
+                : FlagValue.Invalid;
+        }
+
+        switch (operation)
+        {
+            case ILocalReferenceOperation local:
+                return ReadVariable(local.Local, local);
+
+            case IParameterReferenceOperation parameter:
+                return ReadVariable(parameter.Parameter, parameter);
+
+            case IFlowCaptureReferenceOperation captureReference:
+                return ReadCapture(captureReference.Id, captureReference);
+
+            case IFlowCaptureOperation capture:
+            {
+                switch (capture.Value)
+                {
+                    case ILocalReferenceOperation local:
+                        _capturedVariables[capture.Id] = local.Local;
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        _capturedVariables[capture.Id] = parameter.Parameter;
+                        break;
+                }
+
+                var value = Visit(capture.Value);
+                WriteCapture(capture.Id, value);
+                return value;
+            }
+
+            case ISimpleAssignmentOperation assignment:
+                return VisitSimpleAssignment(assignment);
+
+            case ICompoundAssignmentOperation compound:
+                return VisitCompoundAssignment(compound);
+
+            case IConversionOperation conversion:
+            {
+                var operand = Visit(conversion.Operand);
+                if (operand.HasErrors)
+                {
+                    return FlagValue.Invalid;
+                }
+
+                return conversion.OperatorMethod is null && IsTracked(conversion.Operand.Type)
+                    ? operand
+                    : Describe(conversion.OperatorMethod is null ? FlagOriginKind.Unknown : FlagOriginKind.Call, conversion);
+            }
+
+            case IBinaryOperation binary:
+                return VisitBinary(binary);
+
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation, OperatorMethod: null } negation:
+                return FlagValue.Not(Visit(negation.Operand));
+
+            case IConditionalOperation conditional when conditional.WhenFalse is not null:
+            {
+                // Only outside control-flow graphs, which lower conditionals into flow captures.
+                Visit(conditional.Condition);
+                var whenTrue = Visit(conditional.WhenTrue);
+                var whenFalse = Visit(conditional.WhenFalse);
+                return whenTrue.Join(whenFalse);
+            }
+
+            case IFieldReferenceOperation field:
+                VisitChildren(field);
+                return FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone());
+
+            case IPropertyReferenceOperation property:
+                VisitChildren(property);
+                return FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone());
+
+            case IInvocationOperation invocation:
+                VisitChildren(invocation);
+                WriteRefArguments(invocation.Arguments, invocation.TargetMethod);
+                return FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
+
+            case IIncrementOrDecrementOperation increment:
+            {
+                var before = Visit(increment.Target);
+                WriteTarget(increment.Target, Describe(FlagOriginKind.Unknown, increment));
+                return before.HasErrors ? FlagValue.Invalid : Describe(FlagOriginKind.Unknown, increment);
+            }
+
+            case IDeconstructionAssignmentOperation deconstruction:
+                VisitChildren(deconstruction);
+                foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                {
+                    WriteTarget(target, Describe(FlagOriginKind.Unknown, deconstruction.Value));
+                }
+
+                return Describe(FlagOriginKind.Unknown, deconstruction);
+
+            case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } pattern:
+                WriteVariable(declared, FlagValue.Unknown(FlagOriginKind.Variable, $"variable '{declared.Name}'", declared.Locations.FirstOrNone()));
+                VisitChildren(pattern);
+                return Describe(FlagOriginKind.Unknown, pattern);
+
+            default:
+                VisitChildren(operation);
+                return Describe(FlagOriginKind.Unknown, operation);
+        }
+    }
+
+    private FlagValue VisitConstant(IOperation operation, uint constant)
+    {
+        switch (operation)
+        {
+            case IFieldReferenceOperation { Field: { IsConst: true } field }:
+                return FlagValue.Constant(
+                    constant,
+                    Symbols.IsGfp(field.ContainingType) ? "Gfp." + field.Name : $"const '{field.Name}'",
+                    operation.Syntax.GetLocation());
+
+            case ILocalReferenceOperation { Local: { IsConst: true } local }:
+                return FlagValue.Constant(constant, $"const '{local.Name}'", operation.Syntax.GetLocation());
+
+            case IConversionOperation { OperatorMethod: null } conversion when conversion.Operand.ConstantValue.HasValue:
+            {
+                var operand = Visit(conversion.Operand);
+                return operand.Must == constant && operand.May == constant ? operand : Describe(constant, operation);
+            }
+
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Or, OperatorMethod: null } or:
+            {
+                // A constant union keeps its operands as separate sources: "DirectReclaim from Gfp.Kernel".
+                var union = FlagValue.Or(Visit(or.LeftOperand), Visit(or.RightOperand));
+                return union.Must == constant && union.May == constant ? union : Describe(constant, operation);
+            }
+
+            default:
+                // Literals and constant &, ^, ~ expressions are one source each, named by their text.
+                return Describe(constant, operation);
+        }
+    }
+
+    private FlagValue VisitSimpleAssignment(ISimpleAssignmentOperation assignment)
+    {
+        if (assignment.IsRef)
+        {
+            // A ref alias: neither side can be followed any more (the derived analysis marks them escaped).
+            VisitChildren(assignment);
+            return Describe(FlagOriginKind.Unknown, assignment);
+        }
+
+        VisitTargetChildren(assignment.Target);
+        var value = Visit(assignment.Value);
+        WriteTarget(assignment.Target, value);
+        return value;
+    }
+
+    private FlagValue VisitCompoundAssignment(ICompoundAssignmentOperation compound)
+    {
+        var current = Visit(compound.Target);
+        var operand = Visit(compound.Value);
+        var userDefined = compound.OperatorMethod is not null || compound.InConversion.IsUserDefined || compound.OutConversion.IsUserDefined;
+        var result = userDefined
+            ? Describe(FlagOriginKind.Call, compound)
+            : Apply(compound.OperatorKind, current, operand) ?? Describe(FlagOriginKind.Unknown, compound);
+        WriteTarget(compound.Target, result);
+        return result;
+    }
+
+    private FlagValue VisitBinary(IBinaryOperation binary)
+    {
+        var left = Visit(binary.LeftOperand);
+        var right = Visit(binary.RightOperand);
+        if (binary.OperatorMethod is not null)
+        {
+            return Describe(FlagOriginKind.Call, binary);
+        }
+
+        return Apply(binary.OperatorKind, left, right) ?? (left.HasErrors || right.HasErrors
+            ? FlagValue.Invalid
+            : Describe(FlagOriginKind.Unknown, binary));
+    }
+
+    private static FlagValue? Apply(BinaryOperatorKind kind, FlagValue left, FlagValue right)
+        => kind switch
+        {
+            BinaryOperatorKind.Or => FlagValue.Or(left, right),
+            BinaryOperatorKind.And => FlagValue.And(left, right),
+            BinaryOperatorKind.ExclusiveOr => FlagValue.Xor(left, right),
+            _ => null,
+        };
+
+    private void VisitChildren(IOperation operation)
+    {
+        foreach (var child in operation.ChildOperations)
+        {
+            Visit(child);
+        }
+    }
+
+    /// <summary>Side effects of an assignment target other than the write itself (a field's receiver, an indexer's arguments).</summary>
+    private void VisitTargetChildren(IOperation target)
+    {
+        if (target is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation)
+        {
+            return;
+        }
+
+        VisitChildren(target);
+    }
+
+    private void WriteTarget(IOperation target, FlagValue value)
+    {
+        switch (target)
+        {
+            case ILocalReferenceOperation local:
+                WriteVariable(local.Local, value);
+                break;
+            case IParameterReferenceOperation parameter:
+                WriteVariable(parameter.Parameter, value);
+                break;
+            case IFlowCaptureReferenceOperation capture when _capturedVariables.TryGetValue(capture.Id, out var variable):
+                WriteVariable(variable, value);
+                break;
+        }
+    }
+
+    /// <summary>After a call, locals passed by <c>ref</c> or <c>out</c> hold whatever the callee left there.</summary>
+    private void WriteRefArguments(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, IMethodSymbol method)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+            {
+                foreach (var target in argument.Value.DescendantsAndSelf())
+                {
+                    WriteTarget(target, FlagValue.Unknown(FlagOriginKind.Call, $"call to '{method.Name}'", argument.Syntax.GetLocation()));
+                }
+            }
+        }
+    }
+
+    private static FlagValue Describe(uint constant, IOperation operation)
+        => FlagValue.Constant(constant, constant == 0 ? "0" : TextOf(operation), operation.Syntax.GetLocation());
+
+    private static FlagValue Describe(FlagOriginKind kind, IOperation operation)
+        => FlagValue.Unknown(kind, $"expression '{TextOf(operation)}'", operation.Syntax.GetLocation());
+
+    /// <summary>The source text of an operation on one line, shortened for messages.</summary>
+    internal static string TextOf(IOperation operation)
+    {
+        var text = string.Join(" ", operation.Syntax.ToString().Split(new[] { ' ', '\t', '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= MaxDescriptionLength ? text : text.Substring(0, MaxDescriptionLength - 3) + "...";
+    }
+
+    /// <summary>Reinterprets any integral or enum constant as its low 32 bits (what <c>(Gfp)x</c> keeps).</summary>
+    internal static bool TryToUInt32(object? value, out uint result)
+    {
+        switch (value)
+        {
+            case int v: result = unchecked((uint)v); return true;
+            case uint v: result = v; return true;
+            case long v: result = unchecked((uint)v); return true;
+            case ulong v: result = unchecked((uint)v); return true;
+            case short v: result = unchecked((uint)v); return true;
+            case ushort v: result = v; return true;
+            case byte v: result = v; return true;
+            case sbyte v: result = unchecked((uint)v); return true;
+            case char v: result = v; return true;
+            default:
+                result = 0;
+                return false;
+        }
+    }
+}
+
+internal static class LocationExtensions
+{
+    public static Location? FirstOrNone(this System.Collections.Immutable.ImmutableArray<Location> locations)
+        => locations.IsDefaultOrEmpty ? null : locations[0];
+}
