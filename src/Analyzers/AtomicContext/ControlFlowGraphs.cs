@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.AtomicContext;
+
+/// <summary>Walking a method's graph together with the graphs of the lambdas and local functions inside it.</summary>
+internal static class ControlFlowGraphs
+{
+    /// <summary>
+    /// The graph itself and, recursively, every lambda and local function graph nested in it, each with the
+    /// symbol that owns it (so a lambda is analysed as its own method, with its own attributes).
+    /// </summary>
+    public static IEnumerable<(ControlFlowGraph Graph, ISymbol Owner)> WithNestedGraphs(ControlFlowGraph cfg, ISymbol owner, CancellationToken ct)
+    {
+        var pending = new Stack<(ControlFlowGraph, ISymbol)>();
+        pending.Push((cfg, owner));
+        while (pending.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (graph, symbol) = pending.Pop();
+            yield return (graph, symbol);
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                pending.Push((graph.GetLocalFunctionControlFlowGraph(localFunction, ct), localFunction));
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    PushLambdas(graph, operation, pending, ct);
+                }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    PushLambdas(graph, branchValue, pending, ct);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the driver can build a graph for an operation block (it builds it for the block's root): a
+    /// method, constructor or accessor body, or an initializer. Attribute arguments and the like cannot.
+    /// </summary>
+    public static bool HasGraph(IOperation block)
+    {
+        var root = block;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        return root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation
+            or IFieldInitializerOperation or IPropertyInitializerOperation or IParameterInitializerOperation;
+    }
+
+    private static void PushLambdas(ControlFlowGraph graph, IOperation root, Stack<(ControlFlowGraph, ISymbol)> pending, CancellationToken ct)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IFlowAnonymousFunctionOperation lambda)
+            {
+                pending.Push((graph.GetAnonymousFunctionControlFlowGraph(lambda, ct), lambda.Symbol));
+            }
+        }
+    }
+}

@@ -1,0 +1,453 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace GfpAnalyzers.Analyzers.AtomicContext;
+
+/// <summary>
+/// The forward "which read locks may be held" pass over a control-flow graph.
+/// <list type="bullet">
+/// <item>Each block's entry holds a <see cref="PathStateSet"/>; statements apply their <see cref="RcuEvent"/>s.</item>
+/// <item>Conditional branches on a tracked <c>bool</c> keep only the paths where it can have that value.</item>
+/// <item>A branch that leaves try regions runs their finally blocks first, with a continuation frame per path.</item>
+/// <item>A catch (or, for exceptions, a finally) handler is entered with every state seen inside its try region.</item>
+/// <item>Loops run to a fixpoint; a block visited too often forgets its conditions, so the pass always ends.</item>
+/// </list>
+/// </summary>
+internal sealed class LockFlow
+{
+    private const int VisitsBeforeCollapse = 12;
+
+    private readonly PathStateSet?[] _in;
+    private readonly List<HandlerTarget>?[] _handlers;
+    private readonly Dictionary<ControlFlowBranch, int> _branchIds = new();
+    private readonly List<ControlFlowBranch> _branches = new();
+    private readonly Continuations _continuations = new();
+    private readonly Dictionary<ControlFlowBranch, PathStateSet> _exits = new();
+    private readonly Queue<int> _queue = new();
+    private readonly bool[] _queued;
+    private PathState[]?[]? _before;
+
+    private LockFlow(ControlFlowGraph graph, GraphScan scan, bool callerHoldsLock)
+    {
+        Graph = graph;
+        Scan = scan;
+        CallerHoldsLock = callerHoldsLock;
+        _in = new PathStateSet?[graph.Blocks.Length];
+        _handlers = new List<HandlerTarget>?[graph.Blocks.Length];
+        _queued = new bool[graph.Blocks.Length];
+    }
+
+    public ControlFlowGraph Graph { get; }
+
+    public GraphScan Scan { get; }
+
+    /// <summary>A <c>[RcuReadLockHeld]</c> method: paths start holding the caller's lock.</summary>
+    public bool CallerHoldsLock { get; }
+
+    /// <summary>The pass gave up (a pathological graph); rules that need "must" facts say nothing.</summary>
+    public bool Incomplete { get; private set; }
+
+    /// <summary>Each branch into the exit block (before its finally blocks ran) and the paths that leave through it.</summary>
+    public IReadOnlyDictionary<ControlFlowBranch, PathStateSet> Exits => _exits;
+
+    public static LockFlow Run(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols, bool callerHoldsLock, CancellationToken ct)
+    {
+        var flow = new LockFlow(graph, GraphScan.Run(graph, symbols, owner, ct), callerHoldsLock);
+        flow.Solve(ct);
+        return flow;
+    }
+
+    /// <summary>The paths reaching the start of a statement (the branch value is the last statement).</summary>
+    public IReadOnlyList<PathState> StatesBeforeStatement(int block, int statement)
+        => _before?[block] is { } states ? StatesAt(block, statement, states) : System.Array.Empty<PathState>();
+
+    /// <summary>The paths reaching an operation inside a statement that itself locks or unlocks.</summary>
+    public IReadOnlyList<PathState> StatesBefore(IOperation operation, int block, int statement)
+    {
+        var states = StatesBeforeStatement(block, statement);
+        var events = Scan.Events[block][statement];
+        if (events is null || states.Count == 0)
+        {
+            return states;
+        }
+
+        var start = operation.Syntax.SpanStart;
+        var result = states.ToList();
+        foreach (var e in events)
+        {
+            // Operands run before their invocation, left to right: an event counts if it finished before this operation began.
+            if (IsAncestorOrSelf(e.Operation, operation) || e.Operation.Syntax.Span.End > start)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < result.Count; i++)
+            {
+                result[i] = Apply(e, result[i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The state after an event (exposed for the balance rule).</summary>
+    public PathState Apply(RcuEvent e, PathState state) => e.Kind switch
+    {
+        RcuEventKind.Lock => state.Push(e.Site),
+        RcuEventKind.Unlock or RcuEventKind.GuardDispose => state.Pop(),
+        _ => Scan.Tracked.TryGetValue(e.Symbol!, out var index) ? state.WithCondition(index, e.Value) : state,
+    };
+
+    private static bool IsAncestorOrSelf(IOperation candidate, IOperation operation)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == candidate)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private IReadOnlyList<PathState> StatesAt(int block, int statement, PathState[] entry)
+    {
+        if (statement == 0)
+        {
+            return entry;
+        }
+
+        var states = new List<PathState>(entry);
+        var events = Scan.Events[block];
+        for (var i = 0; i < statement; i++)
+        {
+            if (events[i] is not { } list)
+            {
+                continue;
+            }
+
+            foreach (var e in list)
+            {
+                for (var j = 0; j < states.Count; j++)
+                {
+                    states[j] = Apply(e, states[j]);
+                }
+            }
+        }
+
+        return states;
+    }
+
+    private void Solve(CancellationToken ct)
+    {
+        var blocks = Graph.Blocks;
+        if (blocks.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var block in blocks)
+        {
+            _handlers[block.Ordinal] = HandlerTargets(block, Graph.Root);
+        }
+
+        var visits = new int[blocks.Length];
+        var budget = 64 * blocks.Length + 1024;
+        Propagate(0, PathState.Initial(CallerHoldsLock));
+        while (_queue.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            var ordinal = _queue.Dequeue();
+            _queued[ordinal] = false;
+            if (--budget < 0)
+            {
+                Incomplete = true;
+                break;
+            }
+
+            if (++visits[ordinal] > VisitsBeforeCollapse)
+            {
+                _in[ordinal]!.Collapse();
+            }
+
+            Visit(blocks[ordinal]);
+        }
+
+        _before = new PathState[]?[blocks.Length];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            _before[i] = _in[i]?.States.ToArray();
+        }
+    }
+
+    private void Visit(BasicBlock block)
+    {
+        var states = _in[block.Ordinal]!.States.ToList();
+        var handlers = _handlers[block.Ordinal];
+        handlers?.ForEach(h => PropagateToHandler(h, states));
+        var events = Scan.Events[block.Ordinal];
+        foreach (var list in events)
+        {
+            if (list is null)
+            {
+                continue;
+            }
+
+            foreach (var e in list)
+            {
+                for (var j = 0; j < states.Count; j++)
+                {
+                    states[j] = Apply(e, states[j]);
+                }
+
+                // An exception may leave the try region between any two events.
+                handlers?.ForEach(h => PropagateToHandler(h, states));
+            }
+        }
+
+        if (block.ConditionKind == ControlFlowConditionKind.None)
+        {
+            Follow(block.FallThroughSuccessor, states);
+            return;
+        }
+
+        var jumpsWhenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+        var symbol = GraphScan.ConditionSymbol(block.BranchValue, out var negated);
+        if (symbol is null || !Scan.Tracked.TryGetValue(symbol, out var index))
+        {
+            Follow(block.ConditionalSuccessor, states);
+            Follow(block.FallThroughSuccessor, states);
+            return;
+        }
+
+        Follow(block.ConditionalSuccessor, Assume(states, index, jumpsWhenTrue != negated));
+        Follow(block.FallThroughSuccessor, Assume(states, index, jumpsWhenTrue == negated));
+    }
+
+    private static List<PathState> Assume(List<PathState> states, int index, bool value)
+    {
+        var result = new List<PathState>(states.Count);
+        foreach (var state in states)
+        {
+            if (state.Allows(index, value))
+            {
+                result.Add(state.WithCondition(index, value));
+            }
+        }
+
+        return result;
+    }
+
+    private void Follow(ControlFlowBranch? branch, List<PathState> states)
+    {
+        if (branch is null || states.Count == 0)
+        {
+            return;
+        }
+
+        switch (branch.Semantics)
+        {
+            case ControlFlowBranchSemantics.Regular:
+            case ControlFlowBranchSemantics.Return:
+                foreach (var state in states)
+                {
+                    if (branch.FinallyRegions.Length > 0)
+                    {
+                        EnterFinally(branch, 0, state);
+                    }
+                    else
+                    {
+                        Arrive(branch, state);
+                    }
+                }
+
+                break;
+
+            case ControlFlowBranchSemantics.StructuredExceptionHandling:
+                foreach (var state in states)
+                {
+                    EndOfHandler(branch.Source, state);
+                }
+
+                break;
+
+            // Throw, Rethrow, Error, ProgramTermination: exceptional paths reach handlers through
+            // PropagateToHandler; nothing flows on normally.
+        }
+    }
+
+    private void EnterFinally(ControlFlowBranch branch, int index, PathState state)
+    {
+        var region = branch.FinallyRegions[index];
+        var frame = _continuations.Push(state.Continuation, BranchId(branch), index);
+        Propagate(region.FirstBlockOrdinal, state.WithContinuation(frame));
+    }
+
+    private void EndOfHandler(BasicBlock source, PathState state)
+    {
+        for (var region = source.EnclosingRegion; region is not null && region != Graph.Root; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Finally)
+            {
+                var (parent, branchId, index) = _continuations.Top(state.Continuation);
+                if (branchId == Continuations.ExceptionBranch || state.Continuation == Continuations.Empty)
+                {
+                    return; // The exception propagates; enclosing handlers already have this state.
+                }
+
+                var branch = _branches[branchId];
+                var next = state.WithContinuation(parent);
+                if (index + 1 < branch.FinallyRegions.Length)
+                {
+                    EnterFinally(branch, index + 1, next);
+                }
+                else
+                {
+                    Arrive(branch, next);
+                }
+
+                return;
+            }
+
+            if (region.Kind == ControlFlowRegionKind.Filter)
+            {
+                var handler = region.EnclosingRegion?.NestedRegions.LastOrDefault();
+                if (handler is not null && handler != region)
+                {
+                    Propagate(handler.FirstBlockOrdinal, state);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private void Arrive(ControlFlowBranch branch, PathState state)
+    {
+        var destination = branch.Destination;
+        if (destination is null)
+        {
+            return;
+        }
+
+        if (destination.Kind == BasicBlockKind.Exit)
+        {
+            if (!_exits.TryGetValue(branch, out var exit))
+            {
+                exit = new PathStateSet();
+                _exits.Add(branch, exit);
+            }
+
+            exit.Add(state);
+            return;
+        }
+
+        Propagate(destination.Ordinal, state);
+    }
+
+    private void Propagate(int ordinal, PathState state)
+    {
+        var set = _in[ordinal] ??= new PathStateSet();
+        if (set.Add(state) && !_queued[ordinal])
+        {
+            _queued[ordinal] = true;
+            _queue.Enqueue(ordinal);
+        }
+    }
+
+    private void PropagateToHandler(HandlerTarget handler, List<PathState> states)
+    {
+        foreach (var state in states)
+        {
+            var continuation = _continuations.Truncate(state.Continuation, handler.FinallyDepth);
+            if (handler.ByException)
+            {
+                continuation = _continuations.Push(continuation, Continuations.ExceptionBranch, -1);
+            }
+
+            Propagate(handler.Block, state.WithContinuation(continuation));
+        }
+    }
+
+    private int BranchId(ControlFlowBranch branch)
+    {
+        if (!_branchIds.TryGetValue(branch, out var id))
+        {
+            id = _branches.Count;
+            _branches.Add(branch);
+            _branchIds.Add(branch, id);
+        }
+
+        return id;
+    }
+
+    /// <summary>The catch, filter and finally handlers an exception thrown in this block may run.</summary>
+    private static List<HandlerTarget>? HandlerTargets(BasicBlock block, ControlFlowRegion root)
+    {
+        List<HandlerTarget>? targets = null;
+        for (var region = block.EnclosingRegion; region != root && region?.EnclosingRegion is { } parent; region = parent)
+        {
+            if (region.Kind != ControlFlowRegionKind.Try)
+            {
+                continue;
+            }
+
+            foreach (var handler in parent.NestedRegions)
+            {
+                if (handler == region)
+                {
+                    continue;
+                }
+
+                targets ??= new List<HandlerTarget>();
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    targets.Add(new HandlerTarget(handler.FirstBlockOrdinal, FinallyDepth(parent, root), byException: true));
+                }
+                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
+                {
+                    targets.Add(new HandlerTarget(handler.FirstBlockOrdinal, FinallyDepth(handler, root), byException: false));
+                }
+            }
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// How many finally regions of this graph enclose (or are) this region: the continuation depth of its
+    /// blocks. (A lambda's graph hangs below the regions of the graph it is in; those do not count.)
+    /// </summary>
+    private static int FinallyDepth(ControlFlowRegion? region, ControlFlowRegion root)
+    {
+        var depth = 0;
+        for (; region is not null && region != root; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Finally)
+            {
+                depth++;
+            }
+        }
+
+        return depth;
+    }
+
+    private readonly struct HandlerTarget
+    {
+        public HandlerTarget(int block, int finallyDepth, bool byException)
+        {
+            Block = block;
+            FinallyDepth = finallyDepth;
+            ByException = byException;
+        }
+
+        public int Block { get; }
+        public int FinallyDepth { get; }
+        public bool ByException { get; }
+    }
+}
