@@ -1,8 +1,7 @@
 using EarlyPfn;
 using GfpAnalyzers.Runtime;
 
-// v5 is here for its build output (the diagnostics), not to be run: see EarlyPfnTracker.RecordEarlyPfn.
-var tracker = new EarlyPfnTracker(new PageAllocator(), new Rcu());
-Console.WriteLine($"early-PFN tracker v5: {PfnPool.Capacity} PFNs per pool page");
-_ = tracker;
+// v5 is here for its build output (the diagnostics), not to be run: see EarlyPfnRecorder.RecordEarlyPfn.
+var recorder = new EarlyPfnRecorder(new PageAllocator());
+Console.WriteLine($"early-PFN tracker v5: {PfnPoolNode.Capacity} PFNs per pool page, {recorder.PoolPages} in use");
 return 0;

@@ -14,7 +14,7 @@ public class PresetTests
         var settings = ReadPreset(preset, out var isGlobal);
 
         Assert.True(isGlobal, $"{preset}.globalconfig must say is_global = true, or the compiler treats it as an .editorconfig");
-        var missing = RepositoryFiles.SupportedRules().Keys.Where(id => !settings.ContainsKey(id)).ToList();
+        var missing = AnalyzerCatalog.AllDescriptors().Select(d => d.Id).Where(id => !settings.ContainsKey(id)).ToList();
         Assert.True(missing.Count == 0, $"{preset}.globalconfig sets no severity for: " + string.Join(", ", missing));
     }
 
@@ -32,7 +32,7 @@ public class PresetTests
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         isGlobal = false;
-        foreach (var raw in File.ReadAllLines(RepositoryFiles.PathOf("build", "presets", preset + ".globalconfig")))
+        foreach (var raw in File.ReadAllLines(Path.Combine(AnalyzerCatalog.RepositoryRoot(), "build", "presets", preset + ".globalconfig")))
         {
             var line = raw.Trim();
             var eq = line.IndexOf('=');
