@@ -1,0 +1,115 @@
+namespace GfpAnalyzers.Runtime;
+
+/// <summary>
+/// The new early-PFN tracker (v6 of the series): a linked list of <see cref="PfnPool"/> pages grown on demand.
+/// A new pool page comes from <c>alloc_page(__GFP_HIGH | __GFP_NO_CODETAG)</c>: it may not sleep or wake
+/// kswapd (the hook runs inside the allocator, under RCU), may use reserves, inherits nothing from the caller,
+/// and is not itself recorded. It is published with compare-and-swap; the loser of a race clears its page's
+/// tag reference and frees it.
+/// </summary>
+public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
+{
+    /// <summary>The newest pool; older ones follow through <see cref="PfnPool.NextAddress"/>.</summary>
+    [NoCodetagPages]
+    private Page? _head;
+
+    private long _poolPages;
+    private long _lostRaces;
+    private long _dropped;
+
+    /// <summary>Creates the tracker; <see cref="EarlyPfnTracker.Start"/> installs it.</summary>
+    public DynamicEarlyPfnTracker(PageAllocator allocator) : base(allocator) { }
+
+    /// <inheritdoc/>
+    public override EarlyPfnTrackerDesign Design => EarlyPfnTrackerDesign.PfnPoolList;
+
+    /// <inheritdoc/>
+    private protected override long CurrentTrackedCount => Pools().Sum(p => (long)p.Count);
+
+    /// <inheritdoc/>
+    public override long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <inheritdoc/>
+    public override long PoolPagesUsed => Interlocked.Read(ref _poolPages);
+
+    /// <summary>Pool pages that lost the publishing race and were freed again.</summary>
+    public long LostRaces => Interlocked.Read(ref _lostRaces);
+
+    /// <summary>Runs between allocating a pool page and publishing it; lets tests line up a race. Null in normal use.</summary>
+    internal Action? BeforePublish { get; set; }
+
+    /// <summary>The pools, newest first.</summary>
+    public IReadOnlyList<PfnPool> Pools()
+    {
+        var pools = new List<PfnPool>();
+        for (var pool = Volatile.Read(ref _head); pool is not null; pool = NextPool(pool))
+        {
+            pools.Add(new PfnPool(pool));
+        }
+
+        return pools;
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<ulong> TrackedPfns()
+        => Pools().SelectMany(p => Enumerable.Range(0, p.Count).Select(i => p[i])).ToArray();
+
+    private protected override EarlyAllocHook Hook => RecordEarlyPfn;
+
+    /// <summary>Frees every pool page, clearing its tag reference first (it was allocated with NoCodetag).</summary>
+    private protected override void ReleaseStorage()
+    {
+        var pool = Interlocked.Exchange(ref _head, null);
+        while (pool is not null)
+        {
+            var next = NextPool(pool);
+            Allocator.ClearPageTagRef(pool);
+            Allocator.FreePage(pool);
+            pool = next;
+        }
+    }
+
+    /// <summary>alloc_tag_add_early_pfn(): records <paramref name="pfn"/>, growing the list when the head pool is full.</summary>
+    [AllocationHook]
+    private void RecordEarlyPfn(ulong pfn, Gfp gfp)
+    {
+        while (true)
+        {
+            var head = Volatile.Read(ref _head);
+            if (head is not null && new PfnPool(head).TryAdd(pfn))
+            {
+                return;
+            }
+
+            // A constant mask: nothing of the caller's gfp (which may sleep, wake kswapd, insist or pin a node) leaks in.
+            var page = Allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+            if (page is null)
+            {
+                Interlocked.Increment(ref _dropped);
+                Allocator.Log.WarnOnce("early-pfn-pool-alloc", "WARNING: alloc_tag: failed to allocate a pfn_pool page; early allocations go untracked");
+                return;
+            }
+
+            new PfnPool(page).Init(head is null ? 0 : Allocator.PageAddress(head));
+            BeforePublish?.Invoke();
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _head, page, head), head))
+            {
+                Interlocked.Increment(ref _poolPages);
+                continue;
+            }
+
+            // Another CPU published a pool first: give this page back, clearing the tag it never got.
+            Interlocked.Increment(ref _lostRaces);
+            Allocator.ClearPageTagRef(page);
+            Allocator.FreePage(page);
+        }
+    }
+
+    /// <summary>The pool after <paramref name="pool"/>, decoded from its <c>next</c> field.</summary>
+    [return: NoCodetagPages]
+    private Page? NextPool(Page pool)
+    {
+        var next = new PfnPool(pool).NextAddress;
+        return next == 0 ? null : Allocator.VirtToPage(next);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+
+namespace GfpAnalyzers.Runtime;
+
+/// <summary>
+/// A <c>struct pfn_pool</c> laid out in the bytes of the page it lives in:
+/// <c>next</c> (8 bytes: the next pool's direct-map address, 0 for none) at offset 0, an atomic slot
+/// <c>count</c> (4 bytes) at offset 8, 4 bytes of padding, then <see cref="Capacity"/> PFNs (8 bytes each)
+/// from offset 16 to the end of the page. <c>count</c> may run past the capacity when writers race for the
+/// last slots; only the first <see cref="Capacity"/> are ever written.
+/// </summary>
+public readonly struct PfnPool
+{
+    /// <summary>Offset of <c>next</c>.</summary>
+    public const int NextOffset = 0;
+
+    /// <summary>Offset of <c>count</c>.</summary>
+    public const int CountOffset = 8;
+
+    /// <summary>Offset of <c>pfns[]</c>.</summary>
+    public const int PfnsOffset = 16;
+
+    /// <summary>PFNs that fit in one page: (4096 - 16) / 8 = 510.</summary>
+    public const int Capacity = (PageAllocator.PageSize - PfnsOffset) / sizeof(ulong);
+
+    private readonly byte[] _bytes;
+
+    /// <summary>Views <paramref name="page"/>'s memory as a pool (it does not initialise it).</summary>
+    public PfnPool(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        Page = page;
+        _bytes = page.Backing;
+    }
+
+    /// <summary>The page the pool lives in.</summary>
+    public Page Page { get; }
+
+    /// <summary><c>next</c>: the direct-map address of the next (older) pool, 0 for the last.</summary>
+    public ulong NextAddress => Volatile.Read(ref Field<ulong>(NextOffset));
+
+    /// <summary>Filled slots (the raw count, capped at <see cref="Capacity"/>).</summary>
+    public int Count => Math.Min(Volatile.Read(ref Field<int>(CountOffset)), Capacity);
+
+    /// <summary>The PFN in slot <paramref name="index"/>.</summary>
+    public ulong this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            return Volatile.Read(ref Field<ulong>(PfnsOffset + (index * sizeof(ulong))));
+        }
+    }
+
+    /// <summary>Writes an empty pool header whose <c>next</c> is <paramref name="nextAddress"/>.</summary>
+    internal void Init(ulong nextAddress)
+    {
+        Field<int>(CountOffset) = 0;
+        Volatile.Write(ref Field<ulong>(NextOffset), nextAddress);
+    }
+
+    /// <summary>Claims a slot with an atomic increment of <c>count</c> and stores the PFN; false when the pool is full.</summary>
+    internal bool TryAdd(ulong pfn)
+    {
+        var slot = Interlocked.Increment(ref Field<int>(CountOffset)) - 1;
+        if (slot >= Capacity)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref Field<ulong>(PfnsOffset + (slot * sizeof(ulong))), pfn);
+        return true;
+    }
+
+    private ref T Field<T>(int offset) where T : unmanaged
+        => ref Unsafe.As<byte, T>(ref _bytes[offset]);
+}
