@@ -58,6 +58,28 @@ internal static class ControlFlowGraphs
             or IFieldInitializerOperation or IPropertyInitializerOperation or IParameterInitializerOperation;
     }
 
+    /// <summary>
+    /// One block per distinct graph root among a context's operation blocks (several blocks can share a root),
+    /// keeping only blocks the driver can build a graph for. Pass the returned block to GetControlFlowGraph.
+    /// </summary>
+    public static IEnumerable<IOperation> DistinctGraphBlocks(System.Collections.Immutable.ImmutableArray<IOperation> blocks)
+    {
+        var roots = new HashSet<IOperation>();
+        foreach (var block in blocks)
+        {
+            var root = block;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            if (HasGraph(root) && roots.Add(root))
+            {
+                yield return block;
+            }
+        }
+    }
+
     private static void PushLambdas(ControlFlowGraph graph, IOperation root, Stack<(ControlFlowGraph, ISymbol)> pending, CancellationToken ct)
     {
         foreach (var operation in root.DescendantsAndSelf())

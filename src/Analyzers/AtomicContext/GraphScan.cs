@@ -44,6 +44,9 @@ internal sealed class GraphScan
     /// <summary>Where each lock site is; index 0 is the caller's lock (no location).</summary>
     public IReadOnlyList<Location?> Sites => _sites;
 
+    /// <summary>Some operation did not bind (code being typed): a lock or unlock may be hiding in it.</summary>
+    public bool HasInvalidOperations { get; private set; }
+
     /// <summary>Tracked conditions and their bit index.</summary>
     public Dictionary<ISymbol, int> Tracked { get; } = new(SymbolEqualityComparer.Default);
 
@@ -206,6 +209,10 @@ internal sealed class GraphScan
     {
         switch (operation)
         {
+            case IInvalidOperation:
+                HasInvalidOperations = true;
+                break;
+
             case IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
                 if (_symbols.IsReadLock(method))

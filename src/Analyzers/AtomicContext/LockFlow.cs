@@ -94,6 +94,28 @@ internal sealed class LockFlow
         return result;
     }
 
+    /// <summary>The paths reaching the <paramref name="index"/>-th event of a statement.</summary>
+    public IReadOnlyList<PathState> StatesBeforeEvent(int block, int statement, int index)
+    {
+        var states = StatesBeforeStatement(block, statement);
+        var events = Scan.Events[block][statement];
+        if (events is null || index == 0 || states.Count == 0)
+        {
+            return states;
+        }
+
+        var result = states.ToList();
+        for (var e = 0; e < index; e++)
+        {
+            for (var i = 0; i < result.Count; i++)
+            {
+                result[i] = Apply(events[e], result[i]);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The state after an event (exposed for the balance rule).</summary>
     public PathState Apply(RcuEvent e, PathState state) => e.Kind switch
     {

@@ -26,4 +26,25 @@ internal static class RuleDescriptors
             isEnabledByDefault: true,
             description: description,
             helpLinkUri: HelpLinkFor(id));
+
+    /// <summary>As <see cref="Create(string, string, string, string, DiagnosticSeverity, string)"/>, with custom tags
+    /// (e.g. <see cref="WellKnownDiagnosticTags.CompilationEnd"/> for a descriptor reported when the compilation ends).</summary>
+    public static DiagnosticDescriptor Create(
+        string id,
+        string title,
+        string messageFormat,
+        string category,
+        DiagnosticSeverity severity,
+        string description,
+        params string[] customTags)
+        => new(
+            id,
+            title,
+            messageFormat,
+            category,
+            severity,
+            isEnabledByDefault: true,
+            description: description,
+            helpLinkUri: HelpLinkFor(id),
+            customTags: customTags);
 }
