@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace GfpAnalyzers.Analyzers.PageObligations;
+
+/// <summary>What may be true of one page on the paths reaching a program point.</summary>
+[Flags]
+internal enum PagePaths : byte
+{
+    None = 0,
+
+    /// <summary>Not allocated yet, null (after a null check), or already freed: no obligation.</summary>
+    Absent = 1,
+
+    /// <summary>Allocated and not yet cleared: freeing it here makes Linux warn "alloc_tag was not set".</summary>
+    Uncleared = 2,
+
+    /// <summary>Cleared, or handed to code that may have cleared it: no obligation we can prove.</summary>
+    Settled = 4,
+}
+
+/// <summary>
+/// The paths on which a page is in each state, with the branch that best describes an uncleared path
+/// (used only for the message).
+/// </summary>
+internal readonly struct PageFact : IEquatable<PageFact>
+{
+    public PageFact(PagePaths paths, ControlFlowBranch? witness)
+    {
+        Paths = paths;
+        Witness = (paths & PagePaths.Uncleared) != 0 ? witness : null;
+    }
+
+    public PagePaths Paths { get; }
+
+    /// <summary>A branch taken on some path where the page is uncleared, or null when none describes it.</summary>
+    public ControlFlowBranch? Witness { get; }
+
+    public bool MayBeUncleared => (Paths & PagePaths.Uncleared) != 0;
+
+    public bool MayBeSettled => (Paths & PagePaths.Settled) != 0;
+
+    /// <summary>Uncleared on every path where it exists: no path clears it.</summary>
+    public bool UnclearedOnEveryPath => MayBeUncleared && !MayBeSettled;
+
+    public static PageFact Join(PageFact a, PageFact b)
+    {
+        var paths = a.Paths | b.Paths;
+        ControlFlowBranch? witness;
+        if (!a.MayBeUncleared)
+        {
+            witness = b.Witness;
+        }
+        else if (!b.MayBeUncleared)
+        {
+            witness = a.Witness;
+        }
+        else if (a.UnclearedOnEveryPath && b.UnclearedOnEveryPath)
+        {
+            // Reached both ways without a clear anywhere: neither branch explains the miss.
+            witness = ReferenceEquals(a.Witness, b.Witness) ? a.Witness : null;
+        }
+        else
+        {
+            // Some path clears: keep the branch recorded where clearing and not clearing parted ways,
+            // preferring the side that already had both, then the earlier branch for determinism.
+            witness = (a.MayBeSettled, b.MayBeSettled) switch
+            {
+                (true, false) => a.Witness ?? b.Witness,
+                (false, true) => b.Witness ?? a.Witness,
+                _ => Earlier(a.Witness, b.Witness),
+            };
+        }
+
+        return new PageFact(paths, witness);
+    }
+
+    public bool Equals(PageFact other) => Paths == other.Paths && ReferenceEquals(Witness, other.Witness);
+
+    public override bool Equals(object? obj) => obj is PageFact other && Equals(other);
+
+    public override int GetHashCode() => (int)Paths;
+
+    private static ControlFlowBranch? Earlier(ControlFlowBranch? a, ControlFlowBranch? b)
+    {
+        if (a is null || b is null)
+        {
+            return a ?? b;
+        }
+
+        var orderA = (a.Source.Ordinal * 2) + (a.IsConditionalSuccessor ? 1 : 0);
+        var orderB = (b.Source.Ordinal * 2) + (b.IsConditionalSuccessor ? 1 : 0);
+        return orderA <= orderB ? a : b;
+    }
+}
+
+/// <summary>What a variable may hold: tracked pages, and whether it may also hold some untracked page.</summary>
+internal readonly struct PageValue : IEquatable<PageValue>
+{
+    public static readonly PageValue Null = new(ImmutableArray<PageOrigin>.Empty, mayBeOther: false);
+    public static readonly PageValue Other = new(ImmutableArray<PageOrigin>.Empty, mayBeOther: true);
+
+    private readonly ImmutableArray<PageOrigin> _origins;
+
+    private PageValue(ImmutableArray<PageOrigin> origins, bool mayBeOther)
+    {
+        _origins = origins;
+        MayBeOther = mayBeOther;
+    }
+
+    /// <summary>Tracked pages it may hold, ordered by <see cref="PageOrigin.Id"/>.</summary>
+    public ImmutableArray<PageOrigin> Origins => _origins.IsDefault ? ImmutableArray<PageOrigin>.Empty : _origins;
+
+    /// <summary>It may hold a page the analysis does not track (unknown origin).</summary>
+    public bool MayBeOther { get; }
+
+    /// <summary>The single tracked page it holds when it holds nothing else (null aside), otherwise null.</summary>
+    public PageOrigin? Single => !MayBeOther && Origins.Length == 1 ? Origins[0] : null;
+
+    public static PageValue Of(PageOrigin origin) => new(ImmutableArray.Create(origin), mayBeOther: false);
+
+    public static PageValue Join(PageValue a, PageValue b)
+    {
+        if (a.Equals(b))
+        {
+            return a;
+        }
+
+        var merged = new List<PageOrigin>(a.Origins);
+        foreach (var origin in b.Origins)
+        {
+            if (!merged.Contains(origin))
+            {
+                merged.Add(origin);
+            }
+        }
+
+        merged.Sort((x, y) => x.Id.CompareTo(y.Id));
+        return new PageValue(merged.ToImmutableArray(), a.MayBeOther || b.MayBeOther);
+    }
+
+    public bool Equals(PageValue other)
+    {
+        if (MayBeOther != other.MayBeOther || Origins.Length != other.Origins.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Origins.Length; i++)
+        {
+            if (!ReferenceEquals(Origins[i], other.Origins[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override bool Equals(object? obj) => obj is PageValue other && Equals(other);
+
+    public override int GetHashCode() => (Origins.Length * 2) + (MayBeOther ? 1 : 0);
+}
+
+/// <summary>Dictionary keys for variables: symbols compare with <see cref="SymbolEqualityComparer.Default"/>.</summary>
+internal sealed class VariableKeyComparer : IEqualityComparer<object>
+{
+    public static readonly VariableKeyComparer Instance = new();
+
+    public new bool Equals(object? x, object? y)
+        => x is ISymbol a ? y is ISymbol b && SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
+
+    public int GetHashCode(object obj)
+        => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
+}
+
+/// <summary>
+/// The abstract state at a program point: what each variable (local, parameter, flow capture, member
+/// location) may hold, and each tracked page's fact. Missing entries take defaults from the analysis.
+/// </summary>
+internal sealed class ObligationState
+{
+    public ObligationState()
+    {
+        Variables = new Dictionary<object, PageValue>(VariableKeyComparer.Instance);
+        Facts = new Dictionary<PageOrigin, PageFact>();
+    }
+
+    private ObligationState(ObligationState other)
+    {
+        Variables = new Dictionary<object, PageValue>(other.Variables, VariableKeyComparer.Instance);
+        Facts = new Dictionary<PageOrigin, PageFact>(other.Facts);
+    }
+
+    public Dictionary<object, PageValue> Variables { get; }
+
+    public Dictionary<PageOrigin, PageFact> Facts { get; }
+
+    public ObligationState Clone() => new(this);
+
+    public bool ContentEquals(ObligationState other)
+    {
+        if (Variables.Count != other.Variables.Count || Facts.Count != other.Facts.Count)
+        {
+            return false;
+        }
+
+        foreach (var pair in Variables)
+        {
+            if (!other.Variables.TryGetValue(pair.Key, out var value) || !value.Equals(pair.Value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var pair in Facts)
+        {
+            if (!other.Facts.TryGetValue(pair.Key, out var fact) || !fact.Equals(pair.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,1008 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.PageObligations;
+
+/// <summary>A free (or a call to a method that frees) reached by a page that may still be uncleared.</summary>
+internal sealed class FreeReport
+{
+    public FreeReport(IOperation free, string pageText, PageOrigin origin, PageFact fact, string freer)
+    {
+        Free = free;
+        PageText = pageText;
+        Origin = origin;
+        Fact = fact;
+        Freer = freer;
+    }
+
+    /// <summary>The invocation that frees the page (in the graph; its syntax is the user's).</summary>
+    public IOperation Free { get; }
+
+    public string PageText { get; }
+
+    public PageOrigin Origin { get; }
+
+    public PageFact Fact { get; }
+
+    /// <summary>"FreePage", or "'Release' (which frees it)".</summary>
+    public string Freer { get; }
+}
+
+/// <summary>The outcome of analyzing one graph.</summary>
+internal sealed class PageObligationResult
+{
+    public PageObligationResult(ImmutableArray<FreeReport> reports, MethodObligationSummary summary, ImmutableArray<ControlFlowGraph> nestedGraphs)
+    {
+        Reports = reports;
+        Summary = summary;
+        NestedGraphs = nestedGraphs;
+    }
+
+    /// <summary>Frees of pages known to carry no codetag (never of plain parameters).</summary>
+    public ImmutableArray<FreeReport> Reports { get; }
+
+    public MethodObligationSummary Summary { get; }
+
+    /// <summary>Lambdas and local functions of this graph, each analyzed on its own.</summary>
+    public ImmutableArray<ControlFlowGraph> NestedGraphs { get; }
+}
+
+/// <summary>
+/// The clear-before-free obligation as a forward dataflow over one control-flow graph. The state maps
+/// variables to the pages they may hold and each page to the paths on which it is absent, uncleared or
+/// settled. Finally regions are run per entering state; catch handlers and finally blocks also see the state
+/// at every call that may throw inside their try. A free reached with an uncleared page is reported.
+/// </summary>
+internal sealed class PageObligationAnalysis
+{
+    private readonly ControlFlowGraph _graph;
+    private readonly IMethodSymbol _owner;
+    private readonly ObligationEnvironment _environment;
+    private readonly SummaryQuery _query;
+    private readonly CancellationToken _cancellationToken;
+    private readonly HashSet<ISymbol> _captured;
+    private readonly Dictionary<object, PageOrigin> _origins = new(VariableKeyComparer.Instance);
+    private readonly ControlFlowRegion?[] _finallyOf;
+    private readonly List<int>[] _catchEntriesOf;
+    private readonly ControlFlowRegion?[] _exceptionalFinallyOf;
+    private readonly Dictionary<int, ObligationState> _observed = new();
+    private readonly Dictionary<int, ObligationState> _handlerEntries = new();
+    private readonly HashSet<int> _dirtyHandlers = new();
+    private readonly Dictionary<ControlFlowRegion, ObligationState> _exceptionalFinallyEntries = new();
+    private readonly List<(ControlFlowRegion Region, ObligationState Entry, ObligationState? Exit)> _finallyMemo = new();
+    private readonly List<FreeReport> _reports = new();
+    private readonly HashSet<IOperation> _reportedFrees = new();
+    private readonly List<ControlFlowGraph> _nested = new();
+    private readonly int _budget;
+    private Func<IOperation, bool>? _mustCarryNoCodetag;
+    private BasicBlock? _current;
+    private bool _reporting;
+    private int _steps;
+
+    private PageObligationAnalysis(ControlFlowGraph graph, IMethodSymbol owner, ObligationEnvironment environment, SummaryQuery query, CancellationToken cancellationToken)
+    {
+        _graph = graph;
+        _owner = owner;
+        _environment = environment;
+        _query = query;
+        _cancellationToken = cancellationToken;
+        _captured = CapturedVariables(graph.OriginalOperation);
+        var count = graph.Blocks.Length;
+        _finallyOf = new ControlFlowRegion?[count];
+        _catchEntriesOf = new List<int>[count];
+        _exceptionalFinallyOf = new ControlFlowRegion?[count];
+        foreach (var block in graph.Blocks)
+        {
+            ClassifyRegions(block);
+        }
+
+        _budget = 500 + (60 * count);
+    }
+
+    /// <summary>
+    /// Analyzes <paramref name="graph"/>, the body of <paramref name="owner"/>. Returns null when the analysis
+    /// gives up (too many iterations), in which case nothing is reported and callers see an opaque summary.
+    /// </summary>
+    public static PageObligationResult? Run(ControlFlowGraph graph, IMethodSymbol owner, ObligationEnvironment environment, SummaryQuery query, CancellationToken cancellationToken)
+    {
+        var analysis = new PageObligationAnalysis(graph, owner, environment, query, cancellationToken);
+        try
+        {
+            return analysis.Run();
+        }
+        catch (BudgetExceededException)
+        {
+            return null;
+        }
+    }
+
+    private PageObligationResult Run()
+    {
+        var entry = new ObligationState();
+        foreach (var parameter in _owner.Parameters)
+        {
+            if (IsTrackedParameter(parameter))
+            {
+                var origin = ParameterOrigin(parameter);
+                entry.Variables[parameter] = PageValue.Of(origin);
+                entry.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
+            }
+        }
+
+        RunScope(null, 0, entry);
+
+        // Finally blocks on exceptional paths: only their own frees matter (the exception propagates).
+        foreach (var pair in _exceptionalFinallyEntries.ToList())
+        {
+            RunScope(pair.Key, pair.Key.FirstBlockOrdinal, pair.Value.Clone());
+        }
+
+        _reporting = true;
+        foreach (var ordinal in _observed.Keys.OrderBy(ordinal => ordinal).ToList())
+        {
+            Transfer(_graph.Blocks[ordinal], _observed[ordinal].Clone());
+        }
+
+        foreach (var localFunction in _graph.LocalFunctions)
+        {
+            _nested.Add(_graph.GetLocalFunctionControlFlowGraph(localFunction, _cancellationToken));
+        }
+
+        var reportable = _reports.Where(report => report.Origin.IsReportable).ToImmutableArray();
+        return new PageObligationResult(reportable, Summarize(), _nested.ToImmutableArray());
+    }
+
+    private MethodObligationSummary Summarize()
+    {
+        _observed.TryGetValue(_graph.Blocks.Length - 1, out var atExit);
+        var effects = ImmutableArray.CreateBuilder<ParameterEffect>(_owner.Parameters.Length);
+        foreach (var parameter in _owner.Parameters)
+        {
+            if (!MayHoldPage(parameter))
+            {
+                effects.Add(new ParameterEffect(ParameterEffectKind.NotAPage, false, PagePaths.None));
+            }
+            else if (!IsTrackedParameter(parameter))
+            {
+                effects.Add(new ParameterEffect(ParameterEffectKind.Unknown, false, PagePaths.None));
+            }
+            else
+            {
+                var origin = ParameterOrigin(parameter);
+                var frees = _reports.Any(report => ReferenceEquals(report.Origin, origin));
+                var exit = atExit is null ? PagePaths.None : FactOf(origin, atExit).Paths;
+                effects.Add(new ParameterEffect(ParameterEffectKind.Known, frees, exit));
+            }
+        }
+
+        return new MethodObligationSummary(effects.MoveToImmutable());
+    }
+
+    // ---------------------------------------------------------------- fixpoint over regions
+
+    /// <summary>
+    /// Runs the blocks whose innermost finally region is <paramref name="scope"/> (null: outside any finally)
+    /// to a fixpoint from <paramref name="entryOrdinal"/>. Returns the state leaving the finally region, if any.
+    /// </summary>
+    private ObligationState? RunScope(ControlFlowRegion? scope, int entryOrdinal, ObligationState entry)
+    {
+        var inStates = new Dictionary<int, ObligationState>();
+        var work = new SortedSet<int>();
+        ObligationState? exit = null;
+        if (Merge(inStates, entryOrdinal, entry))
+        {
+            work.Add(entryOrdinal);
+        }
+
+        while (work.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (++_steps > _budget)
+            {
+                throw new BudgetExceededException();
+            }
+
+            var ordinal = work.Min;
+            work.Remove(ordinal);
+            var block = _graph.Blocks[ordinal];
+            var state = Transfer(block, inStates[ordinal].Clone());
+            foreach (var branch in Successors(block))
+            {
+                var edge = EdgeState(block, branch, state);
+                foreach (var region in branch.FinallyRegions)
+                {
+                    edge = RunFinally(region, edge);
+                    if (edge is null)
+                    {
+                        break;
+                    }
+                }
+
+                if (edge is null)
+                {
+                    continue;
+                }
+
+                if (branch.Destination is not { } destination)
+                {
+                    if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling && scope is not null)
+                    {
+                        exit = exit is null ? edge : Join(exit, edge);
+                    }
+
+                    continue;
+                }
+
+                if (_finallyOf[destination.Ordinal] == scope && Merge(inStates, destination.Ordinal, edge))
+                {
+                    work.Add(destination.Ordinal);
+                }
+            }
+
+            foreach (var handler in _dirtyHandlers.ToList())
+            {
+                if (_finallyOf[handler] == scope)
+                {
+                    _dirtyHandlers.Remove(handler);
+                    if (Merge(inStates, handler, _handlerEntries[handler].Clone()))
+                    {
+                        work.Add(handler);
+                    }
+                }
+            }
+        }
+
+        return exit;
+    }
+
+    private ObligationState? RunFinally(ControlFlowRegion region, ObligationState entry)
+    {
+        foreach (var (memoRegion, memoEntry, memoExit) in _finallyMemo)
+        {
+            if (memoRegion == region && memoEntry.ContentEquals(entry))
+            {
+                return memoExit?.Clone();
+            }
+        }
+
+        var exit = RunScope(region, region.FirstBlockOrdinal, entry.Clone());
+        _finallyMemo.Add((region, entry, exit));
+        return exit?.Clone();
+    }
+
+    private static IEnumerable<ControlFlowBranch> Successors(BasicBlock block)
+    {
+        if (block.ConditionalSuccessor is { } conditional)
+        {
+            yield return conditional;
+        }
+
+        if (block.FallThroughSuccessor is { } fallThrough)
+        {
+            yield return fallThrough;
+        }
+    }
+
+    private bool Merge(Dictionary<int, ObligationState> states, int ordinal, ObligationState incoming)
+    {
+        _observed[ordinal] = _observed.TryGetValue(ordinal, out var seen) ? Join(seen, incoming) : incoming.Clone();
+        if (!states.TryGetValue(ordinal, out var existing))
+        {
+            states[ordinal] = incoming;
+            return true;
+        }
+
+        var joined = Join(existing, incoming);
+        if (joined.ContentEquals(existing))
+        {
+            return false;
+        }
+
+        states[ordinal] = joined;
+        return true;
+    }
+
+    private ObligationState Join(ObligationState a, ObligationState b)
+    {
+        var result = new ObligationState();
+        foreach (var key in a.Variables.Keys.Concat(b.Variables.Keys))
+        {
+            if (!result.Variables.ContainsKey(key))
+            {
+                var left = a.Variables.TryGetValue(key, out var va) ? va : DefaultForJoin(key);
+                var right = b.Variables.TryGetValue(key, out var vb) ? vb : DefaultForJoin(key);
+                result.Variables[key] = PageValue.Join(left, right);
+            }
+        }
+
+        foreach (var origin in a.Facts.Keys.Concat(b.Facts.Keys))
+        {
+            if (!result.Facts.ContainsKey(origin))
+            {
+                result.Facts[origin] = PageFact.Join(FactOf(origin, a), FactOf(origin, b));
+            }
+        }
+
+        return result;
+    }
+
+    private PageValue DefaultForJoin(object key) => key switch
+    {
+        MemberLocation location => PageValue.Of(LocationOrigin(location)),
+        IParameterSymbol => PageValue.Other,
+        _ => PageValue.Null,
+    };
+
+    private static PageFact FactOf(PageOrigin origin, ObligationState state)
+        => state.Facts.TryGetValue(origin, out var fact)
+            ? fact
+            : new PageFact(origin.StartsPresent ? PagePaths.Uncleared : PagePaths.Absent, null);
+
+    // ---------------------------------------------------------------- blocks and edges
+
+    private ObligationState Transfer(BasicBlock block, ObligationState state)
+    {
+        _current = block;
+        foreach (var operation in block.Operations)
+        {
+            Evaluate(operation, state);
+        }
+
+        if (block.BranchValue is { } branchValue)
+        {
+            Evaluate(branchValue, state);
+            if (block.FallThroughSuccessor?.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow)
+            {
+                NoteThrowPoint(state);
+            }
+        }
+
+        return state;
+    }
+
+    private ObligationState EdgeState(BasicBlock block, ControlFlowBranch branch, ObligationState state)
+    {
+        var edge = state.Clone();
+        if (block.ConditionKind == ControlFlowConditionKind.None || block.BranchValue is not { } condition)
+        {
+            return edge;
+        }
+
+        var holds = branch.IsConditionalSuccessor == (block.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        PageOrigin? nullTested = null;
+        if (NullTest.TryMatch(condition, out var tested, out var nullWhenTrue))
+        {
+            nullTested = Peek(tested, edge).Single;
+            if (nullTested is not null && holds == nullWhenTrue)
+            {
+                // The page is null on this edge: there is nothing to clear or free.
+                edge.Facts[nullTested] = new PageFact(PagePaths.Absent, null);
+            }
+        }
+
+        if (!condition.IsImplicit)
+        {
+            foreach (var pair in edge.Facts.ToList())
+            {
+                if (pair.Value.UnclearedOnEveryPath && !ReferenceEquals(pair.Key, nullTested))
+                {
+                    edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, branch);
+                }
+            }
+        }
+
+        return edge;
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    private PageValue Evaluate(IOperation? operation, ObligationState state)
+    {
+        switch (operation)
+        {
+            case null:
+                return PageValue.Other;
+            case IConversionOperation conversion:
+                return Evaluate(conversion.Operand, state);
+            case ILocalReferenceOperation local:
+                return ReadVariable(local.Local, state);
+            case IParameterReferenceOperation parameter:
+                return ReadVariable(parameter.Parameter, state);
+            case IFlowCaptureReferenceOperation reference:
+                return state.Variables.TryGetValue(reference.Id, out var captured) ? captured : PageValue.Other;
+            case IFlowCaptureOperation capture:
+                state.Variables[capture.Id] = Evaluate(capture.Value, state);
+                return PageValue.Other;
+            case ISimpleAssignmentOperation assignment:
+                return Assign(assignment, state);
+            case IInvocationOperation invocation:
+                return Invoke(invocation, state);
+            case IObjectCreationOperation creation:
+                if (creation.Constructor is { } constructor)
+                {
+                    Call(constructor, creation, creation.Arguments, state);
+                }
+                else
+                {
+                    EvaluateChildren(creation, state);
+                }
+
+                Evaluate(creation.Initializer, state);
+                return PageValue.Other;
+            case IFieldReferenceOperation or IPropertyReferenceOperation:
+                return ReadMember((IMemberReferenceOperation)operation, state);
+            case IIsPatternOperation pattern:
+                var tested = Evaluate(pattern.Value, state);
+                var declared = pattern.Pattern switch
+                {
+                    IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+                    IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+                    _ => null,
+                };
+                if (declared is ILocalSymbol designated)
+                {
+                    AssignVariable(designated, tested, state);
+                }
+
+                EvaluateChildren(pattern.Pattern, state);
+                foreach (var nested in pattern.Pattern.Descendants())
+                {
+                    // Designations inside sub-patterns hold members of the tested value: not tracked.
+                    var inner = nested switch
+                    {
+                        IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+                        IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+                        _ => null,
+                    };
+                    if (inner is not null)
+                    {
+                        AssignVariable(inner, PageValue.Other, state);
+                    }
+                }
+
+                return PageValue.Other;
+            case IFlowAnonymousFunctionOperation function:
+                if (_reporting)
+                {
+                    _nested.Add(_graph.GetAnonymousFunctionControlFlowGraph(function, _cancellationToken));
+                }
+
+                return PageValue.Other;
+            case IDefaultValueOperation:
+                return PageValue.Null;
+            case ILiteralOperation { ConstantValue: { HasValue: true, Value: null } }:
+                return PageValue.Null;
+            default:
+                EvaluateChildren(operation, state);
+                return PageValue.Other;
+        }
+    }
+
+    private void EvaluateChildren(IOperation operation, ObligationState state)
+    {
+        foreach (var child in operation.ChildOperations)
+        {
+            Evaluate(child, state);
+        }
+    }
+
+    /// <summary>The value of a simple operand without evaluating anything (for null tests of a branch already evaluated).</summary>
+    private PageValue Peek(IOperation operation, ObligationState state) => operation switch
+    {
+        IConversionOperation conversion => Peek(conversion.Operand, state),
+        ILocalReferenceOperation local => ReadVariable(local.Local, state),
+        IParameterReferenceOperation parameter => ReadVariable(parameter.Parameter, state),
+        IFlowCaptureReferenceOperation reference => state.Variables.TryGetValue(reference.Id, out var value) ? value : PageValue.Other,
+        IFieldReferenceOperation or IPropertyReferenceOperation => ReadLocation((IMemberReferenceOperation)operation, state),
+        _ => PageValue.Other,
+    };
+
+    private PageValue Assign(ISimpleAssignmentOperation assignment, ObligationState state)
+    {
+        switch (assignment.Target)
+        {
+            case ILocalReferenceOperation local:
+            {
+                var value = Evaluate(assignment.Value, state);
+                AssignVariable(local.Local, value, state);
+                return value;
+            }
+
+            case IParameterReferenceOperation parameter:
+            {
+                var value = Evaluate(assignment.Value, state);
+                AssignVariable(parameter.Parameter, value, state);
+                return value;
+            }
+
+            case IFlowCaptureReferenceOperation reference:
+            {
+                var value = Evaluate(assignment.Value, state);
+                state.Variables[reference.Id] = value;
+                return value;
+            }
+
+            case IMemberReferenceOperation member and (IFieldReferenceOperation or IPropertyReferenceOperation):
+            {
+                Evaluate(member.Instance, state);
+                if (member is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer)
+                {
+                    EvaluateChildren(indexer, state);
+                }
+
+                var value = Evaluate(assignment.Value, state);
+                var location = LocationOf(member);
+                Invalidate(member.Member, state);
+                if (location is not null && _environment.IsAnnotated(member.Member))
+                {
+                    state.Variables[location] = value;
+                }
+
+                return value;
+            }
+
+            default:
+                Evaluate(assignment.Target, state);
+                return Evaluate(assignment.Value, state);
+        }
+    }
+
+    private void AssignVariable(ISymbol variable, PageValue value, ObligationState state)
+    {
+        if (IsTrackable(variable))
+        {
+            state.Variables[variable] = value;
+        }
+
+        Invalidate(variable, state);
+    }
+
+    /// <summary>Member locations read through <paramref name="variable"/> now denote other pages.</summary>
+    private void Invalidate(ISymbol variable, ObligationState state)
+    {
+        foreach (var key in state.Variables.Keys.OfType<MemberLocation>().Where(key => key.DependsOn(variable)).ToList())
+        {
+            state.Variables.Remove(key);
+        }
+
+        foreach (var origin in state.Facts.Keys.Where(origin => origin.Location?.DependsOn(variable) == true).ToList())
+        {
+            state.Facts.Remove(origin);
+        }
+    }
+
+    private PageValue ReadVariable(ISymbol variable, ObligationState state)
+    {
+        if (!IsTrackable(variable))
+        {
+            return PageValue.Other;
+        }
+
+        if (state.Variables.TryGetValue(variable, out var value))
+        {
+            return value;
+        }
+
+        return variable is ILocalSymbol ? PageValue.Null : PageValue.Other;
+    }
+
+    private PageValue ReadMember(IMemberReferenceOperation member, ObligationState state)
+    {
+        Evaluate(member.Instance, state);
+        if (member is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer)
+        {
+            foreach (var argument in indexer.Arguments)
+            {
+                Evaluate(argument.Value, state);
+            }
+        }
+
+        return ReadLocation(member, state);
+    }
+
+    private PageValue ReadLocation(IMemberReferenceOperation member, ObligationState state)
+    {
+        if (!_environment.IsAnnotated(member.Member) || LocationOf(member) is not { } location)
+        {
+            return PageValue.Other;
+        }
+
+        return state.Variables.TryGetValue(location, out var value) ? value : PageValue.Of(LocationOrigin(location));
+    }
+
+    /// <summary>The location a member read denotes, when its receiver chain is simple enough to compare reads.</summary>
+    private MemberLocation? LocationOf(IMemberReferenceOperation member)
+    {
+        if (member is IPropertyReferenceOperation { Arguments.Length: > 0 } || member.Member is not (IFieldSymbol or IPropertySymbol))
+        {
+            return null;
+        }
+
+        if (member.Member.IsStatic)
+        {
+            return new MemberLocation(member.Member, null);
+        }
+
+        var instance = member.Instance;
+        while (instance is IConversionOperation { IsImplicit: true } conversion)
+        {
+            instance = conversion.Operand;
+        }
+
+        object? receiver = instance switch
+        {
+            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => MemberLocation.This,
+            ILocalReferenceOperation local when IsTrackable(local.Local) => local.Local,
+            IParameterReferenceOperation parameter when IsTrackable(parameter.Parameter) => parameter.Parameter,
+            IFieldReferenceOperation or IPropertyReferenceOperation => LocationOf((IMemberReferenceOperation)instance),
+            _ => null,
+        };
+        return receiver is null ? null : new MemberLocation(member.Member, receiver);
+    }
+
+    private PageValue Invoke(IInvocationOperation invocation, ObligationState state)
+    {
+        var method = invocation.TargetMethod;
+        var symbols = _environment.Symbols;
+        if (symbols.IsAllocation(method))
+        {
+            EvaluateChildren(invocation, state);
+            if (symbols.FlagsArgument(invocation) is { } flags && MustCarryNoCodetag(flags.Value))
+            {
+                var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.Allocation, $"allocated with NoCodetag at line {LineOf(invocation)}"));
+                state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
+                return PageValue.Of(origin);
+            }
+
+            return PageValue.Other;
+        }
+
+        if (symbols.IsClearPageTagRef(method) || symbols.IsFree(method))
+        {
+            Evaluate(invocation.Instance, state);
+            IArgumentOperation? pageArgument = null;
+            var page = PageValue.Other;
+            foreach (var argument in invocation.Arguments)
+            {
+                var value = Evaluate(argument.Value, state);
+                if (pageArgument is null && SymbolEqualityComparer.Default.Equals(argument.Parameter?.Type, symbols.Page))
+                {
+                    pageArgument = argument;
+                    page = value;
+                }
+            }
+
+            if (symbols.IsClearPageTagRef(method))
+            {
+                Settle(page, state);
+            }
+            else if (pageArgument is not null)
+            {
+                CheckFree(invocation, pageArgument, page, method.Name, state);
+                if (page.Single is { } freed)
+                {
+                    state.Facts[freed] = new PageFact(PagePaths.Absent, null);
+                }
+            }
+
+            return PageValue.Other;
+        }
+
+        Evaluate(invocation.Instance, state);
+        Call(method, invocation, invocation.Arguments, state);
+        if (_environment.ReturnIsAnnotated(method))
+        {
+            var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.AnnotatedReturn, $"returned by [NoCodetagPages] method '{method.Name}' at line {LineOf(invocation)}"));
+            state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
+            return PageValue.Of(origin);
+        }
+
+        return PageValue.Other;
+    }
+
+    /// <summary>Applies what a call does to the pages passed to it: its summary, or "may clear" for code we cannot see.</summary>
+    private void Call(IMethodSymbol method, IOperation call, ImmutableArray<IArgumentOperation> arguments, ObligationState state)
+    {
+        var passed = new List<(IArgumentOperation Argument, PageValue Value)>();
+        var byReference = new List<IOperation>();
+        foreach (var argument in arguments)
+        {
+            var value = Evaluate(argument.Value, state);
+            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+            {
+                // The callee may replace the variable, and whatever it held escapes.
+                byReference.Add(argument.Value);
+                Settle(value, state);
+            }
+            else if (!value.Origins.IsEmpty)
+            {
+                passed.Add((argument, value));
+            }
+        }
+
+        NoteThrowPoint(state);
+        if (passed.Count > 0)
+        {
+            var summary = SummaryOf(method);
+            foreach (var (argument, value) in passed)
+            {
+                var effect = summary?.For(argument.Parameter?.Ordinal ?? -1);
+                if (effect is { Kind: ParameterEffectKind.Known } known)
+                {
+                    if (known.FreesUncleared)
+                    {
+                        CheckFree(call, argument, value, $"'{method.Name}' (which frees it)", state);
+                    }
+
+                    Compose(value, known.AtExit, state);
+                }
+                else if (effect is { Kind: ParameterEffectKind.Unknown } || (summary is null && MayClear(method)))
+                {
+                    Settle(value, state);
+                }
+            }
+        }
+
+        foreach (var target in byReference)
+        {
+            var variable = target switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local } => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IMemberReferenceOperation member => member.Member,
+                _ => (ISymbol?)null,
+            };
+            if (variable is not null)
+            {
+                AssignVariable(variable, PageValue.Other, state);
+            }
+        }
+    }
+
+    private MethodObligationSummary? SummaryOf(IMethodSymbol method)
+        => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _environment.CompilationAssembly)
+           && method.MethodKind != MethodKind.DelegateInvoke
+            ? _environment.GetSummary(method, _graph, _query, _cancellationToken)
+            : null;
+
+    /// <summary>
+    /// Code we cannot summarize may clear a page handed to it when it is ours or the runtime's, or reached by
+    /// dynamic dispatch; plain library methods (collections, Interlocked) cannot.
+    /// </summary>
+    private bool MayClear(IMethodSymbol method)
+        => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _environment.CompilationAssembly)
+           || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _environment.Symbols.PageAllocator.ContainingAssembly)
+           || method.MethodKind == MethodKind.DelegateInvoke
+           || method.IsVirtual || method.IsAbstract || method.IsOverride
+           || method.ContainingType?.TypeKind == TypeKind.Interface;
+
+    /// <summary>After a clear (or an escape to code that may clear): no uncleared path remains.</summary>
+    private static void Settle(PageValue value, ObligationState state)
+    {
+        foreach (var origin in value.Origins)
+        {
+            var fact = FactOf(origin, state);
+            if (fact.MayBeUncleared)
+            {
+                state.Facts[origin] = new PageFact((fact.Paths & ~PagePaths.Uncleared) | PagePaths.Settled, null);
+            }
+        }
+    }
+
+    /// <summary>After a call whose summary says what becomes of an uncleared page passed in.</summary>
+    private static void Compose(PageValue value, PagePaths atExit, ObligationState state)
+    {
+        var single = value.Single;
+        foreach (var origin in value.Origins)
+        {
+            var fact = FactOf(origin, state);
+            if (!fact.MayBeUncleared)
+            {
+                continue;
+            }
+
+            // When the value may be another page, keep the old paths too: the callee may not have had this one.
+            var kept = single is null ? fact.Paths : fact.Paths & ~PagePaths.Uncleared;
+            var paths = kept | (atExit == PagePaths.None ? PagePaths.Absent : atExit);
+            state.Facts[origin] = new PageFact(paths, fact.Witness);
+        }
+    }
+
+    private void CheckFree(IOperation free, IArgumentOperation argument, PageValue value, string freer, ObligationState state)
+    {
+        if (!_reporting || value.MayBeOther || value.Origins.IsEmpty || _reportedFrees.Contains(free))
+        {
+            return;
+        }
+
+        PageOrigin? guilty = null;
+        if (value.Single is { } single)
+        {
+            guilty = FactOf(single, state).MayBeUncleared ? single : null;
+        }
+        else if (!value.Origins.Any(origin => FactOf(origin, state).MayBeSettled))
+        {
+            // Which page it is depends on the path: report only when no candidate was ever cleared.
+            guilty = value.Origins.FirstOrDefault(origin => FactOf(origin, state).MayBeUncleared);
+        }
+
+        if (guilty is null)
+        {
+            return;
+        }
+
+        _reportedFrees.Add(free);
+        _reports.Add(new FreeReport(free, PageText(argument.Value), guilty, FactOf(guilty, state), freer));
+    }
+
+    /// <summary>The state at a call inside a try flows to its catch handlers and (for reporting) its finally.</summary>
+    private void NoteThrowPoint(ObligationState state)
+    {
+        if (_reporting || _current is null)
+        {
+            return;
+        }
+
+        foreach (var handler in _catchEntriesOf[_current.Ordinal])
+        {
+            if (!_handlerEntries.TryGetValue(handler, out var existing))
+            {
+                _handlerEntries[handler] = state.Clone();
+                _dirtyHandlers.Add(handler);
+            }
+            else
+            {
+                var joined = Join(existing, state);
+                if (!joined.ContentEquals(existing))
+                {
+                    _handlerEntries[handler] = joined;
+                    _dirtyHandlers.Add(handler);
+                }
+            }
+        }
+
+        if (_exceptionalFinallyOf[_current.Ordinal] is { } region)
+        {
+            _exceptionalFinallyEntries[region] = _exceptionalFinallyEntries.TryGetValue(region, out var seen) ? Join(seen, state) : state.Clone();
+        }
+    }
+
+    // ---------------------------------------------------------------- origins and symbols
+
+    private bool MustCarryNoCodetag(IOperation flags)
+    {
+        _mustCarryNoCodetag ??= _environment.NoCodetagFlagsFor(_graph, _cancellationToken);
+        return _mustCarryNoCodetag(flags);
+    }
+
+    private PageOrigin OriginFor(object key, Func<PageOrigin> create)
+    {
+        if (!_origins.TryGetValue(key, out var origin))
+        {
+            origin = create();
+            _origins[key] = origin;
+        }
+
+        return origin;
+    }
+
+    private PageOrigin ParameterOrigin(IParameterSymbol parameter)
+        => OriginFor(parameter, () => _environment.IsAnnotated(parameter)
+            ? new PageOrigin(_origins.Count, PageOriginKind.AnnotatedParameter, $"from [NoCodetagPages] parameter '{parameter.Name}'", parameter)
+            : new PageOrigin(_origins.Count, PageOriginKind.Parameter, $"parameter '{parameter.Name}'", parameter));
+
+    private PageOrigin LocationOrigin(MemberLocation location)
+        => OriginFor(location, () => new PageOrigin(
+            _origins.Count,
+            PageOriginKind.AnnotatedMember,
+            $"from [NoCodetagPages] {(location.Member is IFieldSymbol ? "field" : "property")} '{location.Member.ContainingType?.Name}.{location.Member.Name}'",
+            location: location));
+
+    private bool IsTrackedParameter(IParameterSymbol parameter) => MayHoldPage(parameter) && IsTrackable(parameter);
+
+    private static bool MayHoldPage(IParameterSymbol parameter)
+        => parameter.RefKind is RefKind.None or RefKind.In
+           && (parameter.Type.IsReferenceType || parameter.Type.TypeKind == TypeKind.TypeParameter);
+
+    /// <summary>Locals and parameters of this graph's own function that no lambda or local function captures.</summary>
+    private bool IsTrackable(ISymbol variable)
+        => SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, _owner) && !_captured.Contains(variable);
+
+    private static HashSet<ISymbol> CapturedVariables(IOperation root)
+    {
+        var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in root.Descendants())
+        {
+            var function = operation switch
+            {
+                IAnonymousFunctionOperation anonymous => anonymous.Symbol,
+                ILocalFunctionOperation local => local.Symbol,
+                _ => null,
+            };
+            if (function is null)
+            {
+                continue;
+            }
+
+            foreach (var inner in operation.Descendants())
+            {
+                var variable = inner switch
+                {
+                    ILocalReferenceOperation local => (ISymbol)local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                if (variable is not null && !SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, function))
+                {
+                    captured.Add(variable);
+                }
+            }
+        }
+
+        return captured;
+    }
+
+    private void ClassifyRegions(BasicBlock block)
+    {
+        var catches = new List<int>();
+        ControlFlowRegion? finallyRegion = null;
+        ControlFlowRegion? exceptionalFinally = null;
+        var stopCollecting = false;
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Finally)
+            {
+                finallyRegion ??= region;
+            }
+
+            if (stopCollecting || region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
+            {
+                continue;
+            }
+
+            if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
+            {
+                foreach (var handler in parent.NestedRegions)
+                {
+                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
+                    {
+                        catches.Add(handler.FirstBlockOrdinal);
+                    }
+                }
+            }
+            else if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+            {
+                // The finally runs before outer handlers and may clear: stop there rather than guess.
+                exceptionalFinally = parent.NestedRegions.FirstOrDefault(nested => nested.Kind == ControlFlowRegionKind.Finally);
+                stopCollecting = true;
+            }
+        }
+
+        _finallyOf[block.Ordinal] = finallyRegion;
+        _catchEntriesOf[block.Ordinal] = catches;
+        _exceptionalFinallyOf[block.Ordinal] = exceptionalFinally;
+    }
+
+    private static string PageText(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value.Syntax.ToString().TrimEnd('!');
+    }
+
+    private static int LineOf(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    private sealed class BudgetExceededException : Exception
+    {
+    }
+}

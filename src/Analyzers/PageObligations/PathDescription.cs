@@ -1,0 +1,158 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.PageObligations;
+
+/// <summary>
+/// Turns the branch recorded on an uncleared path into words for the message: "when the compare-and-swap
+/// fails" for the cmpxchg idiom, otherwise "when 'condition' is false".
+/// </summary>
+internal static class PathDescription
+{
+    private const int MaxConditionLength = 60;
+    private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
+
+    public static string Describe(ControlFlowGraph graph, ControlFlowBranch? witness, bool unclearedOnEveryPath)
+    {
+        if (witness?.Source.BranchValue is not { } condition || witness.Source.ConditionKind == ControlFlowConditionKind.None)
+        {
+            return unclearedOnEveryPath ? "on every path" : "on some path";
+        }
+
+        // The conditional successor is taken when the branch value equals (ConditionKind == WhenTrue).
+        var holds = witness.IsConditionalSuccessor == (witness.Source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        if (CompareAndSwapSucceeds(graph, condition, holds) is { } succeeded)
+        {
+            return succeeded ? "when the compare-and-swap succeeds" : "when the compare-and-swap fails";
+        }
+
+        var text = Whitespace.Replace(condition.Syntax.ToString(), " ").Trim();
+        if (text.Length > MaxConditionLength)
+        {
+            text = text.Substring(0, MaxConditionLength - 3) + "...";
+        }
+
+        return $"when '{text}' is {(holds ? "true" : "false")}";
+    }
+
+    /// <summary>
+    /// For <c>Interlocked.CompareExchange(ref x, value, comparand) ==/!= comparand</c> (also through a local
+    /// holding the result, and <c>is null</c> when the comparand is null): whether the swap happened on this edge.
+    /// </summary>
+    private static bool? CompareAndSwapSucceeds(ControlFlowGraph graph, IOperation condition, bool holds)
+    {
+        condition = Unwrap(condition);
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary)
+        {
+            var (call, other) = FindCompareExchange(graph, binary.LeftOperand) is { } left
+                ? (left, binary.RightOperand)
+                : (FindCompareExchange(graph, binary.RightOperand), binary.LeftOperand);
+            if (call is null || !IsComparand(call, other))
+            {
+                return null;
+            }
+
+            return (binary.OperatorKind == BinaryOperatorKind.Equals) == holds;
+        }
+
+        if (condition is IIsPatternOperation pattern && FindCompareExchange(graph, pattern.Value) is { } tested
+            && ComparandOf(tested) is { ConstantValue: { HasValue: true, Value: null } })
+        {
+            return pattern.Pattern switch
+            {
+                IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } => holds,
+                INegatedPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } } => !holds,
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    private static IInvocationOperation? FindCompareExchange(ControlFlowGraph graph, IOperation operation)
+    {
+        operation = Unwrap(operation);
+        if (operation is IInvocationOperation invocation)
+        {
+            return invocation.TargetMethod is { Name: "CompareExchange", ContainingType: { Name: "Interlocked" } type }
+                   && type.ContainingNamespace?.ToDisplayString() == "System.Threading"
+                ? invocation
+                : null;
+        }
+
+        // The result held in a local or a flow capture: follow its single definition.
+        var definition = SingleDefinition(graph, operation);
+        return definition is null || definition is ILocalReferenceOperation or IFlowCaptureReferenceOperation
+            ? null
+            : FindCompareExchange(graph, definition);
+    }
+
+    private static IOperation? SingleDefinition(ControlFlowGraph graph, IOperation reference)
+    {
+        IOperation? found = null;
+        var count = 0;
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var statement in block.Operations)
+            {
+                switch (statement)
+                {
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                        when reference is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(target.Local, local.Local):
+                        found = assignment.Value;
+                        count++;
+                        break;
+                    case IFlowCaptureOperation capture
+                        when reference is IFlowCaptureReferenceOperation captured && capture.Id.Equals(captured.Id):
+                        found = capture.Value;
+                        count++;
+                        break;
+                }
+            }
+        }
+
+        return count == 1 ? found : null;
+    }
+
+    private static IOperation? ComparandOf(IInvocationOperation call)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter?.Name == "comparand")
+            {
+                return Unwrap(argument.Value);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsComparand(IInvocationOperation call, IOperation other)
+    {
+        var comparand = ComparandOf(call);
+        other = Unwrap(other);
+        if (comparand is null)
+        {
+            return false;
+        }
+
+        if (comparand.ConstantValue is { HasValue: true, Value: null })
+        {
+            return other.ConstantValue is { HasValue: true, Value: null };
+        }
+
+        return Whitespace.Replace(comparand.Syntax.ToString(), string.Empty) == Whitespace.Replace(other.Syntax.ToString(), string.Empty);
+    }
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+}

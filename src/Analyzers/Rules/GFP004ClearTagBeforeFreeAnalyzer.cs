@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using GfpAnalyzers.Analyzers.PageObligations;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>
+/// GFP004: a page allocated with <c>Gfp.NoCodetag</c> (or held by a <c>[NoCodetagPages]</c> location) reaches
+/// <c>FreePage</c>/<c>FreePages</c> on some path without <c>ClearPageTagRef</c> on that page first, so Linux's
+/// <c>alloc_tag_sub_check()</c> warns "alloc_tag was not set".
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        DiagnosticIds.NoCodetagPageFreedWithoutClear,
+        title: "NoCodetag page freed without ClearPageTagRef",
+        messageFormat: "Page '{0}' ({1}) reaches {2} without ClearPageTagRef {3}",
+        RuleCategories.Codetag,
+        DiagnosticSeverity.Warning,
+        description: "A page allocated with Gfp.NoCodetag gets no allocation tag. Freeing it without ClearPageTagRef makes "
+            + "alloc_tag_sub_check() warn \"alloc_tag was not set\". Every path from the allocation to a free, including retry "
+            + "and failure paths such as a lost compare-and-swap, must clear the page's tag reference first. Pages that outlive "
+            + "the allocating method are tracked through [NoCodetagPages] fields, properties, parameters and return values.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols) || symbols.Page is null)
+            {
+                return;
+            }
+
+            var environment = new ObligationEnvironment(start.Compilation, symbols, (graph, cancellationToken) => NoCodetagFlagsOracle(symbols));
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (block.OwningSymbol is not IMethodSymbol)
+                {
+                    return;
+                }
+
+                var relevance = new Relevance(environment);
+                block.RegisterOperationAction(
+                    operation => relevance.Note(operation.Operation),
+                    OperationKind.Invocation,
+                    OperationKind.FieldReference,
+                    OperationKind.PropertyReference,
+                    OperationKind.Invalid);
+                block.RegisterOperationBlockEndAction(end => AnalyzeBlock(end, environment, relevance));
+            });
+        });
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, ObligationEnvironment environment, Relevance relevance)
+    {
+        var owner = (IMethodSymbol)context.OwningSymbol;
+        if (relevance.IsBroken || !(relevance.IsRelevant || HasAnnotatedParameter(owner, environment)))
+        {
+            return;
+        }
+
+        foreach (var operationBlock in context.OperationBlocks)
+        {
+            if (operationBlock.Parent is not null || operationBlock.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block))
+            {
+                continue;
+            }
+
+            var graph = context.GetControlFlowGraph(operationBlock);
+            AnalyzeGraph(context, environment, graph, owner, topLevel: true);
+        }
+    }
+
+    private static void AnalyzeGraph(OperationBlockAnalysisContext context, ObligationEnvironment environment, ControlFlowGraph graph, IMethodSymbol owner, bool topLevel)
+    {
+        var query = new SummaryQuery();
+        if (query.Enter(owner) is not { } depth)
+        {
+            return;
+        }
+
+        var result = PageObligationAnalysis.Run(graph, owner, environment, query, context.CancellationToken);
+        var recursive = query.Leave(depth);
+        if (result is null)
+        {
+            return;
+        }
+
+        if (!recursive && (topLevel || owner.MethodKind == MethodKind.LocalFunction))
+        {
+            environment.Remember(owner, result.Summary);
+        }
+
+        foreach (var report in result.Reports)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                report.Free.Syntax.GetLocation(),
+                report.PageText,
+                report.Origin.Description,
+                report.Freer,
+                PathDescription.Describe(graph, report.Fact.Witness, report.Fact.UnclearedOnEveryPath)));
+        }
+
+        foreach (var nested in result.NestedGraphs)
+        {
+            if (NestedOwner(nested) is { } nestedOwner)
+            {
+                AnalyzeGraph(context, environment, nested, nestedOwner, topLevel: false);
+            }
+        }
+    }
+
+    private static IMethodSymbol? NestedOwner(ControlFlowGraph graph) => graph.OriginalOperation switch
+    {
+        ILocalFunctionOperation local => local.Symbol,
+        IAnonymousFunctionOperation anonymous => anonymous.Symbol,
+        _ => null,
+    };
+
+    private static bool HasAnnotatedParameter(IMethodSymbol method, ObligationEnvironment environment)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (environment.IsAnnotated(parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Stand-in until the shared flag-value analysis lands: a flags expression carries NoCodetag on every path
+    /// when its constant value has the bit.
+    /// </summary>
+    private static Func<IOperation, bool> NoCodetagFlagsOracle(RuntimeSymbols symbols)
+        => flags => flags.ConstantValue is { HasValue: true, Value: uint bits } && (bits & symbols.Bits.NoCodetag) != 0;
+
+    /// <summary>
+    /// The cheap pre-check, fed by operation callbacks: a graph is built only for methods that allocate with a
+    /// flags argument, free, or touch a [NoCodetagPages] location; never for code that does not bind.
+    /// </summary>
+    private sealed class Relevance
+    {
+        private readonly ObligationEnvironment _environment;
+        private int _relevant;
+        private int _broken;
+
+        public Relevance(ObligationEnvironment environment) => _environment = environment;
+
+        public bool IsRelevant => Volatile.Read(ref _relevant) != 0;
+
+        public bool IsBroken => Volatile.Read(ref _broken) != 0;
+
+        public void Note(IOperation operation)
+        {
+            var symbols = _environment.Symbols;
+            var relevant = operation switch
+            {
+                IInvalidOperation => MarkBroken(),
+                IInvocationOperation invocation =>
+                    (symbols.IsAllocation(invocation.TargetMethod) && symbols.FlagsArgument(invocation) is not null)
+                    || symbols.IsFree(invocation.TargetMethod)
+                    || _environment.ReturnIsAnnotated(invocation.TargetMethod),
+                IMemberReferenceOperation member => _environment.IsAnnotated(member.Member),
+                _ => false,
+            };
+            if (relevant)
+            {
+                Interlocked.Exchange(ref _relevant, 1);
+            }
+        }
+
+        private bool MarkBroken()
+        {
+            Interlocked.Exchange(ref _broken, 1);
+            return false;
+        }
+    }
+}
