@@ -28,7 +28,7 @@ internal enum PagePaths : byte
 /// </summary>
 internal readonly struct PageFact : IEquatable<PageFact>
 {
-    public PageFact(PagePaths paths, ControlFlowBranch? witness)
+    public PageFact(PagePaths paths, object? witness)
     {
         Paths = paths;
         Witness = (paths & PagePaths.Uncleared) != 0 ? witness : null;
@@ -36,8 +36,11 @@ internal readonly struct PageFact : IEquatable<PageFact>
 
     public PagePaths Paths { get; }
 
-    /// <summary>A branch taken on some path where the page is uncleared, or null when none describes it.</summary>
-    public ControlFlowBranch? Witness { get; }
+    /// <summary>
+    /// A <see cref="ControlFlowBranch"/> taken, or a <see cref="ThrowWitness"/> (a call that threw), on some path
+    /// where the page is uncleared; null when none describes it.
+    /// </summary>
+    public object? Witness { get; }
 
     public bool MayBeUncleared => (Paths & PagePaths.Uncleared) != 0;
 
@@ -49,7 +52,7 @@ internal readonly struct PageFact : IEquatable<PageFact>
     public static PageFact Join(PageFact a, PageFact b)
     {
         var paths = a.Paths | b.Paths;
-        ControlFlowBranch? witness;
+        object? witness;
         if (!a.MayBeUncleared)
         {
             witness = b.Witness;
@@ -84,17 +87,36 @@ internal readonly struct PageFact : IEquatable<PageFact>
 
     public override int GetHashCode() => (int)Paths;
 
-    private static ControlFlowBranch? Earlier(ControlFlowBranch? a, ControlFlowBranch? b)
+    private static object? Earlier(object? a, object? b)
     {
         if (a is null || b is null)
         {
             return a ?? b;
         }
 
-        var orderA = (a.Source.Ordinal * 2) + (a.IsConditionalSuccessor ? 1 : 0);
-        var orderB = (b.Source.Ordinal * 2) + (b.IsConditionalSuccessor ? 1 : 0);
-        return orderA <= orderB ? a : b;
+        return Order(a) <= Order(b) ? a : b;
     }
+
+    private static int Order(object witness) => witness switch
+    {
+        ControlFlowBranch branch => (branch.Source.Ordinal * 2) + (branch.IsConditionalSuccessor ? 1 : 0),
+        ThrowWitness thrown => thrown.BlockOrdinal * 2,
+        _ => int.MaxValue,
+    };
+}
+
+/// <summary>The path on which a call inside a try threw, for handlers and finally blocks that see it.</summary>
+internal sealed class ThrowWitness
+{
+    public ThrowWitness(IOperation call, int blockOrdinal)
+    {
+        Call = call;
+        BlockOrdinal = blockOrdinal;
+    }
+
+    public IOperation Call { get; }
+
+    public int BlockOrdinal { get; }
 }
 
 /// <summary>What a variable may hold: tracked pages, and whether it may also hold some untracked page.</summary>

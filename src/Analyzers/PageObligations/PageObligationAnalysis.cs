@@ -79,6 +79,7 @@ internal sealed class PageObligationAnalysis
     private readonly List<FreeReport> _reports = new();
     private readonly HashSet<IOperation> _reportedFrees = new();
     private readonly List<ControlFlowGraph> _nested = new();
+    private readonly Dictionary<IOperation, ThrowWitness> _throwWitnesses = new();
     private readonly int _budget;
     private Func<IOperation, bool>? _mustCarryNoCodetag;
     private BasicBlock? _current;
@@ -359,7 +360,7 @@ internal sealed class PageObligationAnalysis
             Evaluate(branchValue, state);
             if (block.FallThroughSuccessor?.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow)
             {
-                NoteThrowPoint(state);
+                NoteThrowPoint(branchValue, state);
             }
         }
 
@@ -386,11 +387,13 @@ internal sealed class PageObligationAnalysis
             }
         }
 
-        if (!condition.IsImplicit)
+        // Null checks of pages and compiler-generated tests do not explain why a page was not cleared.
+        var testsAPage = nullTested is not null || (NullTest.TryMatch(condition, out var anyTested, out _) && !Peek(anyTested, edge).Origins.IsEmpty);
+        if (!condition.IsImplicit && !testsAPage)
         {
             foreach (var pair in edge.Facts.ToList())
             {
-                if (pair.Value.UnclearedOnEveryPath && !ReferenceEquals(pair.Key, nullTested))
+                if (pair.Value.UnclearedOnEveryPath)
                 {
                     edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, branch);
                 }
@@ -447,7 +450,7 @@ internal sealed class PageObligationAnalysis
                 };
                 if (declared is ILocalSymbol designated)
                 {
-                    AssignVariable(designated, tested, state);
+                    AssignVariable(designated, tested, state, pattern);
                 }
 
                 EvaluateChildren(pattern.Pattern, state);
@@ -462,7 +465,7 @@ internal sealed class PageObligationAnalysis
                     };
                     if (inner is not null)
                     {
-                        AssignVariable(inner, PageValue.Other, state);
+                        AssignVariable(inner, PageValue.Other, state, nested);
                     }
                 }
 
@@ -510,14 +513,14 @@ internal sealed class PageObligationAnalysis
             case ILocalReferenceOperation local:
             {
                 var value = Evaluate(assignment.Value, state);
-                AssignVariable(local.Local, value, state);
+                AssignVariable(local.Local, value, state, assignment);
                 return value;
             }
 
             case IParameterReferenceOperation parameter:
             {
                 var value = Evaluate(assignment.Value, state);
-                AssignVariable(parameter.Parameter, value, state);
+                AssignVariable(parameter.Parameter, value, state, assignment);
                 return value;
             }
 
@@ -538,7 +541,7 @@ internal sealed class PageObligationAnalysis
 
                 var value = Evaluate(assignment.Value, state);
                 var location = LocationOf(member);
-                Invalidate(member.Member, state);
+                Invalidate(member.Member, state, assignment);
                 if (location is not null && _environment.IsAnnotated(member.Member))
                 {
                     state.Variables[location] = value;
@@ -553,27 +556,37 @@ internal sealed class PageObligationAnalysis
         }
     }
 
-    private void AssignVariable(ISymbol variable, PageValue value, ObligationState state)
+    private void AssignVariable(ISymbol variable, PageValue value, ObligationState state, IOperation cause)
     {
         if (IsTrackable(variable))
         {
             state.Variables[variable] = value;
         }
 
-        Invalidate(variable, state);
+        Invalidate(variable, state, cause);
     }
 
-    /// <summary>Member locations read through <paramref name="variable"/> now denote other pages.</summary>
-    private void Invalidate(ISymbol variable, ObligationState state)
+    /// <summary>
+    /// Member locations read through <paramref name="variable"/> now denote other pages: each known one is
+    /// rebound to a fresh page (keyed by the assignment, so the fixpoint sees the same one every time), while the
+    /// pages read before keep their state for the locals that still hold them.
+    /// </summary>
+    private void Invalidate(ISymbol variable, ObligationState state, IOperation cause)
     {
         foreach (var key in state.Variables.Keys.OfType<MemberLocation>().Where(key => key.DependsOn(variable)).ToList())
         {
             state.Variables.Remove(key);
         }
 
-        foreach (var origin in state.Facts.Keys.Where(origin => origin.Location?.DependsOn(variable) == true).ToList())
+        var rebound = new HashSet<MemberLocation>();
+        foreach (var origin in _origins.Values.ToList())
         {
-            state.Facts.Remove(origin);
+            if (origin.Location is { } location && location.DependsOn(variable) && rebound.Add(location))
+            {
+                var fresh = OriginFor(new Rebinding(location, cause), () => NewLocationOrigin(location));
+                state.Variables[location] = PageValue.Of(fresh);
+                state.Facts[fresh] = new PageFact(PagePaths.Uncleared, null);
+            }
         }
     }
 
@@ -613,7 +626,19 @@ internal sealed class PageObligationAnalysis
             return PageValue.Other;
         }
 
-        return state.Variables.TryGetValue(location, out var value) ? value : PageValue.Of(LocationOrigin(location));
+        if (state.Variables.TryGetValue(location, out var value))
+        {
+            return value;
+        }
+
+        // First read of the location's original page: make its fact explicit so branches can describe it.
+        var origin = LocationOrigin(location);
+        if (!state.Facts.ContainsKey(origin))
+        {
+            state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
+        }
+
+        return PageValue.Of(origin);
     }
 
     /// <summary>The location a member read denotes, when its receiver chain is simple enough to compare reads.</summary>
@@ -650,7 +675,7 @@ internal sealed class PageObligationAnalysis
     {
         var method = invocation.TargetMethod;
         var symbols = _environment.Symbols;
-        if (symbols.IsAllocation(method))
+        if (_environment.IsAllocation(method))
         {
             EvaluateChildren(invocation, state);
             if (symbols.FlagsArgument(invocation) is { } flags && MustCarryNoCodetag(flags.Value))
@@ -663,7 +688,7 @@ internal sealed class PageObligationAnalysis
             return PageValue.Other;
         }
 
-        if (symbols.IsClearPageTagRef(method) || symbols.IsFree(method))
+        if (_environment.IsClear(method) || symbols.IsFree(method))
         {
             Evaluate(invocation.Instance, state);
             IArgumentOperation? pageArgument = null;
@@ -678,7 +703,7 @@ internal sealed class PageObligationAnalysis
                 }
             }
 
-            if (symbols.IsClearPageTagRef(method))
+            if (_environment.IsClear(method))
             {
                 Settle(page, state);
             }
@@ -726,7 +751,7 @@ internal sealed class PageObligationAnalysis
             }
         }
 
-        NoteThrowPoint(state);
+        NoteThrowPoint(call, state);
         if (passed.Count > 0)
         {
             var summary = SummaryOf(method);
@@ -735,7 +760,8 @@ internal sealed class PageObligationAnalysis
                 var effect = summary?.For(argument.Parameter?.Ordinal ?? -1);
                 if (effect is { Kind: ParameterEffectKind.Known } known)
                 {
-                    if (known.FreesUncleared)
+                    // A [NoCodetagPages] parameter's frees are reported inside the callee; do not report twice.
+                    if (known.FreesUncleared && !(argument.Parameter is { } parameter && _environment.IsAnnotated(parameter)))
                     {
                         CheckFree(call, argument, value, $"'{method.Name}' (which frees it)", state);
                     }
@@ -761,7 +787,7 @@ internal sealed class PageObligationAnalysis
             };
             if (variable is not null)
             {
-                AssignVariable(variable, PageValue.Other, state);
+                AssignVariable(variable, PageValue.Other, state, target);
             }
         }
     }
@@ -843,23 +869,46 @@ internal sealed class PageObligationAnalysis
     }
 
     /// <summary>The state at a call inside a try flows to its catch handlers and (for reporting) its finally.</summary>
-    private void NoteThrowPoint(ObligationState state)
+    private void NoteThrowPoint(IOperation thrower, ObligationState state)
     {
         if (_reporting || _current is null)
         {
             return;
         }
 
-        foreach (var handler in _catchEntriesOf[_current.Ordinal])
+        var catches = _catchEntriesOf[_current.Ordinal];
+        var region = _exceptionalFinallyOf[_current.Ordinal];
+        if (catches.Count == 0 && region is null)
+        {
+            return;
+        }
+
+        // On the exceptional path the throwing call is what explains an uncleared page.
+        if (!_throwWitnesses.TryGetValue(thrower, out var witness))
+        {
+            witness = new ThrowWitness(thrower, _current.Ordinal);
+            _throwWitnesses[thrower] = witness;
+        }
+
+        var thrown = state.Clone();
+        foreach (var pair in state.Facts)
+        {
+            if (pair.Value.MayBeUncleared)
+            {
+                thrown.Facts[pair.Key] = new PageFact(pair.Value.Paths, witness);
+            }
+        }
+
+        foreach (var handler in catches)
         {
             if (!_handlerEntries.TryGetValue(handler, out var existing))
             {
-                _handlerEntries[handler] = state.Clone();
+                _handlerEntries[handler] = thrown.Clone();
                 _dirtyHandlers.Add(handler);
             }
             else
             {
-                var joined = Join(existing, state);
+                var joined = Join(existing, thrown);
                 if (!joined.ContentEquals(existing))
                 {
                     _handlerEntries[handler] = joined;
@@ -868,9 +917,9 @@ internal sealed class PageObligationAnalysis
             }
         }
 
-        if (_exceptionalFinallyOf[_current.Ordinal] is { } region)
+        if (region is not null)
         {
-            _exceptionalFinallyEntries[region] = _exceptionalFinallyEntries.TryGetValue(region, out var seen) ? Join(seen, state) : state.Clone();
+            _exceptionalFinallyEntries[region] = _exceptionalFinallyEntries.TryGetValue(region, out var seen) ? Join(seen, thrown) : thrown;
         }
     }
 
@@ -898,12 +947,13 @@ internal sealed class PageObligationAnalysis
             ? new PageOrigin(_origins.Count, PageOriginKind.AnnotatedParameter, $"from [NoCodetagPages] parameter '{parameter.Name}'", parameter)
             : new PageOrigin(_origins.Count, PageOriginKind.Parameter, $"parameter '{parameter.Name}'", parameter));
 
-    private PageOrigin LocationOrigin(MemberLocation location)
-        => OriginFor(location, () => new PageOrigin(
-            _origins.Count,
-            PageOriginKind.AnnotatedMember,
-            $"from [NoCodetagPages] {(location.Member is IFieldSymbol ? "field" : "property")} '{location.Member.ContainingType?.Name}.{location.Member.Name}'",
-            location: location));
+    private PageOrigin LocationOrigin(MemberLocation location) => OriginFor(location, () => NewLocationOrigin(location));
+
+    private PageOrigin NewLocationOrigin(MemberLocation location) => new(
+        _origins.Count,
+        PageOriginKind.AnnotatedMember,
+        $"from [NoCodetagPages] {(location.Member is IFieldSymbol ? "field" : "property")} '{location.Member.ContainingType?.Name}.{location.Member.Name}'",
+        location: location);
 
     private bool IsTrackedParameter(IParameterSymbol parameter) => MayHoldPage(parameter) && IsTrackable(parameter);
 
@@ -1001,6 +1051,24 @@ internal sealed class PageObligationAnalysis
     }
 
     private static int LineOf(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    /// <summary>The key of the page a member location denotes after the assignment <see cref="Cause"/> changed it.</summary>
+    private sealed class Rebinding
+    {
+        public Rebinding(MemberLocation location, IOperation cause)
+        {
+            Location = location;
+            Cause = cause;
+        }
+
+        public MemberLocation Location { get; }
+
+        public IOperation Cause { get; }
+
+        public override bool Equals(object? obj) => obj is Rebinding other && Location.Equals(other.Location) && ReferenceEquals(Cause, other.Cause);
+
+        public override int GetHashCode() => Location.GetHashCode() ^ Cause.GetHashCode();
+    }
 
     private sealed class BudgetExceededException : Exception
     {

@@ -14,27 +14,32 @@ internal static class PathDescription
     private const int MaxConditionLength = 60;
     private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
 
-    public static string Describe(ControlFlowGraph graph, ControlFlowBranch? witness, bool unclearedOnEveryPath)
+    public static string Describe(ControlFlowGraph graph, object? witness, bool unclearedOnEveryPath)
     {
-        if (witness?.Source.BranchValue is not { } condition || witness.Source.ConditionKind == ControlFlowConditionKind.None)
+        if (witness is ThrowWitness thrown)
+        {
+            return $"when '{Shorten(thrown.Call.Syntax.ToString())}' throws";
+        }
+
+        if (witness is not ControlFlowBranch branch || branch.Source.BranchValue is not { } condition || branch.Source.ConditionKind == ControlFlowConditionKind.None)
         {
             return unclearedOnEveryPath ? "on every path" : "on some path";
         }
 
         // The conditional successor is taken when the branch value equals (ConditionKind == WhenTrue).
-        var holds = witness.IsConditionalSuccessor == (witness.Source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        var holds = branch.IsConditionalSuccessor == (branch.Source.ConditionKind == ControlFlowConditionKind.WhenTrue);
         if (CompareAndSwapSucceeds(graph, condition, holds) is { } succeeded)
         {
             return succeeded ? "when the compare-and-swap succeeds" : "when the compare-and-swap fails";
         }
 
-        var text = Whitespace.Replace(condition.Syntax.ToString(), " ").Trim();
-        if (text.Length > MaxConditionLength)
-        {
-            text = text.Substring(0, MaxConditionLength - 3) + "...";
-        }
+        return $"when '{Shorten(condition.Syntax.ToString())}' is {(holds ? "true" : "false")}";
+    }
 
-        return $"when '{text}' is {(holds ? "true" : "false")}";
+    private static string Shorten(string source)
+    {
+        var text = Whitespace.Replace(source, " ").Trim();
+        return text.Length > MaxConditionLength ? text.Substring(0, MaxConditionLength - 3) + "..." : text;
     }
 
     /// <summary>

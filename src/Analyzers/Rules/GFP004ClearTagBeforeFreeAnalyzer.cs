@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
+using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.PageObligations;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -42,7 +44,7 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var environment = new ObligationEnvironment(start.Compilation, symbols, (graph, cancellationToken) => NoCodetagFlagsOracle(symbols));
+            var environment = new ObligationEnvironment(start.Compilation, symbols, (graph, cancellationToken) => NoCodetagOnEveryPath(graph, symbols, cancellationToken));
             start.RegisterOperationBlockStartAction(block =>
             {
                 if (block.OwningSymbol is not IMethodSymbol)
@@ -70,13 +72,22 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // The blocks of one body (a constructor's initializer and body, say) share a root and one graph.
+        var analyzedRoots = new List<IOperation>();
         foreach (var operationBlock in context.OperationBlocks)
         {
-            if (operationBlock.Parent is not null || operationBlock.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block))
+            var root = operationBlock;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            if (root.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody) || analyzedRoots.Contains(root))
             {
                 continue;
             }
 
+            analyzedRoots.Add(root);
             var graph = context.GetControlFlowGraph(operationBlock);
             AnalyzeGraph(context, environment, graph, owner, topLevel: true);
         }
@@ -143,11 +154,19 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Stand-in until the shared flag-value analysis lands: a flags expression carries NoCodetag on every path
-    /// when its constant value has the bit.
+    /// A page is a NoCodetag page when the bit is set on every path to its allocation (through locals and
+    /// constants), as the shared flag-value analysis of the graph computes; flags that do not bind say nothing.
     /// </summary>
-    private static Func<IOperation, bool> NoCodetagFlagsOracle(RuntimeSymbols symbols)
-        => flags => flags.ConstantValue is { HasValue: true, Value: uint bits } && (bits & symbols.Bits.NoCodetag) != 0;
+    private static Func<IOperation, bool> NoCodetagOnEveryPath(ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken cancellationToken)
+    {
+        var flags = FlagValueAnalysis.GetOrCreate(graph, symbols, cancellationToken);
+        var noCodetag = symbols.Bits.NoCodetag;
+        return expression =>
+        {
+            var value = flags.GetValue(expression);
+            return noCodetag != 0 && !value.HasErrors && (value.Must & noCodetag) != 0;
+        };
+    }
 
     /// <summary>
     /// The cheap pre-check, fed by operation callbacks: a graph is built only for methods that allocate with a
@@ -172,7 +191,7 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
             {
                 IInvalidOperation => MarkBroken(),
                 IInvocationOperation invocation =>
-                    (symbols.IsAllocation(invocation.TargetMethod) && symbols.FlagsArgument(invocation) is not null)
+                    (_environment.IsAllocation(invocation.TargetMethod) && symbols.FlagsArgument(invocation) is not null)
                     || symbols.IsFree(invocation.TargetMethod)
                     || _environment.ReturnIsAnnotated(invocation.TargetMethod),
                 IMemberReferenceOperation member => _environment.IsAnnotated(member.Member),
