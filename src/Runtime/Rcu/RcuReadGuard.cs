@@ -8,5 +8,7 @@ public readonly struct RcuReadGuard : IDisposable
     internal RcuReadGuard(Rcu rcu) => _rcu = rcu;
 
     /// <summary>Leaves the read-side section (rcu_read_unlock()).</summary>
+    /// <remarks>It runs inside the section that <see cref="Rcu.ReadLock"/> entered, hence <see cref="RcuReadLockHeldAttribute"/>.</remarks>
+    [RcuReadLockHeld]
     public void Dispose() => _rcu?.ReadUnlock();
 }
