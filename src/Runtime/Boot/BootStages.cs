@@ -60,6 +60,12 @@ internal static class BootStages
             allocator.AllocPage(Gfp.Kernel | Gfp.HighMem, "mm/vmalloc.c", 3585, "__vmalloc_area_node");
         }
 
+        // Slab caches growing as subsystems initialise: more CPUs, more per-CPU objects.
+        for (var i = 0; i < 16 + (kernel.Options.Cpus / 4); i++)
+        {
+            allocator.AllocPagesNode(i % kernel.Options.Nodes, Gfp.Kernel | Gfp.Comp, 1, "mm/slub.c", 2435, "allocate_slab");
+        }
+
         allocator.PageCache.Fill(4096); // unpacking the initramfs into the page cache
     }
 

@@ -53,22 +53,12 @@ public class SleepingInAtomicTests
     public async Task A_section_on_another_thread_does_not_make_this_thread_atomic()
     {
         var allocator = new PageAllocator();
-        using var entered = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var reader = Task.Run(() =>
-        {
-            using (new Rcu().ReadLock())
-            {
-                entered.Set();
-                release.Wait(TimeSpan.FromSeconds(10));
-            }
-        });
-        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+        using var reader = ReaderThread.Enter(new Rcu());
 
         allocator.AllocPage(Gfp.Kernel);
-        release.Set();
+        reader.Leave();
 
-        await reader.Within();
+        await reader.Task.Within();
         Assert.Empty(allocator.Log.Messages);
     }
 

@@ -1,36 +1,21 @@
 namespace GfpAnalyzers.Runtime.Tests;
 
-
 /// <summary>synchronize_rcu() really waits for readers that started before it, on other threads.</summary>
 public class SynchronizeTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task Synchronize_waits_until_a_preexisting_reader_on_another_thread_leaves()
     {
         var rcu = new Rcu();
-        using var entered = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var readerLeft = 0;
-        var reader = TestTimeouts.Thread(() =>
-        {
-            using (rcu.ReadLock())
-            {
-                entered.Set();
-                release.Wait(Timeout);
-                Volatile.Write(ref readerLeft, 1);
-            }
-        });
-        Assert.True(entered.Wait(Timeout));
+        using var reader = ReaderThread.Enter(rcu);
 
         var synchronize = TestTimeouts.Thread(rcu.Synchronize);
 
         Assert.True(await synchronize.StillRunningAfter(200), "Synchronize returned while a reader was inside");
-        release.Set();
+        reader.Leave();
         await synchronize.Within();
-        Assert.Equal(1, Volatile.Read(ref readerLeft));
-        await reader.Within();
+        Assert.True(reader.HasLeft);
+        await reader.Task.Within();
         Assert.Equal(1, rcu.CompletedGracePeriods);
     }
 
@@ -38,24 +23,14 @@ public class SynchronizeTests
     public async Task Synchronize_waits_for_readers_of_any_instance()
     {
         var updater = new Rcu();
-        using var entered = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var reader = TestTimeouts.Thread(() =>
-        {
-            using (new Rcu().ReadLock())
-            {
-                entered.Set();
-                release.Wait(Timeout);
-            }
-        });
-        Assert.True(entered.Wait(Timeout));
+        using var reader = ReaderThread.Enter(new Rcu());
 
         var synchronize = TestTimeouts.Thread(updater.Synchronize);
 
         Assert.True(await synchronize.StillRunningAfter(200));
-        release.Set();
+        reader.Leave();
         await synchronize.Within();
-        await reader.Within();
+        await reader.Task.Within();
     }
 
     [Fact]
@@ -99,28 +74,18 @@ public class SynchronizeTests
     public async Task A_long_reader_gets_a_stall_report_and_synchronize_still_completes()
     {
         var rcu = new Rcu { StallTimeout = TimeSpan.FromMilliseconds(50) };
-        using var entered = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var reader = TestTimeouts.Thread(() =>
-        {
-            using (rcu.ReadLock())
-            {
-                entered.Set();
-                release.Wait(Timeout);
-            }
-        });
-        Assert.True(entered.Wait(Timeout));
+        using var reader = ReaderThread.Enter(rcu);
         var synchronize = TestTimeouts.Thread(rcu.Synchronize);
 
-        var deadline = DateTime.UtcNow + Timeout;
+        var deadline = DateTime.UtcNow + TestTimeouts.Long;
         while (!rcu.Log.Contains("detected stalls") && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(10);
         }
 
-        release.Set();
+        reader.Leave();
         await synchronize.Within();
-        await reader.Within();
+        await reader.Task.Within();
         Assert.True(rcu.Log.Contains("INFO: rcu_preempt detected stalls"));
     }
 }
