@@ -52,6 +52,14 @@ def markers(repo, sample):
     return expected, pending
 
 
+# Any other error (a compiler error in a sample, a restore failure) means the check saw the wrong build.
+OTHER_ERROR = re.compile(r"\b(?:error) (?!GFP\d{3}\b)[A-Z]+\d+:")
+
+
+def other_errors(log):
+    return sorted({line.strip() for line in pathlib.Path(log).read_text(errors="replace").splitlines() if OTHER_ERROR.search(line)})
+
+
 def reported(log):
     found = {}
     for text in pathlib.Path(log).read_text(errors="replace").splitlines():
@@ -83,6 +91,7 @@ def check_build(repo, sample, log, severity):
                 problems.append(f"{key[2]} at {key[0]}:{key[1]}: message does not name {name}: {msg}")
     for key in sorted(set(found) - set(expected)):
         problems.append(f"unexpected {found[key][2]}")
+    problems += [f"not a GFP diagnostic: {line}" for line in other_errors(log)]
     for problem in problems:
         print("  " + problem)
     return not problems
@@ -92,7 +101,10 @@ def check_clean(log):
     found = reported(log)
     for key in sorted(found):
         print("  unexpected " + found[key][2])
-    return not found
+    others = other_errors(log)
+    for line in others:
+        print("  not a GFP diagnostic: " + line)
+    return not found and not others
 
 
 def check_sarif(repo, sample, sarif, help_base):
