@@ -1,0 +1,135 @@
+// Every page allocation of an operation block, with the graph it belongs to.
+//
+//   foreach (var site in AllocationSites.Find(blockContext, symbols)) { site.Graph, site.Owner, site.Invocation, site.FlagsArgument }
+//
+// Graphs are built (through the driver's cache, shared by every analyzer) only for blocks that contain
+// an AllocPage/AllocPages call; lambdas and local functions come with their own graphs and owners.
+using System.Collections.Generic;
+using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.FlagValues;
+
+/// <summary>One <c>AllocPage</c>/<c>AllocPages</c> call that binds, in its control-flow graph.</summary>
+internal readonly struct AllocationSite
+{
+    public AllocationSite(ControlFlowGraph graph, ISymbol owner, IInvocationOperation invocation, IArgumentOperation flagsArgument)
+    {
+        Graph = graph;
+        Owner = owner;
+        Invocation = invocation;
+        FlagsArgument = flagsArgument;
+    }
+
+    /// <summary>The graph the invocation belongs to (the method's, or a lambda's or local function's).</summary>
+    public ControlFlowGraph Graph { get; }
+
+    /// <summary>The method, lambda or local function whose body the graph is.</summary>
+    public ISymbol Owner { get; }
+
+    public IInvocationOperation Invocation { get; }
+
+    public IArgumentOperation FlagsArgument { get; }
+
+    /// <summary>
+    /// True when the flags expression as written, or the call around it, does not fully bind or parse (a
+    /// condition that does not bind is lowered out of the value the graph computes, so look at the source).
+    /// </summary>
+    public bool IsIncomplete()
+    {
+        if (Invocation.Syntax.ContainsDiagnostics)
+        {
+            return true;
+        }
+
+        var model = Graph.OriginalOperation.SemanticModel;
+        var expression = FlagsArgument.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax argument ? argument.Expression : null;
+        if (model is null || expression is null || model.GetOperation(expression) is not { } written)
+        {
+            return true;
+        }
+
+        foreach (var operation in written.DescendantsAndSelf())
+        {
+            if (operation is IInvalidOperation || operation.Type is { TypeKind: TypeKind.Error })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Where flag diagnostics go: the flags expression as written.</summary>
+    public Location FlagsLocation
+        => FlagsArgument.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax argument
+            ? argument.Expression.GetLocation()
+            : FlagsArgument.Value.Syntax.GetLocation();
+}
+
+internal static class AllocationSites
+{
+    public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    {
+        foreach (var block in context.OperationBlocks)
+        {
+            if (!ControlFlowGraphs.HasGraph(block) || !ContainsAllocation(block, symbols))
+            {
+                continue;
+            }
+
+            var cfg = context.GetControlFlowGraph(block);
+            foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
+            {
+                foreach (var basicBlock in graph.Blocks)
+                {
+                    foreach (var operation in basicBlock.Operations)
+                    {
+                        foreach (var site in InOperation(graph, owner, operation, symbols))
+                        {
+                            yield return site;
+                        }
+                    }
+
+                    if (basicBlock.BranchValue is { } branchValue)
+                    {
+                        foreach (var site in InOperation(graph, owner, branchValue, symbols))
+                        {
+                            yield return site;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<AllocationSite> InOperation(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation
+                && symbols.IsAllocation(invocation.TargetMethod)
+                && symbols.FlagsArgument(invocation) is { } flags)
+            {
+                yield return new AllocationSite(graph, owner, invocation, flags);
+            }
+        }
+    }
+
+    private static bool ContainsAllocation(IOperation block, RuntimeSymbols symbols)
+    {
+        foreach (var operation in block.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && symbols.IsAllocation(invocation.TargetMethod))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,139 @@
+// GFP001 / GFP002 / GFP003: one analyzer, at most one diagnostic per allocation, the most severe:
+//   1. GFP001  DirectReclaim from a constant                                   (may sleep)
+//   2. GFP003  DirectReclaim from an unknown source, not cleared                (may sleep, caller's choice)
+//   3. GFP002  KswapdReclaim from a constant                                   (may wake kswapd)
+//   4. GFP003  KswapdReclaim, NoFail, ThisNode or zone modifiers from an unknown source, not cleared
+// With gfp_analyzers.GFP002.scope = allocation_hooks, kswapd wake-ups (steps 3 and 4) count only in hooks.
+//
+// Diagnostic.Properties (for code fixes):
+//   "BitsToClear"  the offending bits as hex ("0x400"): GFP001 DirectReclaim, GFP002 KswapdReclaim,
+//                  GFP003 every bit named in the message.
+//   "FlagsToClear" the same bits as Gfp member names, comma-separated ("KswapdReclaim,NoFail,ThisNode";
+//                  the four zone modifiers as "ZoneMask").
+//   "ContextKind"  RcuReadSection | RcuReadLockHeldMethod | AllocationHook.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Options;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>Reports allocations in atomic context whose flags may sleep, wake kswapd, or carry inherited bits.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
+{
+    public const string BitsToClearProperty = "BitsToClear";
+    public const string FlagsToClearProperty = "FlagsToClear";
+    public const string ContextKindProperty = "ContextKind";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        GFP001SleepingAllocationInAtomicContext.Rule,
+        GFP002KswapdWakeupInAtomicContext.Rule,
+        GFP003InheritedFlagsInAtomicContext.Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                return;
+            }
+
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, symbols));
+        });
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    {
+        var bits = symbols.Bits;
+        var hazards = bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask;
+        foreach (var site in AllocationSites.Find(context, symbols))
+        {
+            var value = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken).GetValue(site.FlagsArgument.Value);
+            if (value.HasErrors || !value.MayHave(hazards))
+            {
+                continue;
+            }
+
+            var atomic = AtomicContextAnalysis.Create(site.Graph, site.Owner, symbols, context.CancellationToken).GetContext(site.Invocation);
+            if (atomic is null)
+            {
+                continue;
+            }
+
+            var kswapdCounts = atomic.Kind == AtomicContextKind.AllocationHook
+                || !GfpAnalyzerOptions.KswapdOnlyInAllocationHooks(context.Options, site.Invocation.Syntax.SyntaxTree);
+            var inherited = value.UnknownBits & hazards & (kswapdCounts ? uint.MaxValue : ~bits.KswapdReclaim);
+
+            if (site.IsIncomplete())
+            {
+                continue;
+            }
+
+            var diagnostic = FromConstant(site, value, atomic, bits.DirectReclaim, GFP001SleepingAllocationInAtomicContext.Rule)
+                ?? ((inherited & bits.DirectReclaim) != 0 ? Inherited(site, value, atomic, inherited, symbols) : null)
+                ?? (kswapdCounts ? FromConstant(site, value, atomic, bits.KswapdReclaim, GFP002KswapdWakeupInAtomicContext.Rule) : null)
+                ?? (inherited != 0 ? Inherited(site, value, atomic, inherited, symbols) : null);
+            if (diagnostic is not null)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
+
+    /// <summary>GFP001 or GFP002: <paramref name="bit"/> may reach the allocation from a constant.</summary>
+    private static Diagnostic? FromConstant(AllocationSite site, FlagValue value, AtomicContext.AtomicContext atomic, uint bit, DiagnosticDescriptor rule)
+    {
+        var sources = value.OriginsOf(bit, constant: true);
+        if (bit == 0 || sources.IsEmpty)
+        {
+            return null;
+        }
+
+        return Diagnostic.Create(
+            rule,
+            site.FlagsLocation,
+            Properties(bit, rule == GFP001SleepingAllocationInAtomicContext.Rule ? "DirectReclaim" : "KswapdReclaim", atomic),
+            atomic.Describe(),
+            FlagNames.JoinSources(sources));
+    }
+
+    /// <summary>GFP003: the hazardous bits from unknown sources, grouped by source.</summary>
+    private static Diagnostic Inherited(AllocationSite site, FlagValue value, AtomicContext.AtomicContext atomic, uint inherited, RuntimeSymbols symbols)
+    {
+        var parts = new List<string>();
+        foreach (var origin in value.OriginsOf(inherited, constant: false))
+        {
+            parts.Add(FlagNames.JoinWithAnd(FlagNames.Of(origin.Bits, symbols.Bits)) + " " + Provenance(origin));
+        }
+
+        return Diagnostic.Create(
+            GFP003InheritedFlagsInAtomicContext.Rule,
+            site.FlagsLocation,
+            Properties(inherited, string.Join(",", FlagNames.Of(inherited, symbols.Bits)), atomic),
+            atomic.Describe(),
+            string.Join("; ", parts));
+    }
+
+    /// <summary>How bits came from a source the method does not control, for the GFP003 message.</summary>
+    private static string Provenance(FlagOrigin origin) => origin.Kind switch
+    {
+        FlagOriginKind.Parameter => "inherited from " + origin.Description,
+        FlagOriginKind.Field or FlagOriginKind.Property => "read from " + origin.Description,
+        FlagOriginKind.Call => "returned by " + origin.Description,
+        _ => "from " + origin.Description,
+    };
+
+    private static ImmutableDictionary<string, string?> Properties(uint bits, string names, AtomicContext.AtomicContext atomic)
+        => ImmutableDictionary<string, string?>.Empty
+            .Add(BitsToClearProperty, FlagNames.Hex(bits))
+            .Add(FlagsToClearProperty, names)
+            .Add(ContextKindProperty, atomic.Kind.ToString());
+}

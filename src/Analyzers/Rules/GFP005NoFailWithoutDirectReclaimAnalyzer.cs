@@ -1,0 +1,88 @@
+// GFP005: an allocation asks for NoFail (set on every path, or from a constant) while DirectReclaim is
+// missing on some path and no source the method does not control could supply it. Anywhere, not only in
+// atomic context: the allocator cannot retry forever without reclaim.
+//
+// Diagnostic.Properties (for code fixes):
+//   "BitsToClear"  NoFail as hex ("0x8000").
+//   "NoFailFrom"   the constant sources of NoFail, as in the message ("Gfp.NoFail").
+using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>Reports <c>NoFail</c> without <c>DirectReclaim</c>.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyzer
+{
+    public const string BitsToClearProperty = "BitsToClear";
+    public const string NoFailFromProperty = "NoFailFrom";
+
+    public static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        DiagnosticIds.NoFailWithoutDirectReclaim,
+        title: "NoFail without DirectReclaim cannot be honoured",
+        messageFormat: "Allocation asks for NoFail (from {0}) without DirectReclaim{1}: the allocator cannot retry forever without reclaim",
+        RuleCategories.GfpFlags,
+        DiagnosticSeverity.Warning,
+        description: "NoFail makes the allocator retry until it succeeds, which only works if it may reclaim memory "
+            + "directly. Without DirectReclaim the allocator warns and may fail anyway. Either allow direct reclaim "
+            + "(outside atomic context) or drop NoFail and handle the failure.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                return;
+            }
+
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, symbols));
+        });
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    {
+        var noFail = symbols.Bits.NoFail;
+        var directReclaim = symbols.Bits.DirectReclaim;
+        if (noFail == 0 || directReclaim == 0)
+        {
+            return;
+        }
+
+        foreach (var site in AllocationSites.Find(context, symbols))
+        {
+            var value = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken).GetValue(site.FlagsArgument.Value);
+            var noFailSources = value.OriginsOf(noFail, constant: true);
+            if (value.HasErrors
+                || noFailSources.IsEmpty
+                || value.MustHave(directReclaim)
+                || (value.UnknownBits & directReclaim) != 0)
+            {
+                // The caller's flags may supply DirectReclaim: whether NoFail can be honoured is the caller's call.
+                continue;
+            }
+
+            if (site.IsIncomplete())
+            {
+                continue;
+            }
+
+            var sources = FlagNames.JoinSources(noFailSources);
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                site.FlagsLocation,
+                ImmutableDictionary<string, string?>.Empty
+                    .Add(BitsToClearProperty, FlagNames.Hex(noFail))
+                    .Add(NoFailFromProperty, sources),
+                sources,
+                value.MayHave(directReclaim) ? " on some paths" : string.Empty));
+        }
+    }
+}

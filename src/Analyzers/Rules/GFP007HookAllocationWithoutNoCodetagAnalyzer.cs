@@ -1,0 +1,101 @@
+// GFP007: an allocation made by an [AllocationHook] method whose flags may lack NoCodetag. The hook runs
+// on every recorded allocation, so its own allocation re-enters it: unbounded recursion. Only the hook's own
+// body counts; lambdas and local functions created in it are not assumed to run inside the hook.
+//
+// Diagnostic.Properties (for code fixes):
+//   "FlagToAdd"  "NoCodetag".
+using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>Reports allocations in allocation hooks that do not always carry <c>NoCodetag</c>.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAnalyzer
+{
+    public const string FlagToAddProperty = "FlagToAdd";
+
+    public static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        DiagnosticIds.HookAllocationWithoutNoCodetag,
+        title: "Allocation in an allocation hook without NoCodetag re-enters the hook",
+        messageFormat: "Allocation in allocation hook '{0}' {1}: it re-enters the hook, which allocates again without end",
+        RuleCategories.Codetag,
+        DiagnosticSeverity.Warning,
+        description: "An allocation hook runs for every allocation the allocator records, including its own. Its "
+            + "allocations must carry Gfp.NoCodetag, which the hook does not record; otherwise each one calls the hook "
+            + "again. Pages allocated with NoCodetag need ClearPageTagRef before they are freed (GFP004).");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols) || symbols.AllocationHookAttribute is null)
+            {
+                return;
+            }
+
+            start.RegisterOperationBlockAction(block =>
+            {
+                if (symbols.HasAttribute(block.OwningSymbol, symbols.AllocationHookAttribute))
+                {
+                    AnalyzeHook(block, symbols);
+                }
+            });
+        });
+    }
+
+    private static void AnalyzeHook(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    {
+        var noCodetag = symbols.Bits.NoCodetag;
+        if (noCodetag == 0)
+        {
+            return;
+        }
+
+        foreach (var site in AllocationSites.Find(context, symbols))
+        {
+            if (!SymbolEqualityComparer.Default.Equals(site.Owner, context.OwningSymbol))
+            {
+                continue;
+            }
+
+            var value = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken).GetValue(site.FlagsArgument.Value);
+            if (value.HasErrors || value.MustHave(noCodetag))
+            {
+                continue;
+            }
+
+            if (site.IsIncomplete())
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                site.FlagsLocation,
+                ImmutableDictionary<string, string?>.Empty.Add(FlagToAddProperty, "NoCodetag"),
+                context.OwningSymbol.Name,
+                Lack(value, noCodetag)));
+        }
+    }
+
+    private static string Lack(FlagValue value, uint noCodetag)
+    {
+        if (!value.MayHave(noCodetag))
+        {
+            return "does not carry NoCodetag";
+        }
+
+        var unknown = value.OriginsOf(noCodetag, constant: false);
+        return unknown.IsEmpty
+            ? "does not carry NoCodetag on every path"
+            : "relies on " + FlagNames.JoinSources(unknown) + " for NoCodetag";
+    }
+}
