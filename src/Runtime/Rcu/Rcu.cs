@@ -67,6 +67,13 @@ public sealed class Rcu
             return;
         }
 
+        if (Scheduler.RunqueueLockHeld)
+        {
+            Log.Print(
+                "BUG: sleeping function called from invalid context at kernel/rcu/tree.c (synchronize_rcu)\n"
+                + $"in_atomic(): 1, irqs_disabled(): 1, non_block: 0, pid: {CurrentTask.Pid}, name: {CurrentTask.Comm}");
+        }
+
         RcuReaders.WaitForPreexistingReaders(StallTimeout, ReportStall);
         Interlocked.Increment(ref _gracePeriods);
     }

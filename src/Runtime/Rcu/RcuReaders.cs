@@ -45,7 +45,8 @@ internal static class RcuReaders
 
     /// <summary>
     /// Waits until every other thread that was inside a section when this was called has left it.
-    /// Calls <paramref name="onStall"/> once if that takes longer than <paramref name="stallTimeout"/>, then keeps waiting.
+    /// Calls <paramref name="onStall"/> once if that takes longer than <paramref name="stallTimeout"/>, then keeps waiting
+    /// (as Linux does: a reader that never leaves stalls the grace period for good).
     /// </summary>
     public static void WaitForPreexistingReaders(TimeSpan stallTimeout, Action onStall)
     {
@@ -73,7 +74,8 @@ internal static class RcuReaders
         foreach (var (state, sequence) in waitFor)
         {
             var spinner = new SpinWait();
-            while (Volatile.Read(ref state.Sequence) == sequence)
+            // A thread that ended inside a section will never leave it; it no longer runs, so it holds nothing back.
+            while (Volatile.Read(ref state.Sequence) == sequence && state.Owner.IsAlive)
             {
                 spinner.SpinOnce(sleep1Threshold: 20);
                 if (!stalled && Environment.TickCount64 - started > stallTimeout.TotalMilliseconds)
@@ -98,6 +100,7 @@ internal static class RcuReaders
 
     private sealed class ReaderState
     {
+        public readonly Thread Owner = Thread.CurrentThread;
         public int Depth;
         public long Sequence;
     }

@@ -93,4 +93,30 @@ public class RcuMisuseTests
         default(RcuReadGuard).Dispose();
         Assert.Empty(rcu.Log.Messages);
     }
+
+    [Fact]
+    public void Synchronize_with_the_runqueue_lock_held_is_sleeping_in_atomic_context()
+    {
+        var rcu = new Rcu();
+        using (Scheduler.LockRunqueue())
+        {
+            rcu.Synchronize();
+        }
+
+        Assert.True(rcu.Log.Contains("BUG: sleeping function called from invalid context at kernel/rcu/tree.c"));
+        Assert.Equal(1, rcu.CompletedGracePeriods);
+    }
+
+    [Fact]
+    public async Task A_thread_that_ended_inside_a_section_does_not_stall_synchronize()
+    {
+        var rcu = new Rcu();
+        var leaker = new Thread(() => rcu.ReadLock());
+        leaker.Start();
+        Assert.True(leaker.Join(TestTimeouts.Long));
+
+        await TestTimeouts.Thread(rcu.Synchronize).Within();
+
+        Assert.Equal(1, rcu.CompletedGracePeriods);
+    }
 }
