@@ -80,6 +80,29 @@ internal static class ControlFlowGraphs
         }
     }
 
+    /// <summary>Every operation in the graph's blocks (not the bodies of lambdas, which are graphs of their own).</summary>
+    public static IEnumerable<IOperation> Operations(ControlFlowGraph graph)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var statement in block.Operations)
+            {
+                foreach (var operation in statement.DescendantsAndSelf())
+                {
+                    yield return operation;
+                }
+            }
+
+            if (block.BranchValue is { } branchValue)
+            {
+                foreach (var operation in branchValue.DescendantsAndSelf())
+                {
+                    yield return operation;
+                }
+            }
+        }
+    }
+
     private static void PushLambdas(ControlFlowGraph graph, IOperation root, Stack<(ControlFlowGraph, ISymbol)> pending, CancellationToken ct)
     {
         foreach (var operation in root.DescendantsAndSelf())

@@ -1,0 +1,261 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Summaries;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>
+/// GFP009: a call that may sleep inside an RCU read-side section or other atomic context (see
+/// <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c> and <c>[MightSleep]</c> calls are reported as
+/// the method is analysed. A call to a method of this compilation is reported when the compilation ends, from
+/// per-method summaries (<see cref="SleepSummaries"/>): the callee sleeps if its body calls one of those,
+/// allocates with <c>DirectReclaim</c> from a constant, or calls a method that does. Allocations themselves
+/// are GFP001's; calls through delegates are unknown and never reported.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
+{
+    private const string Title = "Call that may sleep inside an RCU read-side section";
+
+    private const string Description =
+        "Code between rcu_read_lock() and rcu_read_unlock(), in a [RcuReadLockHeld] method or in an allocation hook " +
+        "must not sleep: synchronize_rcu() there waits for itself, and a sleeping allocation or might_sleep() function is " +
+        "'BUG: sleeping function called from invalid context'. Move the call out of the section.";
+
+    private const string MessageFormat = "Call to '{0}' may sleep {1}: {2}";
+
+    internal static readonly DiagnosticDescriptor SleepingCall = RuleDescriptors.Create(
+        DiagnosticIds.SleepingCallInRcuSection, Title, MessageFormat, RuleCategories.AtomicContext, DiagnosticSeverity.Error, Description);
+
+    /// <summary>The same rule for calls judged by summaries, which are complete only when the compilation ends.</summary>
+    internal static readonly DiagnosticDescriptor SleepingCallThroughSummary = RuleDescriptors.Create(
+        DiagnosticIds.SleepingCallInRcuSection, Title, MessageFormat, RuleCategories.AtomicContext, DiagnosticSeverity.Error, Description,
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(SleepingCall, SleepingCallThroughSummary);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                return;
+            }
+
+            var state = new CompilationState(symbols, start.Compilation.Assembly);
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, state));
+            start.RegisterCompilationEndAction(end => ReportThroughSummaries(end, state));
+        });
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, CompilationState state)
+    {
+        var symbols = state.Symbols;
+        var ct = context.CancellationToken;
+        foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
+        {
+            var root = block;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
+            var allocationReasons = new Dictionary<ISymbol, SleepReason>(SymbolEqualityComparer.Default);
+            if (NeedsGraph(functions, symbols))
+            {
+                var cfg = context.GetControlFlowGraph(block);
+                foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
+                {
+                    var function = functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner));
+                    if (function is null)
+                    {
+                        continue;
+                    }
+
+                    if (!function.IsLambda && function.HasAllocations && FirstSleepingAllocation(graph, symbols, ct) is { } reason)
+                    {
+                        allocationReasons[owner] = reason;
+                    }
+
+                    if (function.Calls.Count > 0 && MayBeAtomic(function, symbols))
+                    {
+                        CheckCalls(context, state, AtomicContextAnalysis.Create(graph, owner, symbols, ct), graph);
+                    }
+                }
+            }
+
+            foreach (var function in functions)
+            {
+                if (!function.IsLambda && function.Symbol is IMethodSymbol method)
+                {
+                    allocationReasons.TryGetValue(method, out var allocation);
+                    state.Summaries.Add(method, Facts(function, allocation));
+                }
+            }
+        }
+    }
+
+    /// <summary>A graph is needed to judge allocation flags (for summaries) or atomic context (for calls).</summary>
+    private static bool NeedsGraph(List<FunctionInfo> functions, RuntimeSymbols symbols)
+        => functions.Any(f => !f.IsLambda && f.HasAllocations) || functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols));
+
+    private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
+        => function.HasLockCalls
+           || (function.Symbol is { } symbol
+               && (AtomicContextAnalysis.HasAttribute(symbol, symbols.RcuReadLockHeldAttribute, symbols)
+                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)));
+
+    private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
+    {
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            var (kind, method) = SleepingCalls.Classify(operation, state.Symbols, state.Assembly);
+            if (kind == SleepingCallKind.None || analysis.GetContext(operation) is not { } atomic)
+            {
+                continue;
+            }
+
+            var name = SleepingCalls.Display(kind, method!);
+            var location = operation.Syntax.GetLocation();
+            switch (kind)
+            {
+                case SleepingCallKind.Synchronize:
+                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), "it blocks until a grace period ends"));
+                    break;
+                case SleepingCallKind.MightSleep:
+                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{name}' is marked [MightSleep]"));
+                    break;
+                default:
+                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe()));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The first allocation (in source order) whose flags may carry DirectReclaim from a constant.</summary>
+    private static SleepReason? FirstSleepingAllocation(Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken ct)
+    {
+        var directReclaim = symbols.Bits.DirectReclaim;
+        if (directReclaim == 0)
+        {
+            return null;
+        }
+
+        FlagValueAnalysis? flags = null;
+        SleepReason? first = null;
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            if (operation is not IInvocationOperation invocation || !symbols.IsAllocation(invocation.TargetMethod)
+                || symbols.FlagsArgument(invocation) is not { } argument)
+            {
+                continue;
+            }
+
+            flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
+            var value = flags.GetValue(argument.Value);
+            if (value.HasErrors || (value.ConstantBits & directReclaim) == 0)
+            {
+                continue;
+            }
+
+            var location = invocation.Syntax.GetLocation();
+            if (first is null || location.SourceSpan.Start < first.Location.SourceSpan.Start)
+            {
+                var origin = value.OriginsOf(directReclaim, constant: true).FirstOrDefault();
+                var line = location.GetLineSpan().StartLinePosition.Line + 1;
+                first = SleepReason.Direct($"allocates with {origin?.Description ?? "DirectReclaim"} at line {line}", location);
+            }
+        }
+
+        return first;
+    }
+
+    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation)
+    {
+        var direct = allocation;
+        var callees = new List<(IMethodSymbol, Location)>();
+        foreach (var (operation, kind, method) in function.Calls)
+        {
+            var location = operation.Syntax.GetLocation();
+            SleepReason? reason = kind switch
+            {
+                SleepingCallKind.Synchronize => SleepReason.Direct("calls 'Rcu.Synchronize()'", location),
+                SleepingCallKind.MightSleep => SleepReason.Direct($"calls '{SleepingCalls.Display(kind, method)}', which is marked [MightSleep]", location),
+                _ => null,
+            };
+
+            if (reason is null)
+            {
+                callees.Add((SleepSummaries.Key(method), location));
+            }
+            else if (direct is null || location.SourceSpan.Start < direct.Location.SourceSpan.Start)
+            {
+                direct = reason;
+            }
+        }
+
+        return new MethodSleepFacts(direct, callees);
+    }
+
+    private static void ReportThroughSummaries(CompilationAnalysisContext context, CompilationState state)
+    {
+        state.Summaries.Resolve();
+        foreach (var call in state.Pending)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (state.Summaries.TryExplain(call.Callee, out var chain))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, call.Name, call.Context, chain));
+            }
+        }
+    }
+
+    private sealed class CompilationState
+    {
+        public CompilationState(RuntimeSymbols symbols, IAssemblySymbol assembly)
+        {
+            Symbols = symbols;
+            Assembly = assembly;
+        }
+
+        public RuntimeSymbols Symbols { get; }
+
+        public IAssemblySymbol Assembly { get; }
+
+        public SleepSummaries Summaries { get; } = new();
+
+        public ConcurrentQueue<PendingCall> Pending { get; } = new();
+    }
+
+    private sealed class PendingCall
+    {
+        public PendingCall(IMethodSymbol callee, string name, Location location, string context)
+        {
+            Callee = callee;
+            Name = name;
+            Location = location;
+            Context = context;
+        }
+
+        public IMethodSymbol Callee { get; }
+
+        public string Name { get; }
+
+        public Location Location { get; }
+
+        public string Context { get; }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.CodeAnalysis;
+
+namespace GfpAnalyzers.Analyzers.Summaries;
+
+/// <summary>
+/// Per-compilation store of <see cref="MethodSleepFacts"/>, filled as the driver analyses each method, and
+/// resolved once when the compilation ends: a backward breadth-first walk from the methods that sleep
+/// directly through their callers. That is linear in the call graph, terminates on recursion, and gives
+/// every sleeping method its shortest chain to a reason. Nothing is re-walked per call site.
+/// </summary>
+internal sealed class SleepSummaries
+{
+    /// <summary>Chains longer than this are cut short in messages.</summary>
+    private const int MaxChainInMessage = 4;
+
+    private readonly ConcurrentDictionary<IMethodSymbol, MethodSleepFacts> _facts = new(SymbolEqualityComparer.Default);
+    private Dictionary<IMethodSymbol, SleepReason>? _resolved;
+
+    /// <summary>The key a method's facts are stored under (generic and partial methods share one).</summary>
+    public static IMethodSymbol Key(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method;
+        method = method.PartialDefinitionPart ?? method;
+        return method.OriginalDefinition;
+    }
+
+    public void Add(IMethodSymbol method, MethodSleepFacts facts)
+        => _facts.AddOrUpdate(Key(method), facts, (_, existing) => Merge(existing, facts));
+
+    /// <summary>Call once, after every method has been added (at compilation end).</summary>
+    public void Resolve()
+    {
+        var resolved = new Dictionary<IMethodSymbol, SleepReason>(SymbolEqualityComparer.Default);
+        var callers = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, Location Location)>>(SymbolEqualityComparer.Default);
+        var queue = new Queue<IMethodSymbol>();
+        foreach (var pair in _facts)
+        {
+            if (pair.Value.Direct is { } direct)
+            {
+                resolved[pair.Key] = direct;
+                queue.Enqueue(pair.Key);
+            }
+
+            foreach (var (callee, location) in pair.Value.Callees)
+            {
+                if (!callers.TryGetValue(callee, out var list))
+                {
+                    callers[callee] = list = new List<(IMethodSymbol, Location)>();
+                }
+
+                list.Add((pair.Key, location));
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            var sleeper = queue.Dequeue();
+            if (!callers.TryGetValue(sleeper, out var list))
+            {
+                continue;
+            }
+
+            foreach (var (caller, location) in list)
+            {
+                if (!resolved.ContainsKey(caller))
+                {
+                    resolved[caller] = SleepReason.Through(sleeper, location);
+                    queue.Enqueue(caller);
+                }
+            }
+        }
+
+        _resolved = resolved;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> may sleep, and the chain that says why:
+    /// "'Flush' calls 'Drain', which calls 'Rcu.Synchronize()'". Only after <see cref="Resolve"/>.
+    /// </summary>
+    public bool TryExplain(IMethodSymbol method, out string chain)
+    {
+        chain = string.Empty;
+        var key = Key(method);
+        if (_resolved is null || !_resolved.ContainsKey(key))
+        {
+            return false;
+        }
+
+        var text = new StringBuilder().Append('\'').Append(NameOf(key)).Append("' ");
+        for (var hops = 0; ; hops++)
+        {
+            var reason = _resolved[key];
+            if (reason.Text is not null)
+            {
+                text.Append(reason.Text);
+                break;
+            }
+
+            key = reason.Via!;
+            if (hops == MaxChainInMessage)
+            {
+                text.Append("calls '").Append(NameOf(key)).Append("', which may sleep");
+                break;
+            }
+
+            text.Append("calls '").Append(NameOf(key)).Append("', which ");
+        }
+
+        chain = text.ToString();
+        return true;
+    }
+
+    /// <summary>How messages name a method: its name, or its type's for a constructor, or the property's for an accessor.</summary>
+    public static string NameOf(IMethodSymbol method) => method switch
+    {
+        { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } => method.ContainingType.Name,
+        { AssociatedSymbol: { } associated } => associated.Name,
+        _ => method.Name,
+    };
+
+    private static MethodSleepFacts Merge(MethodSleepFacts a, MethodSleepFacts b)
+    {
+        var direct = a.Direct is null ? b.Direct
+            : b.Direct is null ? a.Direct
+            : a.Direct.Location.SourceSpan.Start <= b.Direct.Location.SourceSpan.Start ? a.Direct : b.Direct;
+        var callees = new List<(IMethodSymbol, Location)>(a.Callees);
+        callees.AddRange(b.Callees);
+        return new MethodSleepFacts(direct, callees);
+    }
+}
