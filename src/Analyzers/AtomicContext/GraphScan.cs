@@ -21,6 +21,7 @@ internal sealed class GraphScan
     private readonly HashSet<ISymbol> _candidates = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _excluded = new(SymbolEqualityComparer.Default);
     private readonly List<Location?> _sites = new() { null };
+    private readonly List<(int Site, ILocalSymbol Local)> _guardLocals = new();
 
     private GraphScan(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner)
     {
@@ -43,6 +44,12 @@ internal sealed class GraphScan
 
     /// <summary>Where each lock site is; index 0 is the caller's lock (no location).</summary>
     public IReadOnlyList<Location?> Sites => _sites;
+
+    /// <summary>
+    /// Lock sites whose guard leaves the method's hands (returned, stored in a field, passed on): whoever holds
+    /// the guard releases the lock, so the method does not leak it by returning.
+    /// </summary>
+    public HashSet<int> EscapedSites { get; } = new();
 
     /// <summary>Some operation did not bind (code being typed): a lock or unlock may be hiding in it.</summary>
     public bool HasInvalidOperations { get; private set; }
@@ -83,6 +90,7 @@ internal sealed class GraphScan
         }
 
         scan.ChooseTracked(cfg);
+        scan.FindEscapedGuards();
         foreach (var (blockOrdinal, statement, events) in rawByStatement)
         {
             var kept = new List<RcuEvent>(events.Length);
@@ -218,6 +226,7 @@ internal sealed class GraphScan
                 if (_symbols.IsReadLock(method))
                 {
                     events.Add(new RcuEvent(RcuEventKind.Lock, invocation, _sites.Count, null, null));
+                    ClassifyGuard(invocation, _sites.Count);
                     _sites.Add(invocation.Syntax.GetLocation());
                 }
                 else if (_symbols.IsReadUnlock(method))
@@ -258,6 +267,68 @@ internal sealed class GraphScan
                 // Passed by reference or aliased: it may change behind our back, so it is never tracked.
                 _excluded.Add(operation is ILocalReferenceOperation l ? l.Local : ((IParameterReferenceOperation)operation).Parameter);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Where the guard of a <c>ReadLock()</c> goes. Discarded, a <c>using</c> resource, or a local: the method
+    /// owns the lock. Anything else (returned, stored, passed as an argument): it escapes.
+    /// </summary>
+    private void ClassifyGuard(IOperation invocation, int site)
+    {
+        var value = invocation;
+        while (value.Parent is IConversionOperation conversion)
+        {
+            value = conversion;
+        }
+
+        // (With no parent it is a block's branch value: the guard is returned.)
+        switch (value.Parent)
+        {
+            case IExpressionStatementOperation:
+            case IFlowCaptureOperation:
+            case ISimpleAssignmentOperation { Target: IDiscardOperation } discard when discard.Value == value:
+                return;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Value == value:
+                _guardLocals.Add((site, local.Local));
+                return;
+            default:
+                EscapedSites.Add(site);
+                return;
+        }
+    }
+
+    /// <summary>A guard held in a local escapes when the local is used for anything but being written or disposed.</summary>
+    private void FindEscapedGuards()
+    {
+        if (_guardLocals.Count == 0)
+        {
+            return;
+        }
+
+        var escapingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in Positions.Keys)
+        {
+            if (operation is not ILocalReferenceOperation reference)
+            {
+                continue;
+            }
+
+            var parent = reference.Parent;
+            var written = parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
+            var disposed = parent is IInvocationOperation { TargetMethod.Name: "Dispose" } call && call.Instance == reference;
+            if (!written && !disposed)
+            {
+                escapingLocals.Add(reference.Local);
+            }
+        }
+
+        foreach (var (site, local) in _guardLocals)
+        {
+            if (escapingLocals.Contains(local))
+            {
+                EscapedSites.Add(site);
+            }
         }
     }
 

@@ -102,6 +102,13 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
     private static void ReportUnlocksWithoutLock(OperationBlockAnalysisContext context, LockFlow flow)
     {
+        // A method that releases without ever locking is a release helper (like RcuReadGuard.Dispose): its
+        // caller's lock is not ours to count. [RcuReadLockHeld] says how many locks it starts with.
+        if (flow.Scan.Sites.Count == 1 && !flow.CallerHoldsLock)
+        {
+            return;
+        }
+
         var events = flow.Scan.Events;
         for (var block = 0; block < events.Length; block++)
         {
@@ -162,24 +169,26 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (states.Count == 0 || !states.All(state => state.IsDepthKnown && state.Depth > baseDepth))
-            {
-                continue;
-            }
-
+            // Every path must still hold a lock of this method's own beyond what it started with.
             var sites = new SortedSet<int>();
+            var everyPathLeaks = states.Count > 0;
             foreach (var state in states)
             {
-                for (var level = baseDepth; level < state.Depth; level++)
+                var leaks = false;
+                for (var level = baseDepth; state.IsDepthKnown && level < state.Depth; level++)
                 {
-                    if (flow.Scan.Sites[state.SiteAt(level)] is { } site)
+                    var id = state.SiteAt(level);
+                    if (!flow.Scan.EscapedSites.Contains(id) && flow.Scan.Sites[id] is { } site)
                     {
                         sites.Add(site.GetLineSpan().StartLinePosition.Line + 1);
+                        leaks = true;
                     }
                 }
+
+                everyPathLeaks &= leaks;
             }
 
-            if (sites.Count == 0)
+            if (!everyPathLeaks)
             {
                 continue;
             }

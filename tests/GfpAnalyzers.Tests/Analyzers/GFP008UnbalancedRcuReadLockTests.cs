@@ -383,6 +383,58 @@ public class GFP008UnbalancedRcuReadLockTests
     }
 
     [Fact]
+    public async Task Release_helper_that_never_locks_is_not_judged()
+    {
+        // Like RcuReadGuard.Dispose: it releases a lock its caller took. Mark it [RcuReadLockHeld] to have it checked.
+        var source = Code("""
+            class C
+            {
+                Rcu? _rcu;
+
+                void Leave() => _rcu?.ReadUnlock();
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task Guard_handed_to_the_caller_or_stored_is_not_a_leak()
+    {
+        var source = Code("""
+            class C
+            {
+                RcuReadGuard _held;
+
+                RcuReadGuard Enter(Rcu rcu) => rcu.ReadLock();
+
+                RcuReadGuard EnterVia(Rcu rcu)
+                {
+                    var guard = rcu.ReadLock();
+                    return guard;
+                }
+
+                void Keep(Rcu rcu) => _held = rcu.ReadLock();
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task Guard_kept_in_a_local_and_never_disposed_is_a_leak()
+    {
+        var source = Code("""
+            class C
+            {
+                void M(Rcu rcu)
+                {
+                    var guard = rcu.ReadLock();
+                {|#0:}|}
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, Leak(0, "line 6", "M", "reaches its end"));
+    }
+
+    [Fact]
     public async Task Code_that_does_not_bind_gets_no_diagnostic()
     {
         var test = new VerifyCS.Test
