@@ -83,8 +83,11 @@ internal class FlagEvaluator
             ? UnknownParameter(parameter)
             : FlagValue.Unknown(FlagOriginKind.Variable, $"variable '{variable.Name}'", variable.Locations.FirstOrNone());
 
-    /// <summary>Writes a local or parameter.</summary>
-    protected virtual void WriteVariable(ISymbol variable, FlagValue value)
+    /// <summary>
+    /// Writes a local or parameter (of any type: <paramref name="valueOperation"/>, when known, is what was
+    /// assigned, so a derived analysis can follow <c>bool</c> conditions too).
+    /// </summary>
+    protected virtual void WriteVariable(ISymbol variable, FlagValue value, IOperation? valueOperation)
     {
     }
 
@@ -211,7 +214,7 @@ internal class FlagEvaluator
                 return Describe(FlagOriginKind.Unknown, deconstruction);
 
             case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } pattern:
-                WriteVariable(declared, FlagValue.Unknown(FlagOriginKind.Variable, $"variable '{declared.Name}'", declared.Locations.FirstOrNone()));
+                WriteVariable(declared, FlagValue.Unknown(FlagOriginKind.Variable, $"variable '{declared.Name}'", declared.Locations.FirstOrNone()), null);
                 VisitChildren(pattern);
                 return Describe(FlagOriginKind.Unknown, pattern);
 
@@ -264,7 +267,7 @@ internal class FlagEvaluator
 
         VisitTargetChildren(assignment.Target);
         var value = Visit(assignment.Value);
-        WriteTarget(assignment.Target, value);
+        WriteTarget(assignment.Target, value, assignment.Value);
         return value;
     }
 
@@ -322,18 +325,18 @@ internal class FlagEvaluator
         VisitChildren(target);
     }
 
-    private void WriteTarget(IOperation target, FlagValue value)
+    private void WriteTarget(IOperation target, FlagValue value, IOperation? valueOperation = null)
     {
         switch (target)
         {
             case ILocalReferenceOperation local:
-                WriteVariable(local.Local, value);
+                WriteVariable(local.Local, value, valueOperation);
                 break;
             case IParameterReferenceOperation parameter:
-                WriteVariable(parameter.Parameter, value);
+                WriteVariable(parameter.Parameter, value, valueOperation);
                 break;
             case IFlowCaptureReferenceOperation capture when _capturedVariables.TryGetValue(capture.Id, out var variable):
-                WriteVariable(variable, value);
+                WriteVariable(variable, value, valueOperation);
                 break;
         }
     }

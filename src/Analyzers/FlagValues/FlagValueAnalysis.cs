@@ -5,7 +5,11 @@
 //
 // A forward data-flow analysis over the blocks of a Microsoft.CodeAnalysis ControlFlowGraph: the state
 // maps locals, parameters and flow captures to FlagValues; joins take must = intersection, may = union;
-// loops iterate to a fixpoint. Parameters start as unknown sources ("parameter 'gfp'"); variables
+// loops iterate to a fixpoint. The state is kept per set of paths that agree on the bool locals and
+// parameters the method branches on (at most MaxPaths sets), so correlated conditions stay apart:
+//   var flags = c ? Gfp.Kernel : Gfp.Atomic;  if (!c) { using (rcu.ReadLock()) a.AllocPage(flags); }
+// GetValueWhere(op, known) joins only the paths compatible with what the caller knows about those bools
+// (the atomic-context rules pass the conditions of the paths that hold the RCU read lock). Parameters start as unknown sources ("parameter 'gfp'"); variables
 // captured from an enclosing method, or aliased by ref or written by a lambda, are unknown wherever read.
 // Operations of nested lambdas and local functions are not in the graph: analyse their own graphs
 // (cfg.GetAnonymousFunctionControlFlowGraph / GetLocalFunctionControlFlowGraph).
@@ -13,6 +17,7 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -28,12 +33,20 @@ internal sealed class FlagValueAnalysis
 
     private static readonly ConditionalWeakTable<ControlFlowGraph, FlagValueAnalysis> Cache = new();
 
-    private readonly Dictionary<IOperation, FlagValue> _values;
+    /// <summary>Sets of paths kept apart at one program point; beyond it, conditions are forgotten.</summary>
+    private const int MaxPaths = 8;
+
+    /// <summary>At most this many bool conditions are followed (one bit each).</summary>
+    private const int MaxConditions = 16;
+
+    private readonly Dictionary<IOperation, List<PathValue>> _values;
+    private readonly ISymbol[] _conditions;
     private readonly bool _converged;
 
-    private FlagValueAnalysis(Dictionary<IOperation, FlagValue> values, bool converged)
+    private FlagValueAnalysis(Dictionary<IOperation, List<PathValue>> values, ISymbol[] conditions, bool converged)
     {
         _values = values;
+        _conditions = conditions;
         _converged = converged;
     }
 
@@ -45,20 +58,86 @@ internal sealed class FlagValueAnalysis
     public static FlagValueAnalysis GetOrCreate(ControlFlowGraph cfg, RuntimeSymbols symbols, CancellationToken cancellationToken)
         => Cache.GetValue(cfg, graph => Create(graph, symbols, cancellationToken));
 
-    /// <summary>The value of <paramref name="flagsExpression"/>, an operation of the analysed graph.</summary>
+    /// <summary>The value of <paramref name="flagsExpression"/>, an operation of the analysed graph, on any path.</summary>
     public FlagValue GetValue(IOperation flagsExpression)
+        => TryGetValueWhere(flagsExpression, static _ => null, out var value) ? value : FlagValue.Invalid;
+
+    /// <summary>
+    /// The value of <paramref name="flagsExpression"/> on the paths compatible with <paramref name="known"/>
+    /// (the value a <c>bool</c> local or parameter is known to have, or null). False when no such path reaches it.
+    /// </summary>
+    public bool TryGetValueWhere(IOperation flagsExpression, System.Func<ISymbol, bool?> known, out FlagValue value)
     {
+        value = FlagValue.Invalid;
         if (!_converged)
         {
-            return FlagValue.Invalid;
+            return true;
         }
 
-        if (_values.TryGetValue(flagsExpression, out var value))
+        if (!_values.TryGetValue(flagsExpression, out var paths))
         {
-            return value;
+            return flagsExpression is not IArgumentOperation argument || TryGetValueWhere(argument.Value, known, out value);
         }
 
-        return flagsExpression is IArgumentOperation argument ? GetValue(argument.Value) : FlagValue.Invalid;
+        uint knownTrue = 0, knownFalse = 0;
+        for (var i = 0; i < _conditions.Length; i++)
+        {
+            switch (known(_conditions[i]))
+            {
+                case true:
+                    knownTrue |= 1u << i;
+                    break;
+                case false:
+                    knownFalse |= 1u << i;
+                    break;
+            }
+        }
+
+        FlagValue? joined = null;
+        foreach (var path in paths)
+        {
+            if ((path.True & knownFalse) == 0 && (path.False & knownTrue) == 0)
+            {
+                joined = joined is { } soFar ? soFar.Join(path.Value) : path.Value;
+            }
+        }
+
+        value = joined ?? FlagValue.Invalid;
+        return joined is not null;
+    }
+
+    /// <summary>A value on the paths where the conditions in <see cref="True"/> hold and those in <see cref="False"/> do not.</summary>
+    private readonly struct PathValue
+    {
+        public PathValue(uint whenTrue, uint whenFalse, FlagValue value)
+        {
+            True = whenTrue;
+            False = whenFalse;
+            Value = value;
+        }
+
+        public uint True { get; }
+
+        public uint False { get; }
+
+        public FlagValue Value { get; }
+    }
+
+    /// <summary>The variables on a set of paths that agree on the tracked conditions.</summary>
+    private sealed class Path
+    {
+        public Path(uint whenTrue, uint whenFalse, Dictionary<object, FlagValue> variables)
+        {
+            True = whenTrue;
+            False = whenFalse;
+            Variables = variables;
+        }
+
+        public uint True { get; set; }
+
+        public uint False { get; set; }
+
+        public Dictionary<object, FlagValue> Variables { get; }
     }
 
     private sealed class Solver : FlagEvaluator
@@ -67,8 +146,10 @@ internal sealed class FlagValueAnalysis
         private readonly CancellationToken _cancellationToken;
         private readonly HashSet<ISymbol> _declared = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _escaped = new(SymbolEqualityComparer.Default);
-        private Dictionary<object, FlagValue> _state = NewState();
-        private Dictionary<IOperation, FlagValue>? _recorded;
+        private readonly Dictionary<ISymbol, int> _conditionIndex = new(SymbolEqualityComparer.Default);
+        private readonly List<ISymbol> _conditions = new();
+        private Path _path = new(0, 0, NewState());
+        private Dictionary<IOperation, List<PathValue>>? _recorded;
 
         /// <summary>Per block inside a try: the join of every state the block passes through (what a handler may see).</summary>
         private Dictionary<object, FlagValue>?[] _throughout = System.Array.Empty<Dictionary<object, FlagValue>?>();
@@ -80,13 +161,14 @@ internal sealed class FlagValueAnalysis
             _cancellationToken = cancellationToken;
             CollectDeclared(cfg.Root);
             CollectEscaped();
+            CollectConditions();
         }
 
         public FlagValueAnalysis Solve()
         {
             var blocks = _cfg.Blocks;
-            var inputs = new Dictionary<object, FlagValue>?[blocks.Length];
-            var outputs = new Dictionary<object, FlagValue>?[blocks.Length];
+            var inputs = new List<Path>?[blocks.Length];
+            var outputs = new List<Path>?[blocks.Length];
             _throughout = new Dictionary<object, FlagValue>?[blocks.Length];
             var converged = false;
             for (var round = 0; round < MaxRounds && !converged; round++)
@@ -103,7 +185,7 @@ internal sealed class FlagValueAnalysis
 
                     inputs[block.Ordinal] = input;
                     var output = Transfer(block, Copy(input));
-                    if (outputs[block.Ordinal] is not { } previous || !SameState(previous, output))
+                    if (outputs[block.Ordinal] is not { } previous || !SamePaths(previous, output))
                     {
                         outputs[block.Ordinal] = output;
                         converged = false;
@@ -111,7 +193,7 @@ internal sealed class FlagValueAnalysis
                 }
             }
 
-            var values = new Dictionary<IOperation, FlagValue>();
+            var values = new Dictionary<IOperation, List<PathValue>>();
             if (converged)
             {
                 _recorded = values;
@@ -124,7 +206,7 @@ internal sealed class FlagValueAnalysis
                 }
             }
 
-            return new FlagValueAnalysis(values, converged);
+            return new FlagValueAnalysis(values, _conditions.ToArray(), converged);
         }
 
         protected override FlagValue ReadVariable(ISymbol variable, IOperation reference)
@@ -134,7 +216,7 @@ internal sealed class FlagValueAnalysis
                 return FlagValue.Unknown(FlagOriginKind.Variable, $"variable '{variable.Name}'", variable.Locations.FirstOrNone());
             }
 
-            if (_state.TryGetValue(variable, out var value))
+            if (_path.Variables.TryGetValue(variable, out var value))
             {
                 return value;
             }
@@ -143,87 +225,235 @@ internal sealed class FlagValueAnalysis
             return Initial(variable) ?? FlagValue.Invalid;
         }
 
-        protected override void WriteVariable(ISymbol variable, FlagValue value)
+        protected override void WriteVariable(ISymbol variable, FlagValue value, IOperation? valueOperation)
         {
-            if (!_escaped.Contains(variable))
+            if (_conditionIndex.TryGetValue(variable, out var index))
             {
-                _state[variable] = value;
+                // A tracked condition changes: what the paths knew about it no longer holds.
+                var bit = 1u << index;
+                _path.True &= ~bit;
+                _path.False &= ~bit;
+                if (valueOperation?.ConstantValue is { HasValue: true, Value: bool constant })
+                {
+                    if (constant)
+                    {
+                        _path.True |= bit;
+                    }
+                    else
+                    {
+                        _path.False |= bit;
+                    }
+                }
+            }
+
+            if (!_escaped.Contains(variable) && IsTracked(VariableType(variable)))
+            {
+                _path.Variables[variable] = value;
             }
         }
 
         protected override FlagValue ReadCapture(CaptureId id, IOperation reference)
-            => _state.TryGetValue(id, out var value) ? value : FlagValue.Invalid;
+            => _path.Variables.TryGetValue(id, out var value) ? value : FlagValue.Invalid;
 
-        protected override void WriteCapture(CaptureId id, FlagValue value) => _state[id] = value;
+        protected override void WriteCapture(CaptureId id, FlagValue value) => _path.Variables[id] = value;
 
         protected override void Record(IOperation operation, FlagValue value)
         {
-            if (_recorded is not null)
+            if (_recorded is null)
             {
-                _recorded[operation] = value;
+                return;
             }
+
+            if (!_recorded.TryGetValue(operation, out var paths))
+            {
+                _recorded[operation] = paths = new List<PathValue>(1);
+            }
+
+            paths.Add(new PathValue(_path.True, _path.False, value));
         }
 
-        private Dictionary<object, FlagValue> Transfer(BasicBlock block, Dictionary<object, FlagValue> state)
+        private static ITypeSymbol? VariableType(ISymbol variable) => variable switch
         {
-            _state = state;
-            var throughout = IsInTry(block) ? Copy(state) : null;
-            foreach (var operation in block.Operations)
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+
+        private List<Path> Transfer(BasicBlock block, List<Path> paths)
+        {
+            var throughout = IsInTry(block) ? Collapse(paths) : null;
+            foreach (var path in paths)
             {
-                Visit(operation);
-                throughout = Join(throughout, throughout is null ? null : state);
+                _path = path;
+                foreach (var operation in block.Operations)
+                {
+                    Visit(operation);
+                    if (throughout is not null)
+                    {
+                        Join(throughout, path.Variables);
+                    }
+                }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    Visit(branchValue);
+                }
             }
 
             _throughout[block.Ordinal] = throughout;
-
-            if (block.BranchValue is { } branchValue)
-            {
-                Visit(branchValue);
-            }
-
-            return state;
+            return Normalize(paths);
         }
 
-        /// <summary>The state on entry to <paramref name="block"/>: the join of what its predecessors computed so far.</summary>
-        private Dictionary<object, FlagValue>? Input(BasicBlock block, Dictionary<object, FlagValue>?[] inputs, Dictionary<object, FlagValue>?[] outputs)
+        /// <summary>The paths on entry to <paramref name="block"/>: what its predecessors computed so far, per edge.</summary>
+        private List<Path>? Input(BasicBlock block, List<Path>?[] inputs, List<Path>?[] outputs)
         {
             if (block.Kind == BasicBlockKind.Entry)
             {
-                return NewState();
+                return new List<Path> { new(0, 0, NewState()) };
             }
 
-            Dictionary<object, FlagValue>? joined = null;
+            List<Path>? joined = null;
             foreach (var branch in block.Predecessors)
             {
-                if (outputs[branch.Source.Ordinal] is not { } sourceState)
+                if (outputs[branch.Source.Ordinal] is not { } sourcePaths)
                 {
                     continue;
                 }
 
-                joined = Join(joined, sourceState);
-
                 // A branch that runs finally blocks on its way: what they assign may arrive too.
+                Dictionary<object, FlagValue>? finallyState = null;
                 foreach (var region in branch.FinallyRegions)
                 {
                     for (var i = region.FirstBlockOrdinal; i <= region.LastBlockOrdinal; i++)
                     {
-                        joined = Join(joined, outputs[i]);
+                        if (outputs[i] is { } finallyPaths)
+                        {
+                            finallyState = finallyState is null ? Collapse(finallyPaths) : Join(finallyState, Collapse(finallyPaths));
+                        }
                     }
+                }
+
+                foreach (var path in AlongBranch(branch, sourcePaths))
+                {
+                    if (finallyState is not null)
+                    {
+                        Join(path.Variables, finallyState);
+                    }
+
+                    (joined ??= new List<Path>()).Add(path);
                 }
             }
 
             if (block.Predecessors.IsEmpty && TryRegionOfHandler(block) is { } tryRegion)
             {
                 // Exceptions are not edges of the graph: a catch, filter or finally may start from any
-                // state inside its try block.
+                // state inside its try block, on any path.
+                Dictionary<object, FlagValue>? state = null;
                 for (var i = tryRegion.FirstBlockOrdinal; i <= tryRegion.LastBlockOrdinal; i++)
                 {
-                    joined = Join(joined, _throughout[i] ?? inputs[i]);
-                    joined = Join(joined, outputs[i]);
+                    foreach (var source in new[] { _throughout[i], inputs[i] is { } input ? Collapse(input) : null, outputs[i] is { } output ? Collapse(output) : null })
+                    {
+                        if (source is not null)
+                        {
+                            state = state is null ? Copy(source) : Join(state, source);
+                        }
+                    }
+                }
+
+                if (state is not null)
+                {
+                    (joined ??= new List<Path>()).Add(new Path(0, 0, state));
                 }
             }
 
-            return joined;
+            return joined is null ? null : Normalize(joined);
+        }
+
+        /// <summary>The source's paths that can take <paramref name="branch"/>, knowing the condition's value on it.</summary>
+        private IEnumerable<Path> AlongBranch(ControlFlowBranch branch, List<Path> sourcePaths)
+        {
+            var source = branch.Source;
+            var index = -1;
+            var value = false;
+            if (source.ConditionKind != ControlFlowConditionKind.None
+                && GraphScan.ConditionSymbol(source.BranchValue, out var negated) is { } symbol
+                && _conditionIndex.TryGetValue(symbol, out var conditionIndex))
+            {
+                // The conditional successor is taken when the branch value equals the condition kind.
+                var branchValueOnThisEdge = ReferenceEquals(branch, source.ConditionalSuccessor)
+                    ? source.ConditionKind == ControlFlowConditionKind.WhenTrue
+                    : source.ConditionKind != ControlFlowConditionKind.WhenTrue;
+                index = conditionIndex;
+                value = branchValueOnThisEdge != negated;
+            }
+
+            foreach (var path in sourcePaths)
+            {
+                if (index < 0)
+                {
+                    yield return new Path(path.True, path.False, Copy(path.Variables));
+                    continue;
+                }
+
+                var bit = 1u << index;
+                if (((value ? path.False : path.True) & bit) != 0)
+                {
+                    continue; // this path knows the condition has the other value
+                }
+
+                yield return value
+                    ? new Path(path.True | bit, path.False, Copy(path.Variables))
+                    : new Path(path.True, path.False | bit, Copy(path.Variables));
+            }
+        }
+
+        /// <summary>Merges paths that agree on every condition; beyond <see cref="MaxPaths"/>, forgets conditions.</summary>
+        private List<Path> Normalize(List<Path> paths)
+        {
+            var merged = Merge(paths);
+            for (var forget = _conditions.Count - 1; merged.Count > MaxPaths && forget >= 0; forget--)
+            {
+                var keep = ~(1u << forget);
+                foreach (var path in merged)
+                {
+                    path.True &= keep;
+                    path.False &= keep;
+                }
+
+                merged = Merge(merged);
+            }
+
+            return merged;
+        }
+
+        private List<Path> Merge(List<Path> paths)
+        {
+            var merged = new List<Path>(paths.Count);
+            foreach (var path in paths)
+            {
+                var existing = merged.Find(p => p.True == path.True && p.False == path.False);
+                if (existing is null)
+                {
+                    merged.Add(path);
+                }
+                else
+                {
+                    Join(existing.Variables, path.Variables);
+                }
+            }
+
+            return merged;
+        }
+
+        private Dictionary<object, FlagValue> Collapse(List<Path> paths)
+        {
+            var state = Copy(paths[0].Variables);
+            for (var i = 1; i < paths.Count; i++)
+            {
+                Join(state, paths[i].Variables);
+            }
+
+            return state;
         }
 
         private static bool IsInTry(BasicBlock block)
@@ -263,19 +493,9 @@ internal sealed class FlagValueAnalysis
             return null;
         }
 
-        /// <summary>Joins <paramref name="other"/> into <paramref name="state"/> (null means "no path yet").</summary>
-        private Dictionary<object, FlagValue>? Join(Dictionary<object, FlagValue>? state, Dictionary<object, FlagValue>? other)
+        /// <summary>Joins <paramref name="other"/> into <paramref name="state"/> and returns it.</summary>
+        private Dictionary<object, FlagValue> Join(Dictionary<object, FlagValue> state, Dictionary<object, FlagValue> other)
         {
-            if (other is null)
-            {
-                return state;
-            }
-
-            if (state is null)
-            {
-                return Copy(other);
-            }
-
             foreach (var pair in other)
             {
                 if (state.TryGetValue(pair.Key, out var existing))
@@ -333,6 +553,34 @@ internal sealed class FlagValueAnalysis
             }
         }
 
+        /// <summary>The bool locals and parameters the graph branches on, whose values paths keep apart.</summary>
+        private void CollectConditions()
+        {
+            foreach (var block in _cfg.Blocks)
+            {
+                if (block.ConditionKind == ControlFlowConditionKind.None
+                    || GraphScan.ConditionSymbol(block.BranchValue, out _) is not { } symbol
+                    || _escaped.Contains(symbol)
+                    || _conditionIndex.ContainsKey(symbol)
+                    || _conditions.Count == MaxConditions)
+                {
+                    continue;
+                }
+
+                var followable = symbol switch
+                {
+                    ILocalSymbol local => !local.IsRef && _declared.Contains(local),
+                    IParameterSymbol parameter => parameter.RefKind == RefKind.None,
+                    _ => false,
+                };
+                if (followable)
+                {
+                    _conditionIndex.Add(symbol, _conditions.Count);
+                    _conditions.Add(symbol);
+                }
+            }
+        }
+
         /// <summary>Variables whose value cannot be followed: aliased by ref, or written by a lambda or local function.</summary>
         private void CollectEscaped()
         {
@@ -383,6 +631,17 @@ internal sealed class FlagValueAnalysis
                     case IAddressOfOperation addressOf:
                         AddReferencedVariables(addressOf.Reference);
                         break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                        // Its value is then the callee's (handled at the call), but no branch may trust it as a condition.
+                        foreach (var reference in argument.Value.DescendantsAndSelf())
+                        {
+                            if (reference is ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local)
+                            {
+                                _escaped.Add(local.Local);
+                            }
+                        }
+
+                        break;
                 }
             }
         }
@@ -411,6 +670,27 @@ internal sealed class FlagValueAnalysis
         private static Dictionary<object, FlagValue> NewState() => new(KeyComparer.Instance);
 
         private static Dictionary<object, FlagValue> Copy(Dictionary<object, FlagValue> state) => new(state, KeyComparer.Instance);
+
+        private static List<Path> Copy(List<Path> paths) => paths.ConvertAll(path => new Path(path.True, path.False, Copy(path.Variables)));
+
+        private static bool SamePaths(List<Path> a, List<Path> b)
+        {
+            if (a.Count != b.Count)
+            {
+                return false;
+            }
+
+            foreach (var path in a)
+            {
+                var other = b.Find(p => p.True == path.True && p.False == path.False);
+                if (other is null || !SameState(path.Variables, other.Variables))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         private static bool SameState(Dictionary<object, FlagValue> a, Dictionary<object, FlagValue> b)
         {

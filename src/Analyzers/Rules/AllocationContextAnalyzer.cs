@@ -56,16 +56,28 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
         var hazards = bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask;
         foreach (var site in AllocationSites.Find(context, symbols))
         {
-            var value = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken).GetValue(site.FlagsArgument.Value);
+            var flags = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken);
+            var value = flags.GetValue(site.FlagsArgument.Value);
             if (value.HasErrors || !value.MayHave(hazards))
             {
                 continue;
             }
 
-            var atomic = AtomicContextAnalysis.Create(site.Graph, site.Owner, symbols, context.CancellationToken).GetContext(site.Invocation);
+            var contexts = AtomicContextAnalysis.Create(site.Graph, site.Owner, symbols, context.CancellationToken);
+            var atomic = contexts.GetContext(site.Invocation);
             if (atomic is null)
             {
                 continue;
+            }
+
+            if (atomic.Kind != AtomicContextKind.AllocationHook)
+            {
+                // Only the paths that may hold the lock count: `flags = c ? Kernel : Atomic; if (!c) lock;` is clean.
+                value = ValueWhereLockMayBeHeld(flags, contexts, site) ?? FlagValue.Invalid;
+                if (value.HasErrors || !value.MayHave(hazards))
+                {
+                    continue;
+                }
             }
 
             var kswapdCounts = atomic.Kind == AtomicContextKind.AllocationHook
@@ -86,6 +98,40 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(diagnostic);
             }
         }
+    }
+
+    /// <summary>
+    /// The flags on the paths where the read lock may be held, matched on the bool conditions both analyses follow;
+    /// null when no such path reaches the allocation with flags (the two analyses disagree: stay silent).
+    /// </summary>
+    private static FlagValue? ValueWhereLockMayBeHeld(FlagValueAnalysis flags, AtomicContextAnalysis contexts, AllocationSite site)
+    {
+        var flow = contexts.Flow;
+        if (!flow.Scan.Positions.TryGetValue(site.Invocation, out var position))
+        {
+            return flags.GetValue(site.FlagsArgument.Value);
+        }
+
+        FlagValue? joined = null;
+        foreach (var state in flow.StatesBefore(site.Invocation, position.Block, position.Statement))
+        {
+            if (!state.MayHold)
+            {
+                continue;
+            }
+
+            bool? Known(ISymbol symbol)
+                => flow.Scan.Tracked.TryGetValue(symbol, out var index)
+                    ? ((state.KnownTrue >> index) & 1) != 0 ? true : ((state.KnownFalse >> index) & 1) != 0 ? false : null
+                    : null;
+
+            if (flags.TryGetValueWhere(site.FlagsArgument.Value, Known, out var onThesePaths))
+            {
+                joined = joined is { } soFar ? soFar.Join(onThesePaths) : onThesePaths;
+            }
+        }
+
+        return joined;
     }
 
     /// <summary>GFP001 or GFP002: <paramref name="bit"/> may reach the allocation from a constant.</summary>

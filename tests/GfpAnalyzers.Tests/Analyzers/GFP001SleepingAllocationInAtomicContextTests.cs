@@ -247,4 +247,62 @@ public class GFP001SleepingAllocationInAtomicContextTests
         await VerifyCS.VerifyAnalyzerAsync(source,
             VerifyCS.Diagnostic("GFP001").WithLocation(0).WithArguments("inside the RCU read-side section entered at line 8", "Gfp.Kernel"));
     }
+
+    [Fact]
+    public async Task Flags_chosen_on_the_same_condition_as_the_lock_count_only_where_the_lock_is_taken()
+    {
+        const string source = Header + """
+            class C
+            {
+                void Sleeps(PageAllocator a, Rcu rcu, bool atomic)
+                {
+                    var flags = atomic ? Gfp.Kernel : Gfp.High;
+                    if (atomic) rcu.ReadLock();
+                    a.AllocPage({|#0:flags|});
+                    if (atomic) rcu.ReadUnlock();
+                }
+
+                void Correlated(PageAllocator a, Rcu rcu, bool atomic)
+                {
+                    var flags = atomic ? Gfp.High : Gfp.Kernel;
+                    if (atomic) rcu.ReadLock();
+                    a.AllocPage(flags);
+                    if (atomic) rcu.ReadUnlock();
+                }
+
+                void NegatedSection(PageAllocator a, Rcu rcu, bool blocking)
+                {
+                    Gfp flags = Gfp.High;
+                    if (blocking)
+                    {
+                        flags = Gfp.Kernel;
+                    }
+
+                    if (!blocking)
+                    {
+                        using (rcu.ReadLock())
+                        {
+                            a.AllocPage(flags);
+                        }
+                    }
+                }
+
+                void ConditionChangedInBetween(PageAllocator a, Rcu rcu, bool blocking)
+                {
+                    var flags = blocking ? Gfp.Kernel : Gfp.High;
+                    blocking = !blocking;
+                    if (blocking)
+                    {
+                        using (rcu.ReadLock())
+                        {
+                            a.AllocPage({|#1:flags|});
+                        }
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic("GFP001").WithLocation(0).WithArguments("inside the RCU read-side section entered at line 7", "Gfp.Kernel"),
+            VerifyCS.Diagnostic("GFP001").WithLocation(1).WithArguments("inside the RCU read-side section entered at line 43", "Gfp.Kernel"));
+    }
 }

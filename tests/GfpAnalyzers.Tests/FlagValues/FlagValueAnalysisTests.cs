@@ -183,4 +183,19 @@ public class FlagValueAnalysisTests
         Assert.Equal(new[] { "Constant:Gfp.Kernel" }, DescribeOrigins(value, Bits(s, "DirectReclaim")));
         Assert.Equal(new[] { "Variable:variable 'f'" }, DescribeOrigins(value, Bits(s, "NoWarn")));
     }
+
+    [Fact]
+    public async Task Paths_stay_apart_on_the_bool_conditions_they_branch_on()
+    {
+        var (value, s) = await ValueOfAllocationAsync("""
+            void M(PageAllocator a, bool c, bool d)
+            {
+                var flags = c ? Gfp.Kernel : Gfp.Atomic;
+                if (d) flags |= Gfp.NoWarn;
+                a.AllocPage(flags);
+            }
+            """);
+        Assert.Equal(Bits(s, "Kernel", "Atomic", "NoWarn"), value.May);
+        Assert.Equal(Bits(s, "KswapdReclaim"), value.Must);
+    }
 }
