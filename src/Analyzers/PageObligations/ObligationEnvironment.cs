@@ -94,9 +94,9 @@ internal sealed class ObligationEnvironment
         try
         {
             var graph = depth < MaxSummaryDepth ? FindGraph(method, callerGraph, cancellationToken) : null;
-            summary = graph is null
-                ? MethodObligationSummary.Opaque
-                : PageObligationAnalysis.Run(graph, method, this, query, cancellationToken)?.Summary ?? MethodObligationSummary.Opaque;
+            summary = graph is not null
+                ? PageObligationAnalysis.Run(graph, method, this, query, cancellationToken)?.Summary ?? MethodObligationSummary.Opaque
+                : SyntacticSummary.Of(method, cancellationToken);
         }
         finally
         {

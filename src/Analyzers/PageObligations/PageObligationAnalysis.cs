@@ -720,6 +720,15 @@ internal sealed class PageObligationAnalysis
         }
 
         Evaluate(invocation.Instance, state);
+        if (IsAtomicAccess(method) && invocation.Arguments.Length > 0
+            && invocation.Arguments[0].Parameter?.RefKind is RefKind.Ref or RefKind.In or RefKind.RefReadOnlyParameter)
+        {
+            // Interlocked.Exchange/CompareExchange and Volatile.Read return the page the location held.
+            var previous = Peek(invocation.Arguments[0].Value, state);
+            Call(method, invocation, invocation.Arguments, state);
+            return previous;
+        }
+
         Call(method, invocation, invocation.Arguments, state);
         if (_environment.ReturnIsAnnotated(method))
         {
@@ -743,7 +752,10 @@ internal sealed class PageObligationAnalysis
             {
                 // The callee may replace the variable, and whatever it held escapes.
                 byReference.Add(argument.Value);
-                Settle(value, state);
+                if (!IsAtomicAccess(method))
+                {
+                    Settle(value, state);
+                }
             }
             else if (!value.Origins.IsEmpty)
             {
@@ -808,6 +820,11 @@ internal sealed class PageObligationAnalysis
            || method.MethodKind == MethodKind.DelegateInvoke
            || method.IsVirtual || method.IsAbstract || method.IsOverride
            || method.ContainingType?.TypeKind == TypeKind.Interface;
+
+    /// <summary><c>Interlocked.Exchange</c>, <c>Interlocked.CompareExchange</c>, <c>Volatile.Read</c>: they move pages, never clear them.</summary>
+    private static bool IsAtomicAccess(IMethodSymbol method)
+        => method.ContainingType is { ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } type
+           && ((type.Name == "Interlocked" && method.Name is "Exchange" or "CompareExchange") || (type.Name == "Volatile" && method.Name == "Read"));
 
     /// <summary>After a clear (or an escape to code that may clear): no uncleared path remains.</summary>
     private static void Settle(PageValue value, ObligationState state)

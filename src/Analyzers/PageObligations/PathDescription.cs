@@ -62,6 +62,17 @@ internal static class PathDescription
             return (binary.OperatorKind == BinaryOperatorKind.Equals) == holds;
         }
 
+        // ReferenceEquals(Interlocked.CompareExchange(ref x, value, comparand), comparand)
+        if (condition is IInvocationOperation { TargetMethod: { Name: "ReferenceEquals", IsStatic: true, ContainingType.SpecialType: SpecialType.System_Object }, Arguments.Length: 2 } referenceEquals)
+        {
+            var first = referenceEquals.Arguments[0].Value;
+            var second = referenceEquals.Arguments[1].Value;
+            var (call, other) = FindCompareExchange(graph, first) is { } left
+                ? (left, second)
+                : (FindCompareExchange(graph, second), first);
+            return call is not null && IsComparand(call, other) ? holds : null;
+        }
+
         if (condition is IIsPatternOperation pattern && FindCompareExchange(graph, pattern.Value) is { } tested
             && ComparandOf(tested) is { ConstantValue: { HasValue: true, Value: null } })
         {
