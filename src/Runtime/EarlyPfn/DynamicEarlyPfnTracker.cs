@@ -42,7 +42,7 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     public IReadOnlyList<PfnPool> Pools()
     {
         var pools = new List<PfnPool>();
-        for (var pool = Volatile.Read(ref _head); pool is not null; pool = NextPool(pool))
+        for (var pool = Volatile.Read(ref _head); pool is not null; pool = NextPool(pool.Memory))
         {
             pools.Add(new PfnPool(pool));
         }
@@ -59,10 +59,12 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     /// <summary>Frees every pool page, clearing its tag reference first (it was allocated with NoCodetag).</summary>
     private protected override void ReleaseStorage()
     {
-        var pool = Interlocked.Exchange(ref _head, null);
+        // The hook is retired and a grace period has passed: nothing writes _head any more, so plain accesses do.
+        var pool = _head;
+        _head = null;
         while (pool is not null)
         {
-            var next = NextPool(pool);
+            var next = NextPool(pool.Memory);
             Allocator.ClearPageTagRef(pool);
             Allocator.FreePage(pool);
             pool = next;
@@ -90,7 +92,7 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
                 return;
             }
 
-            new PfnPool(page).Init(head is null ? 0 : Allocator.PageAddress(head));
+            PfnPool.Init(page.Memory, head is null ? 0 : Allocator.PageAddress(head));
             BeforePublish?.Invoke();
             if (ReferenceEquals(Interlocked.CompareExchange(ref _head, page, head), head))
             {
@@ -105,11 +107,12 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
         }
     }
 
-    /// <summary>The pool after <paramref name="pool"/>, decoded from its <c>next</c> field.</summary>
+    /// <summary>The pool after the one whose memory is <paramref name="poolMemory"/>, decoded from its <c>next</c> field.</summary>
+    /// <remarks>It takes the bytes, not the page, so that a caller's pool page does not look handed over (GFP004 keeps checking it).</remarks>
     [return: NoCodetagPages]
-    private Page? NextPool(Page pool)
+    private Page? NextPool(ReadOnlySpan<byte> poolMemory)
     {
-        var next = new PfnPool(pool).NextAddress;
+        var next = PfnPool.ReadNextAddress(poolMemory);
         return next == 0 ? null : Allocator.VirtToPage(next);
     }
 }

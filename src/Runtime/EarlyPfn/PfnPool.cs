@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace GfpAnalyzers.Runtime;
@@ -37,7 +38,7 @@ public readonly struct PfnPool
     public Page Page { get; }
 
     /// <summary><c>next</c>: the direct-map address of the next (older) pool, 0 for the last.</summary>
-    public ulong NextAddress => Volatile.Read(ref Field<ulong>(NextOffset));
+    public ulong NextAddress => ReadNextAddress(_bytes);
 
     /// <summary>Filled slots (the raw count, capped at <see cref="Capacity"/>).</summary>
     public int Count => Math.Min(Volatile.Read(ref Field<int>(CountOffset)), Capacity);
@@ -53,12 +54,22 @@ public readonly struct PfnPool
         }
     }
 
-    /// <summary>Writes an empty pool header whose <c>next</c> is <paramref name="nextAddress"/>.</summary>
-    internal void Init(ulong nextAddress)
+    /// <summary>Writes an empty pool header whose <c>next</c> is <paramref name="nextAddress"/> into a page's memory.</summary>
+    /// <remarks>
+    /// It takes the bytes, not the page, so that the page visibly stays with its allocator until it is published
+    /// (GFP004 then still checks that a page which loses the race is cleared before it is freed).
+    /// </remarks>
+    internal static void Init(Span<byte> memory, ulong nextAddress)
     {
-        Field<int>(CountOffset) = 0;
-        Volatile.Write(ref Field<ulong>(NextOffset), nextAddress);
+        BinaryPrimitives.WriteInt32LittleEndian(memory[CountOffset..], 0);
+        BinaryPrimitives.WriteUInt64LittleEndian(memory[NextOffset..], nextAddress);
     }
+
+    /// <summary>
+    /// Reads <c>next</c> from a pool page's memory. It is written before the pool is published (by a full-fence
+    /// compare-and-swap) and never changes afterwards, so a plain read is enough.
+    /// </summary>
+    internal static ulong ReadNextAddress(ReadOnlySpan<byte> memory) => BinaryPrimitives.ReadUInt64LittleEndian(memory[NextOffset..]);
 
     /// <summary>Claims a slot with an atomic increment of <c>count</c> and stores the PFN; false when the pool is full.</summary>
     internal bool TryAdd(ulong pfn)
