@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace GfpAnalyzers.CodeFixes.Infrastructure;
+
+/// <summary>
+/// The shape every GFP fixer shares: a rule's fixes are <see cref="FixAction"/>s that either produce the fixed
+/// document or decline (return null) when the code is outside what they can repair safely. The same action runs
+/// for the light bulb and for Fix All, so both give the same result.
+/// </summary>
+internal abstract class GfpFixProvider : CodeFixProvider
+{
+    /// <summary>The actions this provider offers, in the order the light bulb (and <c>dotnet format</c>) lists them.</summary>
+    internal abstract ImmutableArray<FixAction> Actions { get; }
+
+    /// <summary>
+    /// Sequential by default: fixes of one rule can touch the same expression or method (two redundant operands,
+    /// two allocations whose frees both get a clear), and a text-merging fixer would drop one of them.
+    /// </summary>
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
+
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var target = FixTargets.NodeAt(root, diagnostic.Location.SourceSpan);
+            if (target is null)
+            {
+                continue;
+            }
+
+            foreach (var action in Actions)
+            {
+                // Computed eagerly: an action is offered only when it can really be applied to this code.
+                var fixedDocument = await action.ApplyAsync(context.Document, target, diagnostic, context.CancellationToken).ConfigureAwait(false);
+                if (fixedDocument is null)
+                {
+                    continue;
+                }
+
+                context.RegisterCodeFix(
+                    CodeAction.Create(action.Title, _ => Task.FromResult(fixedDocument), action.EquivalenceKey),
+                    diagnostic);
+            }
+        }
+    }
+
+    /// <summary>Applies the action with <paramref name="equivalenceKey"/> to one diagnostic (used by Fix All).</summary>
+    internal Task<Document?> ApplyAsync(string? equivalenceKey, Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        foreach (var action in Actions)
+        {
+            if (equivalenceKey is null || action.EquivalenceKey == equivalenceKey)
+            {
+                return action.ApplyAsync(document, target, diagnostic, cancellationToken);
+            }
+        }
+
+        return Task.FromResult<Document?>(null);
+    }
+}
+
+/// <summary>One fix: a stable equivalence key, a title that says what it does, and the edit.</summary>
+internal sealed class FixAction
+{
+    public delegate Task<Document?> Apply(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken);
+
+    private readonly Apply _apply;
+
+    public FixAction(string equivalenceKey, string title, Apply apply)
+    {
+        EquivalenceKey = equivalenceKey;
+        Title = title;
+        _apply = apply;
+    }
+
+    public string EquivalenceKey { get; }
+
+    public string Title { get; }
+
+    public Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => _apply(document, target, diagnostic, cancellationToken);
+}
