@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -72,11 +73,18 @@ internal static class StatementInsertion
         }
 
         // An embedded statement becomes a block holding both, so both stay under the same condition or loop.
+        // A trailing comment stays on the statement it describes; the line break after it moves after the brace.
         editor.ReplaceNode(statement, (current, _) =>
-            SyntaxFactory.Block(toInsert, ((StatementSyntax)current).WithoutTrivia())
+        {
+            var trailing = current.GetTrailingTrivia();
+            var lineBreak = trailing.Where(trivia => trivia.IsKind(SyntaxKind.EndOfLineTrivia)).Take(1);
+            var keepsComment = trailing.Any(trivia => trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia));
+            var inner = ((StatementSyntax)current).WithoutLeadingTrivia();
+            return SyntaxFactory.Block(toInsert, keepsComment ? inner : inner.WithoutTrailingTrivia())
                 .WithLeadingTrivia(current.GetLeadingTrivia())
-                .WithTrailingTrivia(current.GetTrailingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation));
+                .WithTrailingTrivia(keepsComment ? SyntaxFactory.TriviaList(lineBreak) : trailing)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        });
     }
 
     /// <summary>Appends <paramref name="toAppend"/> as the last statement of <paramref name="block"/>.</summary>
