@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GfpAnalyzers.Analyzers.Rules;
+using GfpAnalyzers.CodeFixes.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace GfpAnalyzers.CodeFixes;
+
+/// <summary>
+/// GFP005 (NoFail without DirectReclaim: the allocator cannot honour "never fail" without being allowed to
+/// reclaim). Either drop NoFail (the caller must then handle failure, which it has to in atomic context anyway),
+/// or, only where sleeping is allowed, add DirectReclaim so that NoFail can be honoured.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GFP005NoFailWithoutDirectReclaimCodeFix))]
+[Shared]
+internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
+{
+    public const string RemoveNoFailKey = "GfpAnalyzers.RemoveNoFail";
+    public const string AllowDirectReclaimKey = "GfpAnalyzers.AllowDirectReclaim";
+
+    private static readonly FixAction RemoveNoFail = new(RemoveNoFailKey, "Remove NoFail", RemoveNoFailAsync);
+    private static readonly FixAction AllowDirectReclaim = new(AllowDirectReclaimKey, "Allow direct reclaim", AllowDirectReclaimAsync);
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NoFailWithoutDirectReclaim);
+
+    internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(RemoveNoFail, AllowDirectReclaim);
+
+    /// <summary>Each fix edits only its own flags argument: edits never overlap.</summary>
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    private static async Task<Document?> RemoveNoFailAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
+            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags)
+        {
+            return null;
+        }
+
+        var noFail = session.Symbols.Bits.NoFail;
+        var expression = flags.Expression;
+        var editor = session.CreateEditor();
+        var spelling = GfpSpelling.For(session.Model, expression.SpanStart, session.Symbols, cancellationToken);
+        var operand = FlagExpressions.OrOperands(FixTargets.Unwrap(expression))
+            .FirstOrDefault(candidate => FlagFixSupport.ConstantValue(candidate, session.Model, cancellationToken) == noFail);
+        if (operand is not null && FlagExpressions.TryGetRemoval(operand, out var replaced, out var replacement))
+        {
+            // `Gfp.Kernel | Gfp.NoFail` → `Gfp.Kernel`.
+            editor.ReplaceNode(replaced, replacement);
+        }
+        else if (operand is not null && operand == FixTargets.Unwrap(expression))
+        {
+            // The flags were just NoFail.
+            editor.ReplaceNode(expression, spelling.Member("None").WithTriviaFrom(expression));
+        }
+        else
+        {
+            // NoFail comes from a variable or a composite constant: mask it out where the flags are used.
+            var masked = FlagExpressions.AndOf(expression.WithoutTrivia(), FlagExpressions.Not(spelling.Member("NoFail")));
+            editor.ReplaceNode(expression, masked.WithTriviaFrom(expression));
+        }
+
+        return await session.FinishAsync(editor, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Document?> AllowDirectReclaimAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
+            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags
+            || DiagnosticProperties.MayBeInAtomicContext(flags.Allocation, session, cancellationToken))
+        {
+            return null;
+        }
+
+        var spelling = GfpSpelling.For(session.Model, flags.Expression.SpanStart, session.Symbols, cancellationToken);
+        var editor = session.CreateEditor();
+        var allowed = FlagExpressions.OrOf(flags.Expression.WithoutTrivia(), spelling.Member("DirectReclaim"));
+        editor.ReplaceNode(flags.Expression, allowed.WithTriviaFrom(flags.Expression));
+        return await session.FinishAsync(editor, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,111 @@
+using GfpAnalyzers.CodeFixes;
+using GfpAnalyzers.Tests.Verifiers;
+using Fix = GfpAnalyzers.Tests.CodeFixes.FixTest<GfpAnalyzers.Analyzers.Rules.GFP005NoFailWithoutDirectReclaimAnalyzer, GfpAnalyzers.CodeFixes.GFP005NoFailWithoutDirectReclaimCodeFix>;
+
+namespace GfpAnalyzers.Tests.CodeFixes;
+
+/// <summary>GFP005 → "Remove NoFail", and outside atomic context "Allow direct reclaim".</summary>
+public class GFP005NoFailWithoutDirectReclaimCodeFixTests
+{
+    private const string RemoveKey = GFP005NoFailWithoutDirectReclaimCodeFix.RemoveNoFailKey;
+    private const string AllowKey = GFP005NoFailWithoutDirectReclaimCodeFix.AllowDirectReclaimKey;
+
+    [Fact]
+    public async Task Remove_NoFail_takes_the_operand_out_of_the_chain_in_every_file()
+    {
+        const string first = TestEnvironment.Usings + """
+            class A
+            {
+                void M(PageAllocator a, Rcu rcu)
+                {
+                    a.AllocPage({|GFP005:Gfp.Atomic | Gfp.NoFail|});
+                    using (rcu.ReadLock())
+                    {
+                        a.AllocPage({|GFP005:Gfp.NoFail | Gfp.High|} /* reserves */);
+                    }
+                }
+            }
+            """;
+        const string second = TestEnvironment.Usings + """
+            class B
+            {
+                void M(PageAllocator a) => a.AllocPages({|GFP005:Gfp.High | Gfp.NoFail | Gfp.Zero|}, 1);
+            }
+            """;
+        const string firstFixed = TestEnvironment.Usings + """
+            class A
+            {
+                void M(PageAllocator a, Rcu rcu)
+                {
+                    a.AllocPage(Gfp.Atomic);
+                    using (rcu.ReadLock())
+                    {
+                        a.AllocPage(Gfp.High /* reserves */);
+                    }
+                }
+            }
+            """;
+        const string secondFixed = TestEnvironment.Usings + """
+            class B
+            {
+                void M(PageAllocator a) => a.AllocPages(Gfp.High | Gfp.Zero, 1);
+            }
+            """;
+        await Fix.VerifyAsync(new[] { first, second }, new[] { firstFixed, secondFixed }, RemoveKey);
+    }
+
+    [Fact]
+    public async Task Remove_NoFail_masks_it_out_when_it_comes_from_a_variable()
+    {
+        const string source = TestEnvironment.Usings + """
+            class C
+            {
+                void M(PageAllocator a)
+                {
+                    var flags = Gfp.High;
+                    flags |= Gfp.NoFail;
+                    a.AllocPage({|GFP005:flags|});
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class C
+            {
+                void M(PageAllocator a)
+                {
+                    var flags = Gfp.High;
+                    flags |= Gfp.NoFail;
+                    a.AllocPage(flags & ~Gfp.NoFail);
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, RemoveKey);
+    }
+
+    [Fact]
+    public async Task Allow_direct_reclaim_where_sleeping_is_allowed()
+    {
+        const string source = TestEnvironment.Usings + """
+            class C
+            {
+                void M(PageAllocator a) => a.AllocPage({|GFP005:Gfp.Io | Gfp.Fs | Gfp.NoFail|});
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class C
+            {
+                void M(PageAllocator a) => a.AllocPage(Gfp.Io | Gfp.Fs | Gfp.NoFail | Gfp.DirectReclaim);
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, AllowKey);
+    }
+
+    [Theory]
+    [InlineData("[RcuReadLockHeld] void M(PageAllocator a) => a.AllocPage({|GFP005:Gfp.High | Gfp.NoFail|});")]
+    [InlineData("void M(PageAllocator a, Rcu rcu) { using (rcu.ReadLock()) { a.AllocPage({|GFP005:Gfp.High | Gfp.NoFail|}); } }")]
+    public async Task Allow_direct_reclaim_is_not_offered_in_atomic_context(string member)
+    {
+        var source = TestEnvironment.Usings + "class C { " + member + " }";
+        await Fix.VerifyNotOfferedAsync(source, AllowKey);
+    }
+}
