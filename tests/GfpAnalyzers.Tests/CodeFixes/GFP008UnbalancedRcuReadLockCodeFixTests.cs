@@ -155,7 +155,12 @@ public class GFP008UnbalancedRcuReadLockCodeFixTests
         const string source = TestEnvironment.Usings + """
             class C
             {
-                void M(Rcu rcu) => {|GFP008:rcu.ReadUnlock()|};
+                void M(Rcu rcu)
+                {
+                    rcu.ReadLock();
+                    rcu.ReadUnlock();
+                    {|GFP008:rcu.ReadUnlock()|};
+                }
             }
             """;
         await Fix.VerifyNotOfferedAsync(source, Key);
