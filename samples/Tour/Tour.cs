@@ -33,7 +33,7 @@ public sealed class Tour(PageAllocator allocator, Rcu rcu)
     // series. Fix: a constant, or mask out every bit the diagnostic names.
     [RcuReadLockHeld]
     public Page? InheritsCallerFlags(Gfp gfp)
-        => allocator.AllocPage(gfp & ~Gfp.DirectReclaim); // GFP003 reported here: NoFail, ThisNode
+        => allocator.AllocPage(gfp & ~Gfp.DirectReclaim); // GFP003 reported here: KswapdReclaim, NoFail, ThisNode
 
     // GFP004: a NoCodetag page has no tag reference; freeing it without clearing the reference warns
     // "alloc_tag was not set". The lost-cmpxchg path of the tracker must clear before it frees.
