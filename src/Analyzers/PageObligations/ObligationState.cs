@@ -144,6 +144,13 @@ internal readonly struct PageValue : IEquatable<PageValue>
 
     public static PageValue Of(PageOrigin origin) => new(ImmutableArray.Create(origin), mayBeOther: false);
 
+    /// <summary>The same value with <paramref name="from"/> replaced by <paramref name="to"/>.</summary>
+    public PageValue Replace(PageOrigin from, PageOrigin to)
+    {
+        var replaced = Origins.Remove(from);
+        return Join(new PageValue(replaced, MayBeOther), Of(to));
+    }
+
     public static PageValue Join(PageValue a, PageValue b)
     {
         if (a.Equals(b))

@@ -681,8 +681,7 @@ internal sealed class PageObligationAnalysis
             if (symbols.FlagsArgument(invocation) is { } flags && MustCarryNoCodetag(flags.Value))
             {
                 var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.Allocation, $"allocated with NoCodetag at line {LineOf(invocation)}"));
-                state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
-                return PageValue.Of(origin);
+                return Renew(invocation, origin, state);
             }
 
             return PageValue.Other;
@@ -733,11 +732,36 @@ internal sealed class PageObligationAnalysis
         if (_environment.ReturnIsAnnotated(method))
         {
             var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.AnnotatedReturn, $"returned by [NoCodetagPages] method '{method.Name}' at line {LineOf(invocation)}"));
-            state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
-            return PageValue.Of(origin);
+            return Renew(invocation, origin, state);
         }
 
         return PageValue.Other;
+    }
+
+    /// <summary>
+    /// The call site produces a new page. Variables still holding the page it produced last time (in an earlier loop
+    /// iteration) are moved to the site's "older pages" origin, so the new page's fresh state does not overwrite theirs.
+    /// </summary>
+    private PageValue Renew(IOperation site, PageOrigin origin, ObligationState state)
+    {
+        PageOrigin? older = null;
+        foreach (var pair in state.Variables.ToList())
+        {
+            if (pair.Value.Origins.Contains(origin))
+            {
+                older ??= OriginFor(new OlderPages(site), () => new PageOrigin(_origins.Count, origin.Kind, origin.Description));
+                state.Variables[pair.Key] = pair.Value.Replace(origin, older);
+            }
+        }
+
+        if (older is not null)
+        {
+            var current = FactOf(origin, state);
+            state.Facts[older] = state.Facts.TryGetValue(older, out var previous) ? PageFact.Join(previous, current) : current;
+        }
+
+        state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
+        return PageValue.Of(origin);
     }
 
     /// <summary>Applies what a call does to the pages passed to it: its summary, or "may clear" for code we cannot see.</summary>
@@ -1068,6 +1092,18 @@ internal sealed class PageObligationAnalysis
     }
 
     private static int LineOf(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    /// <summary>The key of the pages a call site produced before its latest one.</summary>
+    private sealed class OlderPages
+    {
+        public OlderPages(IOperation site) => Site = site;
+
+        public IOperation Site { get; }
+
+        public override bool Equals(object? obj) => obj is OlderPages other && ReferenceEquals(Site, other.Site);
+
+        public override int GetHashCode() => Site.GetHashCode();
+    }
 
     /// <summary>The key of the page a member location denotes after the assignment <see cref="Cause"/> changed it.</summary>
     private sealed class Rebinding

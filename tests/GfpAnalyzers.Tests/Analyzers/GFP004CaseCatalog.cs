@@ -107,6 +107,65 @@ public static class GFP004CaseCatalog
             }
             """, new GFP004Expected("page", Alloc, "FreePages", "on every path")),
 
+        new("Node allocation frees without clearing", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPagesNode(0, Gfp.High | Gfp.NoCodetag, 0); /*A*/
+                    if (page == null) return;
+                    {|#0:allocator.FreePages(page, 0)|};
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePages", "on every path")),
+
+        new("Flags that only may carry NoCodetag", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool tagged)
+                {
+                    var flags = tagged ? Gfp.High | Gfp.NoCodetag : Gfp.High;
+                    var page = allocator.AllocPage(flags);
+                    if (page == null) return;
+                    if (tagged) allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("ClearPageTagRefIfNotSet counts as the clear", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    allocator.ClearPageTagRefIfNotSet(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("Freeing the previous iteration's cleared page", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, int count)
+                {
+                    Page? previous = null;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                        if (page == null) break;
+                        if (previous != null) allocator.FreePage(previous);
+                        allocator.ClearPageTagRef(page);
+                        previous = page;
+                    }
+
+                    if (previous != null) allocator.FreePage(previous);
+                }
+            }
+            """),
+
         // ---------------------------------------------------------------- branches
         new("Clear on one branch only", """
             public static class Program
@@ -555,6 +614,22 @@ public static class GFP004CaseCatalog
             }
             """),
 
+        new("Lambda allocates and frees without clearing", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool work)
+                {
+                    Action refill = () =>
+                    {
+                        var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                        if (page == null) return;
+                        {|#0:allocator.FreePage(page)|};
+                    };
+                    if (work) refill();
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePage", "on every path")),
+
         new("Unknown origin is left alone", """
             public static class Program
             {
@@ -591,6 +666,28 @@ public static class GFP004CaseCatalog
                 }
             }
             """, new GFP004Expected("page", "from [NoCodetagPages] field 'Pool.Backing'", "FreePage", "when 'clear' is false")),
+
+        new("Pool head taken with Interlocked.Exchange", """
+            sealed class Tracker { [NoCodetagPages] public Page? Head; }
+
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool clear)
+                {
+                    var tracker = new Tracker();
+                    tracker.Head = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    Release(allocator, tracker, clear);
+                }
+
+                private static void Release(PageAllocator allocator, Tracker tracker, bool clear)
+                {
+                    var page = Interlocked.Exchange(ref tracker.Head, null);
+                    if (page == null) return;
+                    if (clear) allocator.ClearPageTagRef(page);
+                    {|#0:allocator.FreePage(page)|};
+                }
+            }
+            """, new GFP004Expected("page", "from [NoCodetagPages] field 'Tracker.Head'", "FreePage", "when 'clear' is false")),
 
         new("Annotated field cleared and freed in place", """
             sealed class Pool { [NoCodetagPages] public Page? Backing; }

@@ -1,0 +1,141 @@
+using VerifyCS = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP004ClearTagBeforeFreeAnalyzer>;
+
+namespace GfpAnalyzers.Tests.Analyzers;
+
+/// <summary>
+/// GFP004 where the test programs cannot go: code that does not compile, callees in other files, and recursion.
+/// </summary>
+public class GFP004BoundaryTests
+{
+    [Fact]
+    public async Task Says_nothing_while_the_free_does_not_bind()
+    {
+        var source = GFP004Case.Prelude + """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    allocator.FreePage({|CS0103:pgae|});
+                    allocator.FreePage(page);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task Says_nothing_while_the_flags_do_not_bind()
+    {
+        var source = GFP004Case.Prelude + """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.{|CS0117:NoCodetg|});
+                    if (page == null) return;
+                    allocator.FreePage(page);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task Mutually_recursive_helpers_are_trusted()
+    {
+        var source = GFP004Case.Prelude + """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, int depth)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    Even(allocator, page, depth);
+                }
+
+                private static void Even(PageAllocator allocator, Page page, int depth)
+                {
+                    if (depth == 0) { allocator.ClearPageTagRef(page); allocator.FreePage(page); return; }
+                    Odd(allocator, page, depth - 1);
+                }
+
+                private static void Odd(PageAllocator allocator, Page page, int depth) => Even(allocator, page, depth);
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task A_helper_in_another_file_that_names_a_clear_is_trusted()
+    {
+        var test = new VerifyCS.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    GFP004Case.Prelude + """
+                        public static class Program
+                        {
+                            public static void Run(PageAllocator allocator)
+                            {
+                                var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                                if (page == null) return;
+                                Helpers.Forget(allocator, page);
+                                allocator.FreePage(page);
+                            }
+                        }
+                        """,
+                    GFP004Case.Prelude + """
+                        public static class Helpers
+                        {
+                            public static void Forget(PageAllocator allocator, Page page) => allocator.ClearPageTagRef(page);
+                        }
+                        """,
+                },
+            },
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task A_helper_in_another_file_that_only_looks_at_the_page_does_not_clear_it()
+    {
+        var test = new VerifyCS.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    GFP004Case.Prelude + """
+                        public static class Program
+                        {
+                            public static void Run(PageAllocator allocator)
+                            {
+                                var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                                if (page == null) return;
+                                Helpers.Log(page);
+                                [|allocator.FreePage(page)|];
+                            }
+                        }
+                        """,
+                    GFP004Case.Prelude + """
+                        public static class Helpers
+                        {
+                            public static ulong Last;
+
+                            public static void Log(Page page)
+                            {
+                                ArgumentNullException.ThrowIfNull(page);
+                                Last = page.Pfn;
+                            }
+                        }
+                        """,
+                },
+            },
+        };
+        await test.RunAsync();
+    }
+}
