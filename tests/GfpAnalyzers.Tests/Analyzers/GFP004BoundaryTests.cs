@@ -69,72 +69,49 @@ public class GFP004BoundaryTests
 
     [Fact]
     public async Task A_helper_in_another_file_that_names_a_clear_is_trusted()
-    {
-        var test = new VerifyCS.Test
-        {
-            TestState =
-            {
-                Sources =
-                {
-                    GFP004Case.Prelude + """
-                        public static class Program
-                        {
-                            public static void Run(PageAllocator allocator)
-                            {
-                                var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
-                                if (page == null) return;
-                                Helpers.Forget(allocator, page);
-                                allocator.FreePage(page);
-                            }
-                        }
-                        """,
-                    GFP004Case.Prelude + """
-                        public static class Helpers
-                        {
-                            public static void Forget(PageAllocator allocator, Page page) => allocator.ClearPageTagRef(page);
-                        }
-                        """,
-                },
-            },
-        };
-        await test.RunAsync();
-    }
+        => await VerifyTwoFilesAsync(
+            """
+            Helpers.Forget(allocator, page);
+            allocator.FreePage(page);
+            """,
+            """
+            public static void Forget(PageAllocator allocator, Page page) => allocator.ClearPageTagRef(page);
+            """);
 
     [Fact]
     public async Task A_helper_in_another_file_that_only_looks_at_the_page_does_not_clear_it()
+        => await VerifyTwoFilesAsync(
+            """
+            Helpers.Log(page);
+            [|allocator.FreePage(page)|];
+            """,
+            """
+            public static ulong Last;
+
+            public static void Log(Page page)
+            {
+                ArgumentNullException.ThrowIfNull(page);
+                Last = page.Pfn;
+            }
+            """);
+
+    /// <summary>A NoCodetag page handed to <c>Helpers</c> (declared in a second file) by <paramref name="use"/>.</summary>
+    private static async Task VerifyTwoFilesAsync(string use, string helpers)
     {
+        var program = GFP004Case.Prelude + $$"""
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+            {{use}}
+                }
+            }
+            """;
         var test = new VerifyCS.Test
         {
-            TestState =
-            {
-                Sources =
-                {
-                    GFP004Case.Prelude + """
-                        public static class Program
-                        {
-                            public static void Run(PageAllocator allocator)
-                            {
-                                var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
-                                if (page == null) return;
-                                Helpers.Log(page);
-                                [|allocator.FreePage(page)|];
-                            }
-                        }
-                        """,
-                    GFP004Case.Prelude + """
-                        public static class Helpers
-                        {
-                            public static ulong Last;
-
-                            public static void Log(Page page)
-                            {
-                                ArgumentNullException.ThrowIfNull(page);
-                                Last = page.Pfn;
-                            }
-                        }
-                        """,
-                },
-            },
+            TestState = { Sources = { program, GFP004Case.Prelude + "public static class Helpers\n{\n" + helpers + "\n}\n" } },
         };
         await test.RunAsync();
     }

@@ -8,6 +8,31 @@ public static class GFP004CaseCatalog
 {
     private const string Alloc = "allocated with NoCodetag at line {line:A}";
 
+    /// <summary>A list of pool pages built by Run; each case adds the FreeAll that releases it and closes Program.</summary>
+    private const string NodeList = """
+            sealed class Node
+            {
+                public Node(Page page, Node? next) { Page = page; Next = next; }
+                [NoCodetagPages] public Page Page { get; }
+                public Node? Next { get; }
+            }
+
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, int count)
+                {
+                    Node? head = null;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                        if (page == null) break;
+                        head = new Node(page, head);
+                    }
+
+                    FreeAll(allocator, head);
+                }
+            """;
+
     public static IReadOnlyList<GFP004Case> All { get; } =
     [
         // ---------------------------------------------------------------- the early-PFN tracker's own shapes
@@ -704,28 +729,7 @@ public static class GFP004CaseCatalog
             }
             """),
 
-        new("Annotated property walked in a list", """
-            sealed class Node
-            {
-                public Node(Page page, Node? next) { Page = page; Next = next; }
-                [NoCodetagPages] public Page Page { get; }
-                public Node? Next { get; }
-            }
-
-            public static class Program
-            {
-                public static void Run(PageAllocator allocator, int count)
-                {
-                    Node? head = null;
-                    for (var i = 0; i < count; i++)
-                    {
-                        var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
-                        if (page == null) break;
-                        head = new Node(page, head);
-                    }
-
-                    FreeAll(allocator, head);
-                }
+        new("Annotated property walked in a list", NodeList + """
 
                 private static void FreeAll(PageAllocator allocator, Node? head)
                 {
@@ -738,28 +742,7 @@ public static class GFP004CaseCatalog
             }
             """),
 
-        new("Annotated property freed in a list without clearing", """
-            sealed class Node
-            {
-                public Node(Page page, Node? next) { Page = page; Next = next; }
-                [NoCodetagPages] public Page Page { get; }
-                public Node? Next { get; }
-            }
-
-            public static class Program
-            {
-                public static void Run(PageAllocator allocator, int count)
-                {
-                    Node? head = null;
-                    for (var i = 0; i < count; i++)
-                    {
-                        var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
-                        if (page == null) break;
-                        head = new Node(page, head);
-                    }
-
-                    FreeAll(allocator, head);
-                }
+        new("Annotated property freed in a list without clearing", NodeList + """
 
                 private static void FreeAll(PageAllocator allocator, Node? head)
                 {
