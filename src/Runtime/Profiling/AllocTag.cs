@@ -68,11 +68,6 @@ public sealed class AllocTag
     internal static string ShortenPath(string file)
     {
         var normalized = file.Replace('\\', '/');
-        if (!Path.IsPathRooted(file) && !normalized.StartsWith('/'))
-        {
-            return normalized;
-        }
-
         foreach (var root in new[] { "/src/", "/tests/", "/samples/" })
         {
             var at = normalized.LastIndexOf(root, StringComparison.Ordinal);
@@ -82,6 +77,8 @@ public sealed class AllocTag
             }
         }
 
-        return Path.GetFileName(normalized);
+        // A path outside the source tree: its file name; a relative one (mm/slub.c) as it is.
+        var rooted = normalized.StartsWith('/') || (normalized.Length > 2 && normalized[1] == ':');
+        return rooted ? normalized[(normalized.LastIndexOf('/') + 1)..] : normalized;
     }
 }

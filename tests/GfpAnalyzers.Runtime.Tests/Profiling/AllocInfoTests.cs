@@ -52,4 +52,16 @@ public class AllocInfoTests
 
         Assert.StartsWith("tests/GfpAnalyzers.Runtime.Tests/Profiling/AllocInfoTests.cs:", page.TagRef.Tag!.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/home/me/repo/src/Kernel/Slab.cs", "src/Kernel/Slab.cs")]
+    [InlineData(@"C:\work\repo\samples\Boot\Program.cs", "samples/Boot/Program.cs")]
+    [InlineData("/elsewhere/Thing.cs", "Thing.cs")]
+    [InlineData(@"D:\elsewhere\Thing.cs", "Thing.cs")]
+    [InlineData("mm/slub.c", "mm/slub.c")]
+    public void Display_files_are_relative_to_the_source_tree(string file, string shown)
+    {
+        var allocator = new PageAllocator();
+        Assert.Equal(shown, allocator.AllocPage(Gfp.Kernel, file, 1, "f")!.TagRef.Tag!.DisplayFile);
+    }
 }
