@@ -143,6 +143,16 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
     public FlagValue WithSingleOrigin(FlagOrigin origin)
         => new(Must, May, May == 0 ? ImmutableArray<FlagOrigin>.Empty : ImmutableArray.Create(origin.WithBits(May)), HasErrors);
 
+    /// <summary>The value on paths where a test found all of <paramref name="bits"/> set.</summary>
+    public FlagValue AssumeSet(uint bits) => new(Must | bits, May | bits, Origins, HasErrors);
+
+    /// <summary>The value on paths where a test found none of <paramref name="bits"/> set: those bits are provably clear.</summary>
+    public FlagValue AssumeClear(uint bits)
+    {
+        var may = May & ~bits;
+        return new(Must & ~bits, may, Merge(Origins, ImmutableArray<FlagOrigin>.Empty, may, may), HasErrors);
+    }
+
     /// <summary>The same value, marked as not binding.</summary>
     public FlagValue WithErrors() => new(Must, May, Origins, hasErrors: true);
 

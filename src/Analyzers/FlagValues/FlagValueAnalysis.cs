@@ -369,42 +369,95 @@ internal sealed class FlagValueAnalysis
             return joined is null ? null : Normalize(joined);
         }
 
-        /// <summary>The source's paths that can take <paramref name="branch"/>, knowing the condition's value on it.</summary>
+        /// <summary>
+        /// The source's paths that can take <paramref name="branch"/>, knowing the condition's value on it: a tracked
+        /// bool, or a test of flag bits (<c>gfp.AllowsBlocking()</c>, <c>(gfp &amp; X) != 0</c>, <c>gfp.HasFlag(X)</c>)
+        /// that refines the tested variable. Paths on which the condition cannot have that value are dropped.
+        /// </summary>
         private IEnumerable<Path> AlongBranch(ControlFlowBranch branch, List<Path> sourcePaths)
         {
             var source = branch.Source;
             var index = -1;
             var value = false;
-            if (source.ConditionKind != ControlFlowConditionKind.None
-                && GraphScan.ConditionSymbol(source.BranchValue, out var negated) is { } symbol
-                && _conditionIndex.TryGetValue(symbol, out var conditionIndex))
+            BitTest? test = null;
+            if (source.ConditionKind != ControlFlowConditionKind.None && source.BranchValue is { } condition)
             {
                 // The conditional successor is taken when the branch value equals the condition kind.
                 var branchValueOnThisEdge = ReferenceEquals(branch, source.ConditionalSuccessor)
                     ? source.ConditionKind == ControlFlowConditionKind.WhenTrue
                     : source.ConditionKind != ControlFlowConditionKind.WhenTrue;
-                index = conditionIndex;
-                value = branchValueOnThisEdge != negated;
+                if (GraphScan.ConditionSymbol(condition, out var negated) is { } symbol && _conditionIndex.TryGetValue(symbol, out var conditionIndex))
+                {
+                    index = conditionIndex;
+                    value = branchValueOnThisEdge != negated;
+                }
+                else if (BitTest.Recognize(condition, Symbols) is { } recognized && !_escaped.Contains(recognized.Variable))
+                {
+                    test = recognized;
+                    value = branchValueOnThisEdge != recognized.Negated;
+                }
             }
 
             foreach (var path in sourcePaths)
             {
-                if (index < 0)
+                if (index >= 0)
                 {
-                    yield return new Path(path.True, path.False, Copy(path.Variables));
+                    var bit = 1u << index;
+                    if (((value ? path.False : path.True) & bit) != 0)
+                    {
+                        continue; // this path knows the condition has the other value
+                    }
+
+                    yield return value
+                        ? new Path(path.True | bit, path.False, Copy(path.Variables))
+                        : new Path(path.True, path.False | bit, Copy(path.Variables));
                     continue;
                 }
 
-                var bit = 1u << index;
-                if (((value ? path.False : path.True) & bit) != 0)
+                var copy = new Path(path.True, path.False, Copy(path.Variables));
+                if (test is { } bitTest && !Refine(copy, bitTest, value))
                 {
-                    continue; // this path knows the condition has the other value
+                    continue;
                 }
 
-                yield return value
-                    ? new Path(path.True | bit, path.False, Copy(path.Variables))
-                    : new Path(path.True, path.False | bit, Copy(path.Variables));
+                yield return copy;
             }
+        }
+
+        /// <summary>Narrows the tested variable on a path; false when the test cannot have <paramref name="outcome"/> there.</summary>
+        private bool Refine(Path path, BitTest test, bool outcome)
+        {
+            var current = path.Variables.TryGetValue(test.Variable, out var known) ? known : Initial(test.Variable);
+            if (current is not { HasErrors: false } before)
+            {
+                return true;
+            }
+
+            var single = (test.Bits & (test.Bits - 1)) == 0;
+            FlagValue after;
+            if (outcome == test.All || single)
+            {
+                // All of the bits (or the one bit) are set, or none of them are.
+                if (outcome ? (before.May & test.Bits) != test.Bits : (before.Must & test.Bits) != 0)
+                {
+                    return false;
+                }
+
+                after = outcome ? before.AssumeSet(test.Bits) : before.AssumeClear(test.Bits);
+            }
+            else
+            {
+                // "Some bit set" or "not all set" over several bits: only contradictions are certain.
+                if (outcome ? (before.May & test.Bits) == 0 : (before.Must & test.Bits) == test.Bits)
+                {
+                    return false;
+                }
+
+                after = before;
+            }
+
+            path.Variables[test.Variable] = after;
+            return true;
         }
 
         /// <summary>Merges paths that agree on every condition; beyond <see cref="MaxPaths"/>, forgets conditions.</summary>

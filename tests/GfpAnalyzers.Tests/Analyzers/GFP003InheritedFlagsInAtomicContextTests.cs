@@ -122,4 +122,48 @@ public class GFP003InheritedFlagsInAtomicContextTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task A_guard_on_AllowsBlocking_proves_DirectReclaim_clear()
+    {
+        const string source = Header + """
+            class C
+            {
+                void M(PageAllocator a, Rcu rcu, Gfp gfp)
+                {
+                    if (gfp.AllowsBlocking())
+                    {
+                        return;
+                    }
+
+                    using (rcu.ReadLock())
+                    {
+                        a.AllocPage({|#0:gfp & ~(Gfp.NoFail | Gfp.ThisNode | Gfp.ZoneMask)|});
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments("inside the RCU read-side section entered at line 11",
+                "KswapdReclaim inherited from parameter 'gfp'"));
+    }
+
+    [Fact]
+    public async Task A_guard_that_rules_out_every_reclaim_bit_leaves_nothing_to_report()
+    {
+        const string source = Header + """
+            class C
+            {
+                [RcuReadLockHeld]
+                void M(PageAllocator a, Gfp gfp)
+                {
+                    if ((gfp & Gfp.Reclaim) == 0)
+                    {
+                        a.AllocPage(gfp & (Gfp.High | Gfp.NoWarn | Gfp.Reclaim));
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }

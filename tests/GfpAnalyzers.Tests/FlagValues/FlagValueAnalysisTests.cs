@@ -198,4 +198,31 @@ public class FlagValueAnalysisTests
         Assert.Equal(Bits(s, "Kernel", "Atomic", "NoWarn"), value.May);
         Assert.Equal(Bits(s, "KswapdReclaim"), value.Must);
     }
+
+    [Theory]
+    [InlineData("if ((gfp & Gfp.DirectReclaim) != 0) return;", "DirectReclaim", false)]
+    [InlineData("if (gfp.AllowsBlocking()) return;", "DirectReclaim", false)]
+    [InlineData("if (!((gfp & Gfp.Reclaim) == 0)) return;", "Reclaim", false)]
+    [InlineData("if (!gfp.HasFlag(Gfp.NoCodetag)) return;", "NoCodetag", true)]
+    [InlineData("if ((gfp & Gfp.NoWait) != Gfp.NoWait) return;", "NoWait", true)]
+    public async Task Bit_tests_narrow_the_tested_variable_on_each_edge(string guard, string bits, bool mustBeSet)
+    {
+        var (value, s) = await ValueOfAllocationAsync($"void M(PageAllocator a, Gfp gfp) {{ {guard} a.AllocPage(gfp); }}");
+        if (mustBeSet)
+        {
+            Assert.True(value.MustHave(Bits(s, bits)), value.ToString());
+        }
+        else
+        {
+            Assert.False(value.MayHave(Bits(s, bits)), value.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task A_multi_bit_any_test_proves_nothing_on_its_true_edge()
+    {
+        var (value, s) = await ValueOfAllocationAsync("void M(PageAllocator a, Gfp gfp) { if ((gfp & Gfp.Reclaim) == 0) return; a.AllocPage(gfp); }");
+        Assert.Equal(0u, value.Must);
+        Assert.True(value.MayHave(Bits(s, "Reclaim")));
+    }
 }
