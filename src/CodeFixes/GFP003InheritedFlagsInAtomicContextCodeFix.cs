@@ -25,20 +25,14 @@ internal sealed class GFP003InheritedFlagsInAtomicContextCodeFix : GfpFixProvide
 {
     public const string ClearCallerBitsKey = "GfpAnalyzers.ClearCallerBits";
 
-    private static readonly FixAction ClearCallerBits = new(ClearCallerBitsKey, "Clear the bits the caller may pass", ClearCallerBitsAsync);
+    private static readonly FixAction ClearCallerBits = FixAction.OnFlags(ClearCallerBitsKey, "Clear the bits the caller may pass", ClearCallerBitsAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.InheritedFlagsInAtomicContext);
 
     internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(UseHighNoCodetagFix.Action, ClearCallerBits);
 
-    private static async Task<Document?> ClearCallerBitsAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> ClearCallerBitsAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags)
-        {
-            return null;
-        }
-
         var model = session.Model;
         var bits = session.Symbols.Bits;
         var mask = DiagnosticProperties.NamedBits(diagnostic, bits)

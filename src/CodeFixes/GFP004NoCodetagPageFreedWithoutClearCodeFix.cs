@@ -21,16 +21,15 @@ internal sealed class GFP004NoCodetagPageFreedWithoutClearCodeFix : GfpFixProvid
 {
     public const string EquivalenceKey = "GfpAnalyzers.ClearTagBeforeFree";
 
-    private static readonly FixAction ClearBeforeFree = new(EquivalenceKey, "Clear the page's codetag before freeing it", ApplyAsync);
+    private static readonly FixAction ClearBeforeFree = FixAction.OnSession(EquivalenceKey, "Clear the page's codetag before freeing it", ApplyAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NoCodetagPageFreedWithoutClear);
 
     internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(ClearBeforeFree);
 
-    private static async Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> ApplyAsync(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || FixTargets.InvocationAt(target) is not { } invocation
+        if (FixTargets.InvocationAt(target) is not { } invocation
             || CodetagClearing.AsFree(invocation, session.Model, session.Symbols, cancellationToken) is not { } free
             || CodetagClearing.IsPrecededByClear(free))
         {

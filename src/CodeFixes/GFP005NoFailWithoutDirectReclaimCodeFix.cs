@@ -23,8 +23,8 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
     public const string RemoveNoFailKey = "GfpAnalyzers.RemoveNoFail";
     public const string AllowDirectReclaimKey = "GfpAnalyzers.AllowDirectReclaim";
 
-    private static readonly FixAction RemoveNoFail = new(RemoveNoFailKey, "Remove NoFail", RemoveNoFailAsync);
-    private static readonly FixAction AllowDirectReclaim = new(AllowDirectReclaimKey, "Allow direct reclaim", AllowDirectReclaimAsync);
+    private static readonly FixAction RemoveNoFail = FixAction.OnFlags(RemoveNoFailKey, "Remove NoFail", RemoveNoFailAsync);
+    private static readonly FixAction AllowDirectReclaim = FixAction.OnFlags(AllowDirectReclaimKey, "Allow direct reclaim", AllowDirectReclaimAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NoFailWithoutDirectReclaim);
 
@@ -33,14 +33,8 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
     /// <summary>Each fix edits only its own flags argument: edits never overlap.</summary>
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
-    private static async Task<Document?> RemoveNoFailAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> RemoveNoFailAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags)
-        {
-            return null;
-        }
-
         var noFail = session.Symbols.Bits.NoFail;
         var expression = flags.Expression;
         var editor = session.CreateEditor();
@@ -67,11 +61,9 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
         return await session.FinishAsync(editor, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Document?> AllowDirectReclaimAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> AllowDirectReclaimAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags
-            || DiagnosticProperties.MayBeInAtomicContext(flags.Allocation, session, cancellationToken))
+        if (FlagFixSupport.MayBeInAtomicContext(flags.Allocation, session, cancellationToken))
         {
             return null;
         }

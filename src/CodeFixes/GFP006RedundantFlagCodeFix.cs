@@ -22,16 +22,15 @@ internal sealed class GFP006RedundantFlagCodeFix : GfpFixProvider
 {
     public const string EquivalenceKey = "GfpAnalyzers.RemoveRedundantFlag";
 
-    private static readonly FixAction RemoveRedundantFlag = new(EquivalenceKey, "Remove the redundant flag", ApplyAsync);
+    private static readonly FixAction RemoveRedundantFlag = FixAction.OnSession(EquivalenceKey, "Remove the redundant flag", ApplyAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RedundantFlag);
 
     internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(RemoveRedundantFlag);
 
-    private static async Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> ApplyAsync(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (target is not ExpressionSyntax operand
-            || await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session)
+        if (target is not ExpressionSyntax operand)
         {
             return null;
         }

@@ -21,20 +21,14 @@ internal sealed class GFP007HookAllocationWithoutNoCodetagCodeFix : GfpFixProvid
 {
     public const string AddNoCodetagKey = "GfpAnalyzers.AddNoCodetag";
 
-    private static readonly FixAction AddNoCodetag = new(AddNoCodetagKey, "Add Gfp.NoCodetag", AddNoCodetagAsync);
+    private static readonly FixAction AddNoCodetag = FixAction.OnFlags(AddNoCodetagKey, "Add Gfp.NoCodetag", AddNoCodetagAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HookAllocationWithoutNoCodetag);
 
     internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(UseHighNoCodetagFix.Action, AddNoCodetag);
 
-    private static async Task<Document?> AddNoCodetagAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> AddNoCodetagAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags)
-        {
-            return null;
-        }
-
         var editor = session.CreateEditor();
         if (!FlagFixSupport.SyntacticallyIncludes(flags.Expression, session.Symbols.Bits.NoCodetag, session.Model, cancellationToken))
         {

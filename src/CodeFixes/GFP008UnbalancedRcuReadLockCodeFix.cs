@@ -28,16 +28,15 @@ internal sealed class GFP008UnbalancedRcuReadLockCodeFix : GfpFixProvider
 {
     public const string EquivalenceKey = "GfpAnalyzers.ReleaseReadLock";
 
-    private static readonly FixAction ReleaseReadLock = new(EquivalenceKey, "Release the read lock on this path", ApplyAsync);
+    private static readonly FixAction ReleaseReadLock = FixAction.OnSession(EquivalenceKey, "Release the read lock on this path", ApplyAsync);
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnbalancedRcuReadLock);
 
     internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(ReleaseReadLock);
 
-    private static async Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> ApplyAsync(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || IsUnlockWithoutLock(target, session, cancellationToken)
+        if (IsUnlockWithoutLock(target, session, cancellationToken)
             || Exit(target) is not { } exit
             || (exit is BlockSyntax ? exit.Parent : FixTargets.EnclosingFunction(exit)) is not { } function
             || LockReceiver(diagnostic, function, session, cancellationToken) is not { } receiver)

@@ -76,6 +76,12 @@ internal sealed class FixAction
 {
     public delegate Task<Document?> Apply(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken);
 
+    /// <summary>A fix of the code at the diagnostic, given the document's model and the runtime's symbols.</summary>
+    public delegate Task<Document?> ApplyInSession(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken);
+
+    /// <summary>A fix of an allocation's flags argument (GFP001/2/3/5/7 are reported on the flags expression).</summary>
+    public delegate Task<Document?> ApplyToFlags(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken);
+
     private readonly Apply _apply;
 
     public FixAction(string equivalenceKey, string title, Apply apply)
@@ -84,6 +90,20 @@ internal sealed class FixAction
         Title = title;
         _apply = apply;
     }
+
+    /// <summary>An action that declines where the document does not reference the runtime.</summary>
+    public static FixAction OnSession(string equivalenceKey, string title, ApplyInSession apply)
+        => new(equivalenceKey, title, async (document, target, diagnostic, cancellationToken) =>
+            await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is { } session
+                ? await apply(session, target, diagnostic, cancellationToken).ConfigureAwait(false)
+                : null);
+
+    /// <summary>An action that also declines where the diagnostic is not at a bound allocation's flags argument.</summary>
+    public static FixAction OnFlags(string equivalenceKey, string title, ApplyToFlags apply)
+        => OnSession(equivalenceKey, title, (session, target, diagnostic, cancellationToken) =>
+            FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is { } flags
+                ? apply(session, flags, diagnostic, cancellationToken)
+                : Task.FromResult<Document?>(null));
 
     public string EquivalenceKey { get; }
 

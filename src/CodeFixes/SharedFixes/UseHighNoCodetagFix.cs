@@ -16,13 +16,11 @@ internal static class UseHighNoCodetagFix
 {
     public const string EquivalenceKey = "GfpAnalyzers.UseHighNoCodetag";
 
-    public static readonly FixAction Action = new(EquivalenceKey, "Use Gfp.High | Gfp.NoCodetag", ApplyAsync);
+    public static readonly FixAction Action = FixAction.OnFlags(EquivalenceKey, "Use Gfp.High | Gfp.NoCodetag", ApplyAsync);
 
-    private static async Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<Document?> ApplyAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } session
-            || FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is not { } flags
-            || FlagFixSupport.HasSideEffects(flags.Expression, session.Model, session.Symbols, cancellationToken))
+        if (FlagFixSupport.HasSideEffects(flags.Expression, session.Model, session.Symbols, cancellationToken))
         {
             return null;
         }

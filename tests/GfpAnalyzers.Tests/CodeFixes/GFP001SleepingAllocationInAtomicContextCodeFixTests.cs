@@ -164,4 +164,45 @@ public class GFP001SleepingAllocationInAtomicContextCodeFixTests
             """;
         await Fix.VerifyAsync(source, fixedSource, Key);
     }
+
+    [Fact]
+    public async Task Keeps_the_files_alias_for_Gfp()
+    {
+        const string source = "using G = GfpAnalyzers.Runtime.Gfp;\n" + TestEnvironment.Usings + """
+            class C
+            {
+                [RcuReadLockHeld]
+                void M(PageAllocator a) => a.AllocPage({|GFP001:G.Kernel|});
+            }
+            """;
+        const string fixedSource = "using G = GfpAnalyzers.Runtime.Gfp;\n" + TestEnvironment.Usings + """
+            class C
+            {
+                [RcuReadLockHeld]
+                void M(PageAllocator a) => a.AllocPage(G.High | G.NoCodetag);
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
+
+    [Fact]
+    public async Task Not_offered_where_a_free_of_the_page_cannot_get_a_clear()
+    {
+        // Copying `Allocator()` into a clear would call it twice; without the clear the fix would trade GFP001 for GFP004.
+        const string source = TestEnvironment.Usings + """
+            class C
+            {
+                PageAllocator Allocator() => new();
+
+                [RcuReadLockHeld]
+                void M(PageAllocator a)
+                {
+                    var page = a.AllocPage({|GFP001:Gfp.Kernel|});
+                    if (page is not null)
+                        Allocator().FreePage(page);
+                }
+            }
+            """;
+        await Fix.VerifyNotOfferedAsync(source, Key);
+    }
 }
