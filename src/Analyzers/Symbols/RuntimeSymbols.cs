@@ -53,9 +53,12 @@ internal sealed class RuntimeSymbols
 
     public bool IsGfp(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, Gfp);
 
-    /// <summary><c>AllocPage</c> or <c>AllocPages</c> of the page allocator.</summary>
+    /// <summary>
+    /// A page allocation of the page allocator: <c>AllocPage</c>, <c>AllocPages</c> or <c>AllocPagesNode</c>
+    /// (alloc_pages_node); its flags are the argument of type <c>Gfp</c> (<see cref="FlagsArgument"/>).
+    /// </summary>
     public bool IsAllocation(IMethodSymbol? method)
-        => IsMemberOf(method, PageAllocator) && method!.Name is "AllocPage" or "AllocPages";
+        => IsMemberOf(method, PageAllocator) && method!.Name is "AllocPage" or "AllocPages" or "AllocPagesNode";
 
     /// <summary><c>FreePage</c> or <c>FreePages</c> of the page allocator.</summary>
     public bool IsFree(IMethodSymbol? method)
