@@ -26,5 +26,11 @@ public sealed class AllocationHookAttribute : Attribute;
 /// before they are freed. It tells the analyzers (rule GFP004) where a page that outlives the method that
 /// allocated it came from, as the early-PFN tracker's pool pages do.
 /// </summary>
+/// <remarks>
+/// GFP004 checks every free of a page read from here: directly (<c>FreePage(node.Page)</c>), through a local it was
+/// copied to, or taken with <c>Interlocked.Exchange</c>/<c>CompareExchange</c> or <c>Volatile.Read</c>. Two reads of
+/// the same location denote the same page until the location or its receiver is assigned. Frees of an annotated
+/// parameter are reported inside the method, not at its callers. See docs/rules/GFP004.md.
+/// </remarks>
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.ReturnValue, Inherited = false)]
 public sealed class NoCodetagPagesAttribute : Attribute;
