@@ -73,6 +73,23 @@ internal readonly struct AllocationSite
 
 internal static class AllocationSites
 {
+    /// <summary>
+    /// Runs <paramref name="analyze"/> on every operation block once the runtime's symbols resolve for the
+    /// compilation; registers nothing when the runtime is not referenced.
+    /// </summary>
+    public static void RegisterBlockAction(AnalysisContext context, System.Action<OperationBlockAnalysisContext, RuntimeSymbols> analyze)
+        => context.RegisterCompilationStartAction(start =>
+        {
+            if (RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                start.RegisterOperationBlockAction(block => analyze(block, symbols));
+            }
+        });
+
+    /// <summary>The flags reaching <paramref name="site"/> on any path (the graph's analysis is shared and cached).</summary>
+    public static FlagValue FlagValueOf(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken)
+        => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).GetValue(site.FlagsArgument.Value);
+
     public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
         foreach (var block in context.OperationBlocks)

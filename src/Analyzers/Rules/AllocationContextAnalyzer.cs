@@ -39,15 +39,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, symbols));
-        });
+        AllocationSites.RegisterBlockAction(context, AnalyzeBlock);
     }
 
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, RuntimeSymbols symbols)

@@ -36,15 +36,7 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, symbols));
-        });
+        AllocationSites.RegisterBlockAction(context, AnalyzeBlock);
     }
 
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
@@ -58,7 +50,7 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
 
         foreach (var site in AllocationSites.Find(context, symbols))
         {
-            var value = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken).GetValue(site.FlagsArgument.Value);
+            var value = AllocationSites.FlagValueOf(site, symbols, context.CancellationToken);
             var noFailSources = value.OriginsOf(noFail, constant: true);
             if (value.HasErrors
                 || noFailSources.IsEmpty

@@ -34,20 +34,12 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        AllocationSites.RegisterBlockAction(context, (block, symbols) =>
         {
-            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols) || symbols.AllocationHookAttribute is null)
+            if (symbols.HasAttribute(block.OwningSymbol, symbols.AllocationHookAttribute))
             {
-                return;
+                AnalyzeHook(block, symbols);
             }
-
-            start.RegisterOperationBlockAction(block =>
-            {
-                if (symbols.HasAttribute(block.OwningSymbol, symbols.AllocationHookAttribute))
-                {
-                    AnalyzeHook(block, symbols);
-                }
-            });
         });
     }
 
@@ -66,7 +58,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
                 continue;
             }
 
-            var value = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken).GetValue(site.FlagsArgument.Value);
+            var value = AllocationSites.FlagValueOf(site, symbols, context.CancellationToken);
             if (value.HasErrors || value.MustHave(noCodetag))
             {
                 continue;

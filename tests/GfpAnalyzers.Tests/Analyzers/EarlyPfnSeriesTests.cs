@@ -111,22 +111,4 @@ public class EarlyPfnSeriesTests
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync();
     }
-
-    /// <summary>Runs every flag rule at once, as a user's build does.</summary>
-    private sealed class AllFlagRulesTest : CSharpAnalyzerTest<AllocationContextAnalyzer, DefaultVerifier>
-    {
-        public AllFlagRulesTest()
-        {
-            ReferenceAssemblies = TestEnvironment.Net10;
-            TestEnvironment.Configure(TestState);
-        }
-
-        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
-        [
-            new AllocationContextAnalyzer(),
-            new GFP005NoFailWithoutDirectReclaimAnalyzer(),
-            new GFP006RedundantFlagAnalyzer(),
-            new GFP007HookAllocationWithoutNoCodetagAnalyzer(),
-        ];
-    }
 }

@@ -56,21 +56,4 @@ public class FlagRulesOnBrokenCodeTests
         };
         await test.RunAsync();
     }
-
-    private sealed class AllFlagRulesTest : CSharpAnalyzerTest<AllocationContextAnalyzer, DefaultVerifier>
-    {
-        public AllFlagRulesTest()
-        {
-            ReferenceAssemblies = TestEnvironment.Net10;
-            TestEnvironment.Configure(TestState);
-        }
-
-        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
-        [
-            new AllocationContextAnalyzer(),
-            new GFP005NoFailWithoutDirectReclaimAnalyzer(),
-            new GFP006RedundantFlagAnalyzer(),
-            new GFP007HookAllocationWithoutNoCodetagAnalyzer(),
-        ];
-    }
 }
