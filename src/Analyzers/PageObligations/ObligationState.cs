@@ -28,13 +28,23 @@ internal enum PagePaths : byte
 /// </summary>
 internal readonly struct PageFact : IEquatable<PageFact>
 {
-    public PageFact(PagePaths paths, object? witness)
+    public PageFact(PagePaths paths, object? witness, ControlFlowBranch? guard = null)
     {
         Paths = paths;
         Witness = (paths & PagePaths.Uncleared) != 0 ? witness : null;
+        Guard = (paths & (PagePaths.Uncleared | PagePaths.Settled)) == (PagePaths.Uncleared | PagePaths.Settled) ? guard : null;
     }
 
     public PagePaths Paths { get; }
+
+    /// <summary>
+    /// When some paths clear and some do not: a branch every uncleared path took. A later test of the same unchanging
+    /// condition the other way cannot be on an uncleared path (correlated branches: <c>if (c) clear; ... if (c) free;</c>).
+    /// </summary>
+    public ControlFlowBranch? Guard { get; }
+
+    /// <summary>The branch every uncleared path took, if one is known (the guard, or the witness while no path clears).</summary>
+    public ControlFlowBranch? UnclearedPathsTook => MayBeSettled ? Guard : Witness as ControlFlowBranch;
 
     /// <summary>
     /// A <see cref="ControlFlowBranch"/> taken, or a <see cref="ThrowWitness"/> (a call that threw), on some path
@@ -78,10 +88,26 @@ internal readonly struct PageFact : IEquatable<PageFact>
             };
         }
 
-        return new PageFact(paths, witness);
+        return new PageFact(paths, witness, JoinGuards(a, b));
     }
 
-    public bool Equals(PageFact other) => Paths == other.Paths && ReferenceEquals(Witness, other.Witness);
+    public bool Equals(PageFact other) => Paths == other.Paths && ReferenceEquals(Witness, other.Witness) && ReferenceEquals(Guard, other.Guard);
+
+    /// <summary>A branch every uncleared path of both sides took, or null.</summary>
+    private static ControlFlowBranch? JoinGuards(PageFact a, PageFact b)
+    {
+        if (!a.MayBeUncleared)
+        {
+            return b.UnclearedPathsTook;
+        }
+
+        if (!b.MayBeUncleared)
+        {
+            return a.UnclearedPathsTook;
+        }
+
+        return ReferenceEquals(a.UnclearedPathsTook, b.UnclearedPathsTook) ? a.UnclearedPathsTook : null;
+    }
 
     public override bool Equals(object? obj) => obj is PageFact other && Equals(other);
 

@@ -82,6 +82,7 @@ internal sealed class PageObligationAnalysis
     private readonly Dictionary<IOperation, ThrowWitness> _throwWitnesses = new();
     private readonly int _budget;
     private Func<IOperation, bool>? _mustCarryNoCodetag;
+    private Dictionary<ISymbol, int>? _assignmentCounts;
     private BasicBlock? _current;
     private bool _reporting;
     private int _steps;
@@ -387,6 +388,16 @@ internal sealed class PageObligationAnalysis
             }
         }
 
+        // Correlated branches: uncleared paths that all went the other way at this same condition cannot be here.
+        foreach (var pair in edge.Facts.ToList())
+        {
+            if (pair.Value.MayBeUncleared && pair.Value.UnclearedPathsTook is { } taken && Contradicts(taken, branch))
+            {
+                var remaining = pair.Value.Paths & ~PagePaths.Uncleared;
+                edge.Facts[pair.Key] = new PageFact(remaining == PagePaths.None ? PagePaths.Absent : remaining, null);
+            }
+        }
+
         // Null checks of pages and compiler-generated tests do not explain why a page was not cleared.
         var testsAPage = nullTested is not null || (NullTest.TryMatch(condition, out var anyTested, out _) && !Peek(anyTested, edge).Origins.IsEmpty);
         if (!condition.IsImplicit && !testsAPage)
@@ -395,12 +406,85 @@ internal sealed class PageObligationAnalysis
             {
                 if (pair.Value.UnclearedOnEveryPath)
                 {
-                    edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, branch);
+                    edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, branch, pair.Value.Guard);
                 }
             }
         }
 
         return edge;
+    }
+
+    /// <summary>
+    /// Both branches test the same bool parameter or once-assigned local (which cannot change in between) and take
+    /// opposite sides.
+    /// </summary>
+    private bool Contradicts(ControlFlowBranch earlier, ControlFlowBranch now)
+    {
+        if (ReferenceEquals(earlier, now) || StableCondition(earlier) is not { } first || StableCondition(now) is not { } second)
+        {
+            return false;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(first.Variable, second.Variable) && first.Holds != second.Holds;
+    }
+
+    /// <summary>For a branch on <c>c</c> or <c>!c</c> with <c>c</c> stable: the variable and its value on the branch.</summary>
+    private (ISymbol Variable, bool Holds)? StableCondition(ControlFlowBranch branch)
+    {
+        var source = branch.Source;
+        if (source.ConditionKind == ControlFlowConditionKind.None || source.BranchValue is not { } condition)
+        {
+            return null;
+        }
+
+        var holds = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            condition = not.Operand;
+            holds = !holds;
+        }
+
+        ISymbol? variable = condition switch
+        {
+            IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None => parameter.Parameter,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+        return variable is not null && IsStable(variable) ? (variable, holds) : null;
+    }
+
+    /// <summary>Parameters never assigned and locals assigned once, in this graph and not captured.</summary>
+    private bool IsStable(ISymbol variable)
+    {
+        if (_assignmentCounts is null)
+        {
+            _assignmentCounts = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            foreach (var block in _graph.Blocks)
+            {
+                foreach (var operation in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+                {
+                    foreach (var node in operation.DescendantsAndSelf())
+                    {
+                        var target = node switch
+                        {
+                            IAssignmentOperation { Target: ILocalReferenceOperation local } => (ISymbol)local.Local,
+                            IAssignmentOperation { Target: IParameterReferenceOperation parameter } => parameter.Parameter,
+                            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation local } => local.Local,
+                            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IParameterReferenceOperation parameter } => parameter.Parameter,
+                            IIncrementOrDecrementOperation { Target: ILocalReferenceOperation local } => local.Local,
+                            _ => null,
+                        };
+                        if (target is not null)
+                        {
+                            _assignmentCounts[target] = _assignmentCounts.TryGetValue(target, out var count) ? count + 1 : 1;
+                        }
+                    }
+                }
+            }
+        }
+
+        var assignments = _assignmentCounts.TryGetValue(variable, out var found) ? found : 0;
+        return IsTrackable(variable) && (variable is IParameterSymbol ? assignments == 0 : assignments == 1);
     }
 
     // ---------------------------------------------------------------- operations
@@ -878,7 +962,7 @@ internal sealed class PageObligationAnalysis
             // When the value may be another page, keep the old paths too: the callee may not have had this one.
             var kept = single is null ? fact.Paths : fact.Paths & ~PagePaths.Uncleared;
             var paths = kept | (atExit == PagePaths.None ? PagePaths.Absent : atExit);
-            state.Facts[origin] = new PageFact(paths, fact.Witness);
+            state.Facts[origin] = new PageFact(paths, fact.Witness, fact.Guard);
         }
     }
 

@@ -254,6 +254,55 @@ public static class GFP004CaseCatalog
             }
             """, new GFP004Expected("page", Alloc, "FreePage", "on every path")),
 
+        new("Correlated clear and free on the same flag", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool handOff)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page is null) return;
+                    if (handOff) allocator.ClearPageTagRef(page);
+                    Console.Write("");
+                    if (handOff) allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("Correlated through the outcome of the cmpxchg", """
+            sealed class Slot { public Page? Head; }
+
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool occupied)
+                {
+                    var slot = new Slot();
+                    if (occupied) slot.Head = allocator.AllocPage(Gfp.Kernel);
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    var lost = Interlocked.CompareExchange(ref slot.Head, page, null) != null;
+                    if (lost) allocator.ClearPageTagRef(page);
+                    if (!lost) return;
+                    allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("Freed exactly when the flag skipped the clear", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool clear)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page is null) return;
+                    if (clear) allocator.ClearPageTagRef(page);
+                    if (!clear)
+                    {
+                        {|#0:allocator.FreePage(page)|};
+                    }
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePage", "when 'clear' is false")),
+
         new("Normal allocation freed without clearing", """
             public static class Program
             {
