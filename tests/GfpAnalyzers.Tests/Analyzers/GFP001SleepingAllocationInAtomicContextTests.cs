@@ -305,4 +305,56 @@ public class GFP001SleepingAllocationInAtomicContextTests
             VerifyCS.Diagnostic("GFP001").WithLocation(0).WithArguments("inside the RCU read-side section entered at line 7", "Gfp.Kernel"),
             VerifyCS.Diagnostic("GFP001").WithLocation(1).WithArguments("inside the RCU read-side section entered at line 43", "Gfp.Kernel"));
     }
+
+    [Fact]
+    public async Task Try_finally_nesting_and_early_returns()
+    {
+        const string source = Header + """
+            class C
+            {
+                void TryFinally(PageAllocator a, Rcu rcu)
+                {
+                    rcu.ReadLock();
+                    try
+                    {
+                        a.AllocPage({|#0:Gfp.Kernel|});
+                    }
+                    finally
+                    {
+                        rcu.ReadUnlock();
+                    }
+
+                    a.AllocPage(Gfp.Kernel);
+                }
+
+                void Nested(PageAllocator a, Rcu rcu)
+                {
+                    using (rcu.ReadLock())
+                    {
+                        using (rcu.ReadLock())
+                        {
+                        }
+
+                        a.AllocPage({|#1:Gfp.Kernel|});
+                    }
+                }
+
+                void EarlyReturn(PageAllocator a, Rcu rcu, bool done)
+                {
+                    rcu.ReadLock();
+                    if (done)
+                    {
+                        rcu.ReadUnlock();
+                        return;
+                    }
+
+                    rcu.ReadUnlock();
+                    a.AllocPage(Gfp.Kernel);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic("GFP001").WithLocation(0).WithArguments("inside the RCU read-side section entered at line 6", "Gfp.Kernel"),
+            VerifyCS.Diagnostic("GFP001").WithLocation(1).WithArguments("inside the RCU read-side section entered at line 21", "Gfp.Kernel"));
+    }
 }
