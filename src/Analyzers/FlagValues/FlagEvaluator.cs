@@ -18,11 +18,16 @@ internal class FlagEvaluator
 {
     private const int MaxDescriptionLength = 60;
 
+    /// <summary>The value of an operation whose type is not tracked (never part of a message).</summary>
+    private static readonly FlagValue NotAFlag = FlagValue.Unknown(FlagOriginKind.Unknown, "a value that is not a flag", null);
+
     /// <summary>
     /// Captures of a variable itself (the graph captures an assignment's target before evaluating a
     /// conditional right-hand side): writing through the capture writes the variable.
     /// </summary>
     private readonly System.Collections.Generic.Dictionary<CaptureId, ISymbol> _capturedVariables = new();
+
+    private readonly System.Collections.Generic.Dictionary<IOperation, FlagValue> _constants = new();
 
     protected FlagEvaluator(RuntimeSymbols symbols) => Symbols = symbols;
 
@@ -117,9 +122,14 @@ internal class FlagEvaluator
 
         if (operation.ConstantValue.HasValue && IsTracked(operation.Type))
         {
-            return TryToUInt32(operation.ConstantValue.Value, out var constant)
-                ? VisitConstant(operation, constant)
-                : FlagValue.Invalid;
+            // Constants do not depend on the state: evaluate each once (the graph analysis revisits blocks).
+            if (!_constants.TryGetValue(operation, out var known))
+            {
+                known = TryToUInt32(operation.ConstantValue.Value, out var constant) ? VisitConstant(operation, constant) : FlagValue.Invalid;
+                _constants[operation] = known;
+            }
+
+            return known;
         }
 
         switch (operation)
@@ -186,16 +196,16 @@ internal class FlagEvaluator
 
             case IFieldReferenceOperation field:
                 VisitChildren(field);
-                return FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone());
+                return !IsTracked(field.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone());
 
             case IPropertyReferenceOperation property:
                 VisitChildren(property);
-                return FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone());
+                return !IsTracked(property.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone());
 
             case IInvocationOperation invocation:
                 VisitChildren(invocation);
                 WriteRefArguments(invocation.Arguments, invocation.TargetMethod);
-                return FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
+                return !IsTracked(invocation.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
 
             case IIncrementOrDecrementOperation increment:
             {
@@ -208,7 +218,7 @@ internal class FlagEvaluator
                 VisitChildren(deconstruction);
                 foreach (var target in deconstruction.Target.DescendantsAndSelf())
                 {
-                    WriteTarget(target, Describe(FlagOriginKind.Unknown, deconstruction.Value));
+                    WriteTarget(target, FlagValue.Unknown(FlagOriginKind.Unknown, $"expression '{TextOf(deconstruction.Value)}'", deconstruction.Value.Syntax.GetLocation()));
                 }
 
                 return Describe(FlagOriginKind.Unknown, deconstruction);
@@ -359,8 +369,11 @@ internal class FlagEvaluator
     private static FlagValue Describe(uint constant, IOperation operation)
         => FlagValue.Constant(constant, constant == 0 ? "0" : TextOf(operation), operation.Syntax.GetLocation());
 
-    private static FlagValue Describe(FlagOriginKind kind, IOperation operation)
-        => FlagValue.Unknown(kind, $"expression '{TextOf(operation)}'", operation.Syntax.GetLocation());
+    /// <summary>An unknown source named by its text; operations of other types get a shared value (their text is never shown).</summary>
+    private FlagValue Describe(FlagOriginKind kind, IOperation operation)
+        => IsTracked(operation.Type)
+            ? FlagValue.Unknown(kind, $"expression '{TextOf(operation)}'", operation.Syntax.GetLocation())
+            : NotAFlag;
 
     /// <summary>The source text of an operation on one line, shortened for messages.</summary>
     internal static string TextOf(IOperation operation)
