@@ -1130,7 +1130,9 @@ internal sealed class PageObligationAnalysis
         ControlFlowRegion? finallyRegion = null;
         ControlFlowRegion? exceptionalFinally = null;
         var stopCollecting = false;
-        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        // A lambda's or local function's graph hangs below the region of its parent graph that declares it: stop
+        // at this graph's root, or the regions (and their block ordinals) would be the parent's.
+        for (var region = block.EnclosingRegion; region is not null; region = region.Kind == ControlFlowRegionKind.Root ? null : region.EnclosingRegion)
         {
             if (region.Kind == ControlFlowRegionKind.Finally)
             {

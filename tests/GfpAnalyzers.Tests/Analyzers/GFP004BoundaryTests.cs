@@ -95,6 +95,35 @@ public class GFP004BoundaryTests
             }
             """);
 
+    [Fact]
+    public async Task Lambdas_nested_in_a_using_are_analyzed_on_their_own_regions()
+    {
+        // The lambda graphs hang below the using's try region of the method: their regions must not be taken
+        // for their own (this used to throw IndexOutOfRangeException, AD0001).
+        var source = GFP004Case.Prelude + """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, IDisposable scope)
+                {
+                    using (scope)
+                    {
+                        Func<Page?> grow = () => allocator.AllocPage(Gfp.Kernel);
+                        Action again = () => grow();
+                        Action drop = () =>
+                        {
+                            var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                            if (page == null) return;
+                            try { Console.WriteLine(page.Pfn); }
+                            finally { [|allocator.FreePage(page)|]; }
+                        };
+                        Action both = () => { again(); drop(); };
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
     /// <summary>A NoCodetag page handed to <c>Helpers</c> (declared in a second file) by <paramref name="use"/>.</summary>
     private static async Task VerifyTwoFilesAsync(string use, string helpers)
     {
