@@ -12,6 +12,7 @@ them fails the check.
   diagnostics.py known-rules <repo>
   diagnostics.py build <repo> <sample-dir> <build-log> <severity>   exactly the marked diagnostics, at that severity
   diagnostics.py clean <build-log>                                  no GFP diagnostic at all
+  diagnostics.py only <build-log> <ID>...                           GFP diagnostics of exactly these rules, no other error
   diagnostics.py sarif <repo> <sample-dir> <sarif-file> <help-base> SARIF 2.1 with the marked rule IDs and help links
 """
 import json
@@ -106,6 +107,20 @@ def check_clean(log):
     return not found and not others
 
 
+def check_only(log, rules):
+    """The build reports each of these rules at least once, and no other GFP rule nor any other error."""
+    found = reported(log)
+    for key in sorted(found):
+        print("    " + found[key][2])
+    ids = {key[2] for key in found}
+    problems = [f"no {rule} reported" for rule in sorted(set(rules) - ids)]
+    problems += [f"unexpected {found[key][2]}" for key in sorted(found) if key[2] not in rules]
+    problems += [f"not a GFP diagnostic: {line}" for line in other_errors(log)]
+    for problem in problems:
+        print("  " + problem)
+    return not problems
+
+
 def check_sarif(repo, sample, sarif, help_base):
     expected, _ = markers(repo, sample)
     log = json.loads(pathlib.Path(sarif).read_text())
@@ -145,6 +160,8 @@ def main(argv):
         return 0 if check_build(*argv[2:]) else 1
     if command == "clean" and len(argv) == 3:
         return 0 if check_clean(argv[2]) else 1
+    if command == "only" and len(argv) >= 4:
+        return 0 if check_only(argv[2], argv[3:]) else 1
     if command == "sarif" and len(argv) == 6:
         return 0 if check_sarif(*argv[2:]) else 1
     print(__doc__, file=sys.stderr)
