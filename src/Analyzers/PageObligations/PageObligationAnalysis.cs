@@ -278,18 +278,29 @@ internal sealed class PageObligationAnalysis
         return exit?.Clone();
     }
 
+    /// <summary>
+    /// The branches a block can take: a condition that is a compile-time constant (<c>if (false)</c>, a
+    /// <c>const bool</c> standing for IS_ENABLED(CONFIG_...)) takes one side only, and unreachable blocks are never entered.
+    /// </summary>
     private static IEnumerable<ControlFlowBranch> Successors(BasicBlock block)
     {
-        if (block.ConditionalSuccessor is { } conditional)
+        var constant = block.ConditionKind != ControlFlowConditionKind.None
+                       && block.BranchValue?.ConstantValue is { HasValue: true, Value: bool value }
+            ? value
+            : (bool?)null;
+        var conditionalTaken = constant is not { } known || known == (block.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        if (block.ConditionalSuccessor is { } conditional && conditionalTaken && IsReachable(conditional))
         {
             yield return conditional;
         }
 
-        if (block.FallThroughSuccessor is { } fallThrough)
+        if (block.FallThroughSuccessor is { } fallThrough && (constant is null || !conditionalTaken) && IsReachable(fallThrough))
         {
             yield return fallThrough;
         }
     }
+
+    private static bool IsReachable(ControlFlowBranch branch) => branch.Destination is not { } destination || destination.IsReachable;
 
     private bool Merge(Dictionary<int, ObligationState> states, int ordinal, ObligationState incoming)
     {
@@ -334,8 +345,16 @@ internal sealed class PageObligationAnalysis
         return result;
     }
 
+    private static MemberLocation? LocationKey(object key) => key switch
+    {
+        MemberLocation location => location,
+        FieldAlias alias => alias.Location,
+        _ => null,
+    };
+
     private PageValue DefaultForJoin(object key) => key switch
     {
+        FieldAlias => PageValue.Other,
         MemberLocation location => PageValue.Of(LocationOrigin(location)),
         IParameterSymbol => PageValue.Other,
         _ => PageValue.Null,
@@ -630,6 +649,11 @@ internal sealed class PageObligationAnalysis
                 {
                     state.Variables[location] = value;
                 }
+                else if (location is not null && !value.Origins.IsEmpty && !value.MayBeOther)
+                {
+                    // `_head = page; Clear(_head);` clears the page: remember the alias until the member is written again.
+                    state.Variables[new FieldAlias(location)] = value;
+                }
 
                 return value;
             }
@@ -657,7 +681,7 @@ internal sealed class PageObligationAnalysis
     /// </summary>
     private void Invalidate(ISymbol variable, ObligationState state, IOperation cause)
     {
-        foreach (var key in state.Variables.Keys.OfType<MemberLocation>().Where(key => key.DependsOn(variable)).ToList())
+        foreach (var key in state.Variables.Keys.Where(key => LocationKey(key)?.DependsOn(variable) == true).ToList())
         {
             state.Variables.Remove(key);
         }
@@ -725,6 +749,26 @@ internal sealed class PageObligationAnalysis
         return PageValue.Of(origin);
     }
 
+    /// <summary>
+    /// The page a plain (unannotated) field or property still holds since this method stored it there, when every
+    /// path stored the same one page; null when unsure (another write, a join of different pages).
+    /// </summary>
+    private PageValue? AliasRead(IOperation operation, ObligationState state)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation is IMemberReferenceOperation member and (IFieldReferenceOperation or IPropertyReferenceOperation)
+               && !_environment.IsAnnotated(member.Member)
+               && LocationOf(member) is { } location
+               && state.Variables.TryGetValue(new FieldAlias(location), out var value)
+               && value.Single is not null
+            ? value
+            : null;
+    }
+
     /// <summary>The location a member read denotes, when its receiver chain is simple enough to compare reads.</summary>
     private MemberLocation? LocationOf(IMemberReferenceOperation member)
     {
@@ -789,6 +833,10 @@ internal sealed class PageObligationAnalysis
             if (_environment.IsClear(method))
             {
                 Settle(page, state);
+                if (pageArgument is not null && AliasRead(pageArgument.Value, state) is { } aliased)
+                {
+                    Settle(aliased, state);
+                }
             }
             else if (pageArgument is not null)
             {
@@ -1178,6 +1226,18 @@ internal sealed class PageObligationAnalysis
     }
 
     private static int LineOf(IOperation operation) => operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    /// <summary>The key of the page an unannotated member location was last assigned in this method.</summary>
+    private sealed class FieldAlias
+    {
+        public FieldAlias(MemberLocation location) => Location = location;
+
+        public MemberLocation Location { get; }
+
+        public override bool Equals(object? obj) => obj is FieldAlias other && Location.Equals(other.Location);
+
+        public override int GetHashCode() => Location.GetHashCode() ^ 0x5a5a;
+    }
 
     /// <summary>The key of the pages a call site produced before its latest one.</summary>
     private sealed class OlderPages

@@ -834,6 +834,62 @@ public static class GFP004CaseCatalog
                 private static Page? TakeSpare(PageAllocator allocator) => allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
             }
             """, new GFP004Expected("spare", "returned by [NoCodetagPages] method 'TakeSpare' at line {line:A}", "FreePage", "on every path")),
+
+        // ---------------------------------------------------------------- dead code and field aliases
+        new("A debug-only free under a const false condition is dead code", """
+            public static class Program
+            {
+                private const bool Debug = false; // a translated IS_ENABLED(CONFIG_...)
+
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    if (Debug) { allocator.FreePage(page); return; }
+                    if (false) { allocator.FreePage(page); }
+                    allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("A clear through the field the page was published to", """
+            public static class Program
+            {
+                private static Page? _head;
+
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    _head = page;
+                    allocator.ClearPageTagRef(_head);
+                    _head = null;
+                    allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("A clear through a field written again clears another page", """
+            public static class Program
+            {
+                private static Page? _head;
+
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page == null) return;
+                    _head = page;
+                    var spare = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (spare == null) { allocator.ClearPageTagRef(page); allocator.FreePage(page); return; }
+                    _head = spare;
+                    allocator.ClearPageTagRef(_head);
+                    allocator.FreePage(spare);
+                    _head = null;
+                    {|#0:allocator.FreePage(page)|};
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePage", "on every path")),
     ];
 
     public static GFP004Case Named(string name) => All.Single(c => c.Name == name);
