@@ -4,6 +4,7 @@ using System.Threading;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace GfpAnalyzers.Analyzers.AtomicContext;
 
@@ -23,6 +24,7 @@ internal sealed class LockFlow
 
     private readonly PathStateSet?[] _in;
     private readonly List<HandlerTarget>?[] _handlers;
+    private readonly Dictionary<ControlFlowRegion, List<HandlerTarget>?> _handlersByRegion = new();
     private readonly Dictionary<ControlFlowBranch, int> _branchIds = new();
     private readonly List<ControlFlowBranch> _branches = new();
     private readonly Continuations _continuations = new();
@@ -175,7 +177,7 @@ internal sealed class LockFlow
 
         foreach (var block in blocks)
         {
-            _handlers[block.Ordinal] = HandlerTargets(block, Graph.Root);
+            _handlers[block.Ordinal] = HandlerTargets(block.EnclosingRegion);
         }
 
         var visits = new int[blocks.Length];
@@ -211,27 +213,44 @@ internal sealed class LockFlow
     {
         var states = _in[block.Ordinal]!.States.ToList();
         var handlers = _handlers[block.Ordinal];
-        handlers?.ForEach(h => PropagateToHandler(h, states));
+        // A handler sees the paths as they are before any operation that may throw: before each statement, and
+        // between the events of a statement unless nothing that could throw follows the event in it.
+        // (Lock, unlock and dispose calls themselves are taken not to throw.)
         var events = Scan.Events[block.Ordinal];
-        foreach (var list in events)
+        var exposed = false;
+        for (var i = 0; i < events.Length; i++)
         {
+            var list = events[i];
+            if (!exposed && (list is null || !IsLoneRcuCall(list)))
+            {
+                handlers?.ForEach(h => PropagateToHandler(h, states));
+                exposed = true;
+            }
+
             if (list is null)
             {
                 continue;
             }
 
-            foreach (var e in list)
+            for (var k = 0; k < list.Length; k++)
             {
                 for (var j = 0; j < states.Count; j++)
                 {
-                    states[j] = Apply(e, states[j]);
+                    states[j] = Apply(list[k], states[j]);
                 }
 
-                // An exception may leave the try region between any two events.
-                handlers?.ForEach(h => PropagateToHandler(h, states));
+                exposed = k == list.Length - 1 && EndsStatement(list[k].Operation);
+                if (!exposed)
+                {
+                    handlers?.ForEach(h => PropagateToHandler(h, states));
+                    exposed = true;
+                }
+                else
+                {
+                    exposed = false;
+                }
             }
         }
-
         if (block.ConditionKind == ControlFlowConditionKind.None)
         {
             Follow(block.FallThroughSuccessor, states);
@@ -249,6 +268,42 @@ internal sealed class LockFlow
 
         Follow(block.ConditionalSuccessor, Assume(states, index, jumpsWhenTrue != negated));
         Follow(block.FallThroughSuccessor, Assume(states, index, jumpsWhenTrue == negated));
+    }
+
+    /// <summary>The statement is one lock, unlock or dispose call on a plain receiver, and nothing else.</summary>
+    private static bool IsLoneRcuCall(RcuEvent[] events)
+        => events.Length == 1 && events[0].Kind != RcuEventKind.ConditionWrite && EndsStatement(events[0].Operation)
+           && events[0].Operation is IInvocationOperation { Arguments.Length: 0 } call
+           && IsPlainReceiver(call.Instance);
+
+    private static bool IsPlainReceiver(IOperation? receiver)
+    {
+        while (receiver is IConversionOperation conversion)
+        {
+            receiver = conversion.Operand;
+        }
+
+        return receiver is null or ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+            or IFlowCaptureReferenceOperation or IInstanceReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 };
+    }
+
+    /// <summary>Nothing that may throw runs after <paramref name="operation"/> in its statement (it is the statement, or is captured or stored in a local).</summary>
+    private static bool EndsStatement(IOperation operation)
+    {
+        for (var current = operation; ; current = current.Parent!)
+        {
+            switch (current.Parent)
+            {
+                case null:
+                    return true;
+                case IConversionOperation or IExpressionStatementOperation or IFlowCaptureOperation:
+                    continue;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IDiscardOperation } assignment when assignment.Value == current:
+                    continue;
+                default:
+                    return false;
+            }
+        }
     }
 
     private static List<PathState> Assume(List<PathState> states, int index, bool value)
@@ -317,9 +372,17 @@ internal sealed class LockFlow
             if (region.Kind == ControlFlowRegionKind.Finally)
             {
                 var (parent, branchId, index) = _continuations.Top(state.Continuation);
-                if (branchId == Continuations.ExceptionBranch || state.Continuation == Continuations.Empty)
+                if (state.Continuation == Continuations.Empty)
                 {
-                    return; // The exception propagates; enclosing handlers already have this state.
+                    return;
+                }
+
+                if (branchId == Continuations.ExceptionBranch)
+                {
+                    // The exception goes on from the try/finally to the handlers around it.
+                    var propagated = new List<PathState> { state.WithContinuation(parent) };
+                    HandlerTargets(region.EnclosingRegion)?.ForEach(h => PropagateToHandler(h, propagated));
+                    return;
                 }
 
                 var branch = _branches[branchId];
@@ -408,36 +471,52 @@ internal sealed class LockFlow
         return id;
     }
 
-    /// <summary>The catch, filter and finally handlers an exception thrown in this block may run.</summary>
-    private static List<HandlerTarget>? HandlerTargets(BasicBlock block, ControlFlowRegion root)
+    /// <summary>
+    /// The handlers an exception raised in <paramref name="start"/> reaches first: every catch of each enclosing
+    /// try/catch (it may match none, so the search goes on outwards), up to and including the first enclosing
+    /// finally, which runs before anything further out (and sends the exception on when it ends).
+    /// </summary>
+    private List<HandlerTarget>? HandlerTargets(ControlFlowRegion? start)
     {
+        if (start is null)
+        {
+            return null;
+        }
+
+        if (_handlersByRegion.TryGetValue(start, out var cached))
+        {
+            return cached;
+        }
+
+        var root = Graph.Root;
         List<HandlerTarget>? targets = null;
-        for (var region = block.EnclosingRegion; region != root && region?.EnclosingRegion is { } parent; region = parent)
+        for (var region = start; region != root && region?.EnclosingRegion is { } parent; region = parent)
         {
             if (region.Kind != ControlFlowRegionKind.Try)
             {
                 continue;
             }
 
-            foreach (var handler in parent.NestedRegions)
+            if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
             {
-                if (handler == region)
-                {
-                    continue;
-                }
+                var finallyRegion = parent.NestedRegions[parent.NestedRegions.Length - 1];
+                (targets ??= new List<HandlerTarget>()).Add(new HandlerTarget(finallyRegion.FirstBlockOrdinal, FinallyDepth(parent, root), byException: true));
+                break;
+            }
 
-                targets ??= new List<HandlerTarget>();
-                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+            if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
+            {
+                foreach (var handler in parent.NestedRegions)
                 {
-                    targets.Add(new HandlerTarget(handler.FirstBlockOrdinal, FinallyDepth(parent, root), byException: true));
-                }
-                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
-                {
-                    targets.Add(new HandlerTarget(handler.FirstBlockOrdinal, FinallyDepth(handler, root), byException: false));
+                    if (handler != region)
+                    {
+                        (targets ??= new List<HandlerTarget>()).Add(new HandlerTarget(handler.FirstBlockOrdinal, FinallyDepth(handler, root), byException: false));
+                    }
                 }
             }
         }
 
+        _handlersByRegion[start] = targets;
         return targets;
     }
 

@@ -436,6 +436,98 @@ public class AtomicContextAnalysisTests
     }
 
     [Fact]
+    public async Task Exception_leaving_a_section_through_its_finally_reaches_the_catch_unlocked()
+    {
+        var source = Code("""
+            using System;
+            class C
+            {
+                void Work() { }
+
+                void M(PageAllocator a, Rcu rcu)
+                {
+                    try
+                    {
+                        using (rcu.ReadLock())
+                        {
+                            Work();
+                        }
+
+                        try
+                        {
+                            rcu.ReadLock();
+                            Work();
+                        }
+                        finally
+                        {
+                            rcu.ReadUnlock();
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        {|#0:a.AllocPage(Gfp.Kernel)|};
+                    }
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, None(0));
+    }
+
+    [Fact]
+    public async Task Finally_reached_from_two_exits_sends_each_path_back_to_its_own_exit()
+    {
+        var source = Code("""
+            class C
+            {
+                int _n;
+
+                void M(PageAllocator a, Rcu rcu, bool c)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            if (c)
+                            {
+                                rcu.ReadLock();
+                                break;
+                            }
+                            continue;
+                        }
+                        finally
+                        {
+                            _n++;
+                        }
+                    }
+                    {|#0:a.AllocPage(Gfp.Kernel)|};
+                    rcu.ReadUnlock();
+                }
+
+                void N(PageAllocator a, Rcu rcu, bool c)
+                {
+                    while (c)
+                    {
+                        try
+                        {
+                            if (_n > 3)
+                                break;
+                            rcu.ReadLock();
+                            continue;
+                        }
+                        finally
+                        {
+                            _n++;
+                            rcu.ReadUnlock();
+                        }
+                    }
+                    {|#1:a.AllocPage(Gfp.Kernel)|};
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, Section(0, 14), None(1));
+    }
+
+    [Fact]
     public async Task Lock_taken_in_the_same_statement_counts_from_the_next_argument()
     {
         var source = Code("""
