@@ -73,7 +73,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             }
 
             var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
-            var allocationReasons = new Dictionary<ISymbol, SleepReason>(SymbolEqualityComparer.Default);
+            var allocationReasons = new Dictionary<ISymbol, (SleepReason? Direct, List<ParameterSleep> Parameters)>(SymbolEqualityComparer.Default);
             if (NeedsGraph(functions, symbols))
             {
                 var cfg = context.GetControlFlowGraph(block);
@@ -85,9 +85,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    if (!function.IsLambda && function.HasAllocations && FirstSleepingAllocation(graph, symbols, ct) is { } reason)
+                    if (!function.IsLambda && function.HasAllocations)
                     {
-                        allocationReasons[owner] = reason;
+                        allocationReasons[owner] = SleepingAllocations(graph, owner as IMethodSymbol, symbols, ct);
                     }
 
                     if (function.Calls.Count > 0 && MayBeAtomic(function, symbols))
@@ -102,7 +102,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 if (!function.IsLambda && function.Symbol is IMethodSymbol method)
                 {
                     allocationReasons.TryGetValue(method, out var allocation);
-                    state.Summaries.Add(method, Facts(function, allocation));
+                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters));
                 }
             }
         }
@@ -139,19 +139,24 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{name}' is marked [MightSleep]"));
                     break;
                 default:
-                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe()));
+                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken)));
                     break;
             }
         }
     }
 
-    /// <summary>The first allocation (in source order) whose flags may carry DirectReclaim from a constant.</summary>
-    private static SleepReason? FirstSleepingAllocation(Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken ct)
+    /// <summary>
+    /// The first allocation (in source order) whose flags may carry DirectReclaim from a constant, and the
+    /// allocations whose DirectReclaim can come only from a parameter of <paramref name="method"/>.
+    /// </summary>
+    private static (SleepReason? Direct, List<ParameterSleep> Parameters) SleepingAllocations(
+        Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols, CancellationToken ct)
     {
+        var parameters = new List<ParameterSleep>();
         var directReclaim = symbols.Bits.DirectReclaim;
         if (directReclaim == 0)
         {
-            return null;
+            return (null, parameters);
         }
 
         FlagValueAnalysis? flags = null;
@@ -166,24 +171,72 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
             flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
             var value = flags.GetValue(argument.Value);
-            if (value.HasErrors || (value.ConstantBits & directReclaim) == 0)
+            if (value.HasErrors || (value.May & directReclaim) == 0)
             {
                 continue;
             }
 
             var location = invocation.Syntax.GetLocation();
-            if (first is null || location.SourceSpan.Start < first.Location.SourceSpan.Start)
+            var line = location.GetLineSpan().StartLinePosition.Line + 1;
+            if ((value.ConstantBits & directReclaim) != 0)
             {
-                var origin = value.OriginsOf(directReclaim, constant: true).FirstOrDefault();
-                var line = location.GetLineSpan().StartLinePosition.Line + 1;
-                first = SleepReason.Direct($"allocates with {origin?.Description ?? "DirectReclaim"} at line {line}", location);
+                if (first is null || location.SourceSpan.Start < first.Location.SourceSpan.Start)
+                {
+                    var origin = value.OriginsOf(directReclaim, constant: true).FirstOrDefault();
+                    first = SleepReason.Direct($"allocates with {origin?.Description ?? "DirectReclaim"} at line {line}", location);
+                }
+
+                continue;
+            }
+
+            // The flag-value analysis names a parameter origin "parameter 'name'" (FlagOrigin.Description).
+            foreach (var origin in value.OriginsOf(directReclaim, constant: false))
+            {
+                foreach (var parameter in method?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty)
+                {
+                    if (origin.Kind == FlagOriginKind.Parameter && origin.Description == $"parameter '{parameter.Name}'")
+                    {
+                        parameters.Add(new ParameterSleep(parameter.Ordinal, parameter.Name, line));
+                    }
+                }
             }
         }
 
-        return first;
+        return (first, parameters);
     }
 
-    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation)
+    /// <summary>The Gfp arguments of a call that carry DirectReclaim from a constant: parameter ordinal to the constant.</summary>
+    private static Dictionary<int, string> SleepingArguments(IOperation call, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken ct)
+    {
+        var result = new Dictionary<int, string>();
+        var arguments = call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+
+        FlagValueAnalysis? flags = null;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is not { } parameter || !symbols.IsGfp(parameter.Type))
+            {
+                continue;
+            }
+
+            flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
+            var value = flags.GetValue(argument.Value);
+            if (!value.HasErrors && (value.ConstantBits & symbols.Bits.DirectReclaim) != 0)
+            {
+                var origin = value.OriginsOf(symbols.Bits.DirectReclaim, constant: true).FirstOrDefault();
+                result[parameter.Ordinal] = origin?.Description ?? "DirectReclaim";
+            }
+        }
+
+        return result;
+    }
+
+    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters)
     {
         var direct = allocation;
         var callees = new List<(IMethodSymbol, Location)>();
@@ -207,7 +260,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        return new MethodSleepFacts(direct, callees);
+        return new MethodSleepFacts(direct, callees, (IReadOnlyList<ParameterSleep>?)parameters ?? System.Array.Empty<ParameterSleep>());
     }
 
     private static void ReportThroughSummaries(CompilationAnalysisContext context, CompilationState state)
@@ -216,7 +269,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         foreach (var call in state.Pending)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (state.Summaries.TryExplain(call.Callee, out var chain))
+            if (state.Summaries.TryExplain(call.Callee, out var chain)
+                || state.Summaries.TryExplainArguments(call.Callee, call.SleepingArguments, out chain))
             {
                 context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, call.Name, call.Context, chain));
             }
@@ -242,13 +296,17 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
     private sealed class PendingCall
     {
-        public PendingCall(IMethodSymbol callee, string name, Location location, string context)
+        public PendingCall(IMethodSymbol callee, string name, Location location, string context, IReadOnlyDictionary<int, string> sleepingArguments)
         {
             Callee = callee;
             Name = name;
             Location = location;
             Context = context;
+            SleepingArguments = sleepingArguments;
         }
+
+        /// <summary>Parameter ordinal to the constant with DirectReclaim this call passes for it.</summary>
+        public IReadOnlyDictionary<int, string> SleepingArguments { get; }
 
         public IMethodSymbol Callee { get; }
 

@@ -10,13 +10,37 @@ namespace GfpAnalyzers.Analyzers.Summaries;
 /// </summary>
 internal sealed class MethodSleepFacts
 {
-    public MethodSleepFacts(SleepReason? direct, IReadOnlyList<(IMethodSymbol Callee, Location Location)> callees)
+    public MethodSleepFacts(
+        SleepReason? direct,
+        IReadOnlyList<(IMethodSymbol Callee, Location Location)> callees,
+        IReadOnlyList<ParameterSleep> parameterSleeps)
     {
         Direct = direct;
         Callees = callees;
+        ParameterSleeps = parameterSleeps;
     }
 
     public SleepReason? Direct { get; }
 
     public IReadOnlyList<(IMethodSymbol Callee, Location Location)> Callees { get; }
+
+    /// <summary>Allocations whose DirectReclaim can only come from a parameter: the method sleeps when a caller passes it.</summary>
+    public IReadOnlyList<ParameterSleep> ParameterSleeps { get; }
+}
+
+/// <summary>"Allocates with its parameter 'gfp' at line 9": sleeps when the argument for that parameter carries DirectReclaim.</summary>
+internal readonly struct ParameterSleep
+{
+    public ParameterSleep(int ordinal, string name, int line)
+    {
+        Ordinal = ordinal;
+        Name = name;
+        Line = line;
+    }
+
+    public int Ordinal { get; }
+
+    public string Name { get; }
+
+    public int Line { get; }
 }

@@ -113,6 +113,31 @@ internal sealed class SleepSummaries
         return true;
     }
 
+    /// <summary>
+    /// For a callee that does not sleep on its own: whether it allocates with one of its parameters for which
+    /// this call passes DirectReclaim from a constant (<paramref name="sleepingArguments"/>: parameter ordinal to
+    /// the constant's description). "'Grow' allocates with its parameter 'gfp' at line 9, and this call passes Gfp.Kernel".
+    /// </summary>
+    public bool TryExplainArguments(IMethodSymbol method, IReadOnlyDictionary<int, string> sleepingArguments, out string reason)
+    {
+        reason = string.Empty;
+        if (sleepingArguments.Count == 0 || !_facts.TryGetValue(Key(method), out var facts))
+        {
+            return false;
+        }
+
+        foreach (var sleep in facts.ParameterSleeps)
+        {
+            if (sleepingArguments.TryGetValue(sleep.Ordinal, out var passed))
+            {
+                reason = $"'{NameOf(Key(method))}' allocates with its parameter '{sleep.Name}' at line {sleep.Line}, and this call passes {passed}";
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>How messages name a method: its name, or its type's for a constructor, or the property's for an accessor.</summary>
     public static string NameOf(IMethodSymbol method) => method switch
     {
@@ -128,6 +153,8 @@ internal sealed class SleepSummaries
             : a.Direct.Location.SourceSpan.Start <= b.Direct.Location.SourceSpan.Start ? a.Direct : b.Direct;
         var callees = new List<(IMethodSymbol, Location)>(a.Callees);
         callees.AddRange(b.Callees);
-        return new MethodSleepFacts(direct, callees);
+        var parameters = new List<ParameterSleep>(a.ParameterSleeps);
+        parameters.AddRange(b.ParameterSleeps);
+        return new MethodSleepFacts(direct, callees, parameters);
     }
 }

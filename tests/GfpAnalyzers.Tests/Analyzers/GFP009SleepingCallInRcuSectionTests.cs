@@ -163,10 +163,33 @@ public class GFP009SleepingCallInRcuSectionTests
                 {
                     Grow();
                     Pass(gfp);
+                    Pass(Gfp.Kernel);
                 }
             }
             """);
         await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task Passing_sleeping_flags_to_a_method_that_allocates_with_them_is_reported()
+    {
+        var source = Code("""
+            class C
+            {
+                PageAllocator _allocator = new();
+
+                Page? Grow(int order, Gfp gfp) => _allocator.AllocPages(gfp | Gfp.NoWarn, order);
+
+                [AllocationHook]
+                void Record()
+                {
+                    {|#0:Grow(0, Gfp.Kernel)|};
+                    Grow(0, Gfp.High | Gfp.NoCodetag);
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Summary(0, "Grow", "in allocation hook 'Record'", "'Grow' allocates with its parameter 'gfp' at line 6, and this call passes Gfp.Kernel"));
     }
 
     [Fact]
