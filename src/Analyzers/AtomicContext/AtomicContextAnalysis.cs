@@ -102,7 +102,18 @@ internal sealed class AtomicContextAnalysis
         {
             if (!state.MayHold)
             {
+                if (_flow.Degraded)
+                {
+                    // The states include paths that cannot run together: only a lock held on every path counts.
+                    return null;
+                }
+
                 continue;
+            }
+
+            if (_flow.Degraded && !state.IsDepthKnown)
+            {
+                return null;
             }
 
             var bottom = state.SiteAt(0);

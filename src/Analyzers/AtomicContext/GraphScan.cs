@@ -54,6 +54,9 @@ internal sealed class GraphScan
     /// <summary>Some operation did not bind (code being typed): a lock or unlock may be hiding in it.</summary>
     public bool HasInvalidOperations { get; private set; }
 
+    /// <summary>More conditions than can be tracked: the untracked ones would pair a lock with the wrong unlock.</summary>
+    public bool TooManyConditions { get; private set; }
+
     /// <summary>Tracked conditions and their bit index.</summary>
     public Dictionary<ISymbol, int> Tracked { get; } = new(SymbolEqualityComparer.Default);
 
@@ -176,6 +179,7 @@ internal sealed class GraphScan
         {
             if (Tracked.Count == MaxTrackedConditions)
             {
+                TooManyConditions = true;
                 break;
             }
 

@@ -16,11 +16,19 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// <item>A branch that leaves try regions runs their finally blocks first, with a continuation frame per path.</item>
 /// <item>A catch (or, for exceptions, a finally) handler is entered with every state seen inside its try region.</item>
 /// <item>Loops run to a fixpoint; a block visited too often forgets its conditions, so the pass always ends.</item>
+/// <item>
+/// The whole method gets a budget of path states. Many independent conditions multiply the paths (2^N for N
+/// <c>bool</c>s); past the budget the pass starts again without conditions and with only the outermost lock
+/// site of each path (<see cref="Degraded"/>), which is linear in the size of the method.
+/// </item>
 /// </list>
 /// </summary>
 internal sealed class LockFlow
 {
     private const int VisitsBeforeCollapse = 12;
+
+    /// <summary>Path states added over all program points before the pass gives up on conditions.</summary>
+    internal const int StateBudget = 20_000;
 
     private readonly PathStateSet?[] _in;
     private readonly List<HandlerTarget>?[] _handlers;
@@ -29,9 +37,11 @@ internal sealed class LockFlow
     private readonly List<ControlFlowBranch> _branches = new();
     private readonly Continuations _continuations = new();
     private readonly Dictionary<ControlFlowBranch, PathStateSet> _exits = new();
-    private readonly Queue<int> _queue = new();
-    private readonly bool[] _queued;
+    // Lowest ordinal first: ordinals follow the source, so straight-line code sees each block once, after all
+    // its predecessors (a FIFO queue revisits the joins of a long chain of ifs until they collapse).
+    private readonly SortedSet<int> _queue = new();
     private PathState[]?[]? _before;
+    private int _added;
 
     private LockFlow(ControlFlowGraph graph, GraphScan scan, bool callerHoldsLock)
     {
@@ -40,7 +50,6 @@ internal sealed class LockFlow
         CallerHoldsLock = callerHoldsLock;
         _in = new PathStateSet?[graph.Blocks.Length];
         _handlers = new List<HandlerTarget>?[graph.Blocks.Length];
-        _queued = new bool[graph.Blocks.Length];
     }
 
     public ControlFlowGraph Graph { get; }
@@ -52,6 +61,12 @@ internal sealed class LockFlow
 
     /// <summary>The pass gave up (a pathological graph); rules that need "must" facts say nothing.</summary>
     public bool Incomplete { get; private set; }
+
+    /// <summary>
+    /// The state budget ran out and the pass ran again without conditions: the states include paths that cannot
+    /// run together, so "a lock may be held here" is no evidence. Rules report only what holds on every path.
+    /// </summary>
+    public bool Degraded { get; private set; }
 
     /// <summary>Each branch into the exit block (before its finally blocks ran) and the paths that leave through it.</summary>
     public IReadOnlyDictionary<ControlFlowBranch, PathStateSet> Exits => _exits;
@@ -121,9 +136,9 @@ internal sealed class LockFlow
     /// <summary>The state after an event (exposed for the balance rule).</summary>
     public PathState Apply(RcuEvent e, PathState state) => e.Kind switch
     {
-        RcuEventKind.Lock => state.Push(e.Site),
+        RcuEventKind.Lock => Degraded ? state.Push(e.Site).OutermostSiteOnly() : state.Push(e.Site),
         RcuEventKind.Unlock or RcuEventKind.GuardDispose => state.Pop(),
-        _ => Scan.Tracked.TryGetValue(e.Symbol!, out var index) ? state.WithCondition(index, e.Value) : state,
+        _ => !Degraded && Scan.Tracked.TryGetValue(e.Symbol!, out var index) ? state.WithCondition(index, e.Value) : state,
     };
 
     private static bool IsAncestorOrSelf(IOperation candidate, IOperation operation)
@@ -180,18 +195,48 @@ internal sealed class LockFlow
             _handlers[block.Ordinal] = HandlerTargets(block.EnclosingRegion);
         }
 
+        if (Scan.TooManyConditions || !Fixpoint(blocks, ct))
+        {
+            // Too many paths: start again without conditions (see Degraded).
+            Degraded = true;
+            System.Array.Clear(_in, 0, _in.Length);
+            _queue.Clear();
+            _exits.Clear();
+            _added = 0;
+            Incomplete = false;
+            if (!Fixpoint(blocks, ct))
+            {
+                Incomplete = true;
+            }
+        }
+
+        _before = new PathState[]?[blocks.Length];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            _before[i] = _in[i]?.States.ToArray();
+        }
+    }
+
+    /// <summary>Runs to a fixpoint; false when the state budget ran out first.</summary>
+    private bool Fixpoint(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks, CancellationToken ct)
+    {
         var visits = new int[blocks.Length];
         var budget = 64 * blocks.Length + 1024;
         Propagate(0, PathState.Initial(CallerHoldsLock));
         while (_queue.Count > 0)
         {
             ct.ThrowIfCancellationRequested();
-            var ordinal = _queue.Dequeue();
-            _queued[ordinal] = false;
+            var ordinal = _queue.Min;
+            _queue.Remove(ordinal);
             if (--budget < 0)
             {
                 Incomplete = true;
                 break;
+            }
+
+            if (_added > StateBudget)
+            {
+                return false;
             }
 
             if (++visits[ordinal] > VisitsBeforeCollapse)
@@ -202,11 +247,7 @@ internal sealed class LockFlow
             Visit(blocks[ordinal]);
         }
 
-        _before = new PathState[]?[blocks.Length];
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            _before[i] = _in[i]?.States.ToArray();
-        }
+        return true;
     }
 
     private void Visit(BasicBlock block)
@@ -259,7 +300,7 @@ internal sealed class LockFlow
 
         var jumpsWhenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
         var symbol = GraphScan.ConditionSymbol(block.BranchValue, out var negated);
-        if (symbol is null || !Scan.Tracked.TryGetValue(symbol, out var index))
+        if (symbol is null || Degraded || !Scan.Tracked.TryGetValue(symbol, out var index))
         {
             Follow(block.ConditionalSuccessor, states);
             Follow(block.FallThroughSuccessor, states);
@@ -428,7 +469,11 @@ internal sealed class LockFlow
                 _exits.Add(branch, exit);
             }
 
-            exit.Add(state);
+            if (exit.Add(state))
+            {
+                _added++;
+            }
+
             return;
         }
 
@@ -438,11 +483,13 @@ internal sealed class LockFlow
     private void Propagate(int ordinal, PathState state)
     {
         var set = _in[ordinal] ??= new PathStateSet();
-        if (set.Add(state) && !_queued[ordinal])
+        if (!set.Add(state))
         {
-            _queued[ordinal] = true;
-            _queue.Enqueue(ordinal);
+            return;
         }
+
+        _added++;
+        _queue.Add(ordinal);
     }
 
     private void PropagateToHandler(HandlerTarget handler, List<PathState> states)

@@ -111,6 +111,9 @@ internal readonly struct PathState : IEquatable<PathState>
     public PathState WithConditions(uint knownTrue, uint knownFalse)
         => new(_sites, Depth, knownTrue, knownFalse, Continuation);
 
+    /// <summary>Forgets the sites of the inner locks (their depth stays): at most one state per outermost site and depth.</summary>
+    public PathState OutermostSiteOnly() => new(_sites & SiteMask, Depth, KnownTrue, KnownFalse, Continuation);
+
     public PathState WithContinuation(int continuation)
         => new(_sites, Depth, KnownTrue, KnownFalse, continuation);
 

@@ -74,7 +74,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
             {
                 var analysis = AtomicContextAnalysis.Create(graph, owner, symbols, context.CancellationToken);
                 // Half-typed code may hide a lock or unlock in an operation that does not bind: say nothing.
-                if (analysis.Flow.Incomplete || analysis.Flow.Scan.HasInvalidOperations)
+                if (analysis.Flow.Incomplete || analysis.Flow.Degraded || analysis.Flow.Scan.HasInvalidOperations)
                 {
                     continue;
                 }
