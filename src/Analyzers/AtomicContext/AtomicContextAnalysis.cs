@@ -68,12 +68,19 @@ internal sealed class AtomicContextAnalysis
     /// </summary>
     public AtomicContext? GetContext(IOperation operationInCfg)
     {
+        var known = _flow.Scan.Positions.TryGetValue(operationInCfg, out var position);
+        if (known && !_flow.Graph.Blocks[position.Block].IsReachable)
+        {
+            // Code that never runs (`if (false)`, a const bool such as a translated IS_ENABLED) is in no context.
+            return null;
+        }
+
         if (_hookContext is not null)
         {
             return _hookContext;
         }
 
-        if (!_flow.Scan.Positions.TryGetValue(operationInCfg, out var position))
+        if (!known)
         {
             return null;
         }

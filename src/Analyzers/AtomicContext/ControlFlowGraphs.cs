@@ -80,11 +80,19 @@ internal static class ControlFlowGraphs
         }
     }
 
-    /// <summary>Every operation in the graph's blocks (not the bodies of lambdas, which are graphs of their own).</summary>
+    /// <summary>
+    /// Every operation in the graph's reachable blocks (not the bodies of lambdas, which are graphs of their own;
+    /// not code under `if (false)` or a false const, which never runs).
+    /// </summary>
     public static IEnumerable<IOperation> Operations(ControlFlowGraph graph)
     {
         foreach (var block in graph.Blocks)
         {
+            if (!block.IsReachable)
+            {
+                continue;
+            }
+
             foreach (var statement in block.Operations)
             {
                 foreach (var operation in statement.DescendantsAndSelf())

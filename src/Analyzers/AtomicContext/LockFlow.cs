@@ -299,6 +299,13 @@ internal sealed class LockFlow
         }
 
         var jumpsWhenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+        if (block.BranchValue?.ConstantValue is { HasValue: true, Value: bool constant })
+        {
+            // `if (false)`, `if (Debug)` on a const: the other side never runs (Roslyn marks it unreachable).
+            Follow(constant == jumpsWhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor, states);
+            return;
+        }
+
         var symbol = GraphScan.ConditionSymbol(block.BranchValue, out var negated);
         if (symbol is null || Degraded || !Scan.Tracked.TryGetValue(symbol, out var index))
         {
@@ -482,6 +489,11 @@ internal sealed class LockFlow
 
     private void Propagate(int ordinal, PathState state)
     {
+        if (!Graph.Blocks[ordinal].IsReachable)
+        {
+            return;
+        }
+
         var set = _in[ordinal] ??= new PathStateSet();
         if (!set.Add(state))
         {

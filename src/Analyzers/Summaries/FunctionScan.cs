@@ -65,10 +65,18 @@ internal static class FunctionScan
 
             foreach (var child in operation.ChildOperations)
             {
-                stack.Push((child, function));
+                if (!NeverRuns(operation, child))
+                {
+                    stack.Push((child, function));
+                }
             }
         }
 
         return functions;
     }
+
+    /// <summary>The branch of `if (false)` / `if (Debug)` on a false const (a translated IS_ENABLED) that cannot run.</summary>
+    private static bool NeverRuns(IOperation parent, IOperation child)
+        => parent is IConditionalOperation { Condition.ConstantValue: { HasValue: true, Value: bool value } } conditional
+           && child == (value ? conditional.WhenFalse : conditional.WhenTrue);
 }

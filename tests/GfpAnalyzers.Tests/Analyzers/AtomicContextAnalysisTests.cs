@@ -580,4 +580,60 @@ public class AtomicContextAnalysisTests
             """);
         await VerifyCS.VerifyAnalyzerAsync(source, Section(0, 6));
     }
+
+    [Fact]
+    public async Task Code_under_a_false_constant_is_in_no_context()
+    {
+        // A translated IS_ENABLED(CONFIG_...) is a const bool: the code under it never runs.
+        var source = Code("""
+            class C
+            {
+                private const bool Debug = false;
+
+                void M(PageAllocator a, Rcu rcu)
+                {
+                    using (rcu.ReadLock())
+                    {
+                        if (Debug) {|#0:a.AllocPage(Gfp.Kernel)|};
+                        if (false) {|#1:a.AllocPage(Gfp.Kernel)|};
+                        if (!Debug) {|#2:a.AllocPage(Gfp.Kernel)|};
+                    }
+                }
+
+                [AllocationHook]
+                void Hook(ulong pfn, Gfp gfp)
+                {
+                    if (Debug) {|#3:a2.AllocPage(Gfp.Kernel)|};
+                }
+
+                private readonly PageAllocator a2 = new();
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, None(0), None(1), Section(2, 8), None(3));
+    }
+
+    [Fact]
+    public async Task Return_under_a_false_constant_does_not_leave_the_section()
+    {
+        var source = Code("""
+            class C
+            {
+                private const bool Debug = false;
+
+                void M(PageAllocator a, Rcu rcu)
+                {
+                    rcu.ReadLock();
+                    if (Debug)
+                    {
+                        rcu.ReadUnlock();
+                        return;
+                    }
+
+                    {|#0:a.AllocPage(Gfp.Kernel)|};
+                    rcu.ReadUnlock();
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, Section(0, 8));
+    }
 }

@@ -465,4 +465,24 @@ public class GFP008UnbalancedRcuReadLockTests
         };
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task Return_under_a_false_constant_is_not_a_path_out()
+    {
+        var source = Code("""
+            class C
+            {
+                private const bool Debug = false;
+
+                void M(Rcu rcu)
+                {
+                    rcu.ReadLock();
+                    if (Debug) return;
+                    if (false) rcu.ReadUnlock();
+                    rcu.ReadUnlock();
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }

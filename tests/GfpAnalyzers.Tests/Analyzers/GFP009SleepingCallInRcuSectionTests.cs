@@ -376,4 +376,32 @@ public class GFP009SleepingCallInRcuSectionTests
         };
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task Sleeping_code_under_a_false_constant_is_not_reported_here_or_through_a_summary()
+    {
+        var source = Code("""
+            class C
+            {
+                private const bool Debug = false;
+                private readonly PageAllocator a = new();
+
+                void Check(Rcu rcu)
+                {
+                    if (Debug) rcu.Synchronize();
+                    if (false) a.AllocPage(Gfp.Kernel);
+                }
+
+                void M(Rcu rcu)
+                {
+                    using (rcu.ReadLock())
+                    {
+                        if (Debug) rcu.Synchronize();
+                        Check(rcu);
+                    }
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
