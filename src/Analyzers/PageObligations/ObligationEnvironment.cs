@@ -23,7 +23,7 @@ internal sealed class ObligationEnvironment
     public ObligationEnvironment(
         Compilation compilation,
         RuntimeSymbols symbols,
-        Func<ControlFlowGraph, CancellationToken, Func<IOperation, bool>> noCodetagFlagsFor)
+        Func<ControlFlowGraph, CancellationToken, Func<IOperation, bool?>> noCodetagFlagsFor)
     {
         Symbols = symbols;
         NoCodetagPagesAttribute = compilation.GetTypeByMetadataName(RuntimeSymbols.RuntimeNamespace + ".NoCodetagPagesAttribute");
@@ -37,8 +37,11 @@ internal sealed class ObligationEnvironment
 
     public IAssemblySymbol CompilationAssembly { get; }
 
-    /// <summary>For one graph: does this flags expression (as it appears in the graph) carry NoCodetag on every path?</summary>
-    public Func<ControlFlowGraph, CancellationToken, Func<IOperation, bool>> NoCodetagFlagsFor { get; }
+    /// <summary>
+    /// For one graph: does this flags expression (as it appears in the graph) carry NoCodetag on every path (true),
+    /// on none (false), or maybe (null)?
+    /// </summary>
+    public Func<ControlFlowGraph, CancellationToken, Func<IOperation, bool?>> NoCodetagFlagsFor { get; }
 
     /// <summary><c>AllocPage</c>, <c>AllocPages</c> or <c>AllocPagesNode</c>: the allocator's entry points that take flags.</summary>
     public bool IsAllocation(IMethodSymbol method)

@@ -81,7 +81,7 @@ internal sealed class PageObligationAnalysis
     private readonly List<ControlFlowGraph> _nested = new();
     private readonly Dictionary<IOperation, ThrowWitness> _throwWitnesses = new();
     private readonly int _budget;
-    private Func<IOperation, bool>? _mustCarryNoCodetag;
+    private Func<IOperation, bool?>? _carriesNoCodetag;
     private Dictionary<ISymbol, int>? _assignmentCounts;
     private BasicBlock? _current;
     private bool _reporting;
@@ -806,13 +806,16 @@ internal sealed class PageObligationAnalysis
         if (_environment.IsAllocation(method))
         {
             EvaluateChildren(invocation, state);
-            if (symbols.FlagsArgument(invocation) is { } flags && MustCarryNoCodetag(flags.Value))
+            var carries = symbols.FlagsArgument(invocation) is { } flags ? CarriesNoCodetag(flags.Value) : null;
+            if (carries == true)
             {
                 var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.Allocation, $"allocated with NoCodetag at line {LineOf(invocation)}"));
                 return Renew(invocation, origin, state);
             }
 
-            return PageValue.Other;
+            // A page allocated without NoCodetag has its tag: like null, it carries no obligation, so
+            // `early ? AllocPage(NoCodetag) : AllocPage(Kernel)` still holds the first page's obligation.
+            return carries == false ? PageValue.Null : PageValue.Other;
         }
 
         if (_environment.IsClear(method) || symbols.IsFree(method))
@@ -892,8 +895,24 @@ internal sealed class PageObligationAnalysis
             state.Facts[older] = state.Facts.TryGetValue(older, out var previous) ? PageFact.Join(previous, current) : current;
         }
 
-        state.Facts[origin] = new PageFact(PagePaths.Uncleared, null);
+        state.Facts[origin] = new PageFact(PagePaths.Uncleared, StableBranchInto(_current));
         return PageValue.Of(origin);
+    }
+
+    /// <summary>
+    /// The branch on an unchanging bool that is the only way into <paramref name="block"/>, if any: a page allocated
+    /// there (<c>early ? AllocPage(NoCodetag) : AllocPage(Kernel)</c>) exists only on that side, so a later test of
+    /// the same bool the other way cannot see it uncleared.
+    /// </summary>
+    private ControlFlowBranch? StableBranchInto(BasicBlock? block)
+    {
+        if (block is null || block.Predecessors.Length != 1 || block.Predecessors[0] is not { } branch
+            || branch.Source.ConditionKind == ControlFlowConditionKind.None || branch.Source.BranchValue is not { IsImplicit: false })
+        {
+            return null;
+        }
+
+        return StableCondition(branch) is not null ? branch : null;
     }
 
     /// <summary>Applies what a call does to the pages passed to it: its summary, or "may clear" for code we cannot see.</summary>
@@ -1098,10 +1117,10 @@ internal sealed class PageObligationAnalysis
 
     // ---------------------------------------------------------------- origins and symbols
 
-    private bool MustCarryNoCodetag(IOperation flags)
+    private bool? CarriesNoCodetag(IOperation flags)
     {
-        _mustCarryNoCodetag ??= _environment.NoCodetagFlagsFor(_graph, _cancellationToken);
-        return _mustCarryNoCodetag(flags);
+        _carriesNoCodetag ??= _environment.NoCodetagFlagsFor(_graph, _cancellationToken);
+        return _carriesNoCodetag(flags);
     }
 
     private PageOrigin OriginFor(object key, Func<PageOrigin> create)

@@ -155,16 +155,22 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A page is a NoCodetag page when the bit is set on every path to its allocation (through locals and
-    /// constants), as the shared flag-value analysis of the graph computes; flags that do not bind say nothing.
+    /// constants), as the shared flag-value analysis of the graph computes: true. When the bit is set on no path the
+    /// page carries a tag and no obligation: false. Flags that only may carry it, or do not bind, say nothing: null.
     /// </summary>
-    private static Func<IOperation, bool> NoCodetagOnEveryPath(ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken cancellationToken)
+    private static Func<IOperation, bool?> NoCodetagOnEveryPath(ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken cancellationToken)
     {
         var flags = FlagValueAnalysis.GetOrCreate(graph, symbols, cancellationToken);
         var noCodetag = symbols.Bits.NoCodetag;
         return expression =>
         {
             var value = flags.GetValue(expression);
-            return noCodetag != 0 && !value.HasErrors && (value.Must & noCodetag) != 0;
+            if (noCodetag == 0 || value.HasErrors)
+            {
+                return null;
+            }
+
+            return (value.Must & noCodetag) != 0 ? true : (value.May & noCodetag) == 0 ? false : null;
         };
     }
 

@@ -890,6 +890,32 @@ public static class GFP004CaseCatalog
                 }
             }
             """, new GFP004Expected("page", Alloc, "FreePage", "on every path")),
+
+        // ---------------------------------------------------------------- a NoCodetag page on one side of ?:
+        new("A NoCodetag page chosen by a conditional operator is freed without clearing", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool early)
+                {
+                    var page = early ? allocator.AllocPage(Gfp.High | Gfp.NoCodetag) : allocator.AllocPage(Gfp.Kernel); /*A*/
+                    if (page == null) return;
+                    {|#0:allocator.FreePage(page)|};
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePage", "when 'early' is true")),
+
+        new("A NoCodetag page chosen by a conditional operator is cleared on its path", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool early)
+                {
+                    var page = early ? allocator.AllocPage(Gfp.High | Gfp.NoCodetag) : allocator.AllocPage(Gfp.Kernel);
+                    if (page == null) return;
+                    if (early) allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """),
     ];
 
     public static GFP004Case Named(string name) => All.Single(c => c.Name == name);
