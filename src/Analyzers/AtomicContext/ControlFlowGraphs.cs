@@ -86,6 +86,15 @@ internal static class ControlFlowGraphs
     /// </summary>
     public static IEnumerable<IOperation> Operations(ControlFlowGraph graph)
     {
+        foreach (var (operation, _) in OperationsWithBlocks(graph))
+        {
+            yield return operation;
+        }
+    }
+
+    /// <summary><see cref="Operations"/> with the ordinal of the block each is in.</summary>
+    public static IEnumerable<(IOperation Operation, int Block)> OperationsWithBlocks(ControlFlowGraph graph)
+    {
         foreach (var block in graph.Blocks)
         {
             if (!block.IsReachable)
@@ -97,7 +106,7 @@ internal static class ControlFlowGraphs
             {
                 foreach (var operation in statement.DescendantsAndSelf())
                 {
-                    yield return operation;
+                    yield return (operation, block.Ordinal);
                 }
             }
 
@@ -105,7 +114,7 @@ internal static class ControlFlowGraphs
             {
                 foreach (var operation in branchValue.DescendantsAndSelf())
                 {
-                    yield return operation;
+                    yield return (operation, block.Ordinal);
                 }
             }
         }

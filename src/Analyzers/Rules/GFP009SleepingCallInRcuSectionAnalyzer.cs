@@ -160,8 +160,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         }
 
         FlagValueAnalysis? flags = null;
+        BlockingGuards? guards = null;
         SleepReason? first = null;
-        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             if (operation is not IInvocationOperation invocation || !symbols.IsAllocation(invocation.TargetMethod)
                 || symbols.FlagsArgument(invocation) is not { } argument)
@@ -180,6 +181,23 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             var line = location.GetLineSpan().StartLinePosition.Line + 1;
             if ((value.ConstantBits & directReclaim) != 0)
             {
+                // `gfp.AllowsBlocking() ? AllocPage(Gfp.Kernel) : AllocPage(Gfp.Atomic)`: sleeps only when the caller allows it.
+                guards ??= BlockingGuards.Run(graph, method, symbols);
+                var guard = guards.GuardsAt(block);
+                if (guard != 0 && method is not null)
+                {
+                    var constant = value.OriginsOf(directReclaim, constant: true).FirstOrDefault()?.Description ?? "DirectReclaim";
+                    foreach (var parameter in method.Parameters)
+                    {
+                        if (parameter.Ordinal < 64 && (guard & (1UL << parameter.Ordinal)) != 0)
+                        {
+                            parameters.Add(new ParameterSleep(parameter.Ordinal, parameter.Name, line, constant));
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (first is null || location.SourceSpan.Start < first.Location.SourceSpan.Start)
                 {
                     var origin = value.OriginsOf(directReclaim, constant: true).FirstOrDefault();

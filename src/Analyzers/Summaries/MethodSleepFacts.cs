@@ -31,12 +31,19 @@ internal sealed class MethodSleepFacts
 /// <summary>"Allocates with its parameter 'gfp' at line 9": sleeps when the argument for that parameter carries DirectReclaim.</summary>
 internal readonly struct ParameterSleep
 {
-    public ParameterSleep(int ordinal, string name, int line)
+    public ParameterSleep(int ordinal, string name, int line, string? guardedConstant = null)
     {
         Ordinal = ordinal;
         Name = name;
         Line = line;
+        GuardedConstant = guardedConstant;
     }
+
+    /// <summary>
+    /// Set when the allocation uses a sleeping constant (this description) under a test that the parameter
+    /// allows blocking, rather than the parameter itself.
+    /// </summary>
+    public string? GuardedConstant { get; }
 
     public int Ordinal { get; }
 

@@ -130,7 +130,9 @@ internal sealed class SleepSummaries
         {
             if (sleepingArguments.TryGetValue(sleep.Ordinal, out var passed))
             {
-                reason = $"'{NameOf(Key(method))}' allocates with its parameter '{sleep.Name}' at line {sleep.Line}, and this call passes {passed}";
+                reason = sleep.GuardedConstant is { } constant
+                    ? $"'{NameOf(Key(method))}' allocates with {constant} at line {sleep.Line} when its parameter '{sleep.Name}' allows blocking, and this call passes {passed}"
+                    : $"'{NameOf(Key(method))}' allocates with its parameter '{sleep.Name}' at line {sleep.Line}, and this call passes {passed}";
                 return true;
             }
         }

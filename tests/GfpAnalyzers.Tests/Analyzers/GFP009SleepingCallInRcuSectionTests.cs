@@ -404,4 +404,51 @@ public class GFP009SleepingCallInRcuSectionTests
             """);
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task A_helper_that_sleeps_only_when_its_gfp_allows_blocking_is_judged_by_the_argument()
+    {
+        // The kernel's gfp-taking helper: `if (gfpflags_allow_blocking(gfp)) GFP_KERNEL else GFP_ATOMIC`.
+        var source = Code("""
+            class C
+            {
+                private readonly PageAllocator a = new();
+
+                Page? GrowGuarded(Gfp gfp) => gfp.AllowsBlocking() ? a.AllocPage(Gfp.Kernel) : a.AllocPage(Gfp.Atomic);
+
+                Page? GrowIf(Gfp gfp)
+                {
+                    if ((gfp & Gfp.DirectReclaim) == 0)
+                    {
+                        return a.AllocPage(Gfp.Atomic);
+                    }
+
+                    return a.AllocPage(Gfp.Kernel);
+                }
+
+                Page? Reassigned(Gfp gfp)
+                {
+                    gfp = Gfp.Kernel;
+                    return gfp.AllowsBlocking() ? a.AllocPage(Gfp.Kernel) : null;
+                }
+
+                void M(Rcu rcu, Gfp unknown)
+                {
+                    using (rcu.ReadLock())
+                    {
+                        GrowGuarded(Gfp.Atomic);
+                        GrowIf(Gfp.NoWait);
+                        GrowGuarded(unknown);
+                        {|#0:GrowGuarded(Gfp.Kernel)|};
+                        {|#1:GrowIf(Gfp.Kernel)|};
+                        {|#2:Reassigned(Gfp.Atomic)|};
+                    }
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Summary(0, "GrowGuarded", Section(26), "'GrowGuarded' allocates with Gfp.Kernel at line 6 when its parameter 'gfp' allows blocking, and this call passes Gfp.Kernel"),
+            Summary(1, "GrowIf", Section(26), "'GrowIf' allocates with Gfp.Kernel at line 15 when its parameter 'gfp' allows blocking, and this call passes Gfp.Kernel"),
+            Summary(2, "Reassigned", Section(26), "'Reassigned' allocates with Gfp.Kernel at line 21"));
+    }
 }
