@@ -74,6 +74,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
             var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
             var allocationReasons = new Dictionary<ISymbol, (SleepReason? Direct, List<ParameterSleep> Parameters)>(SymbolEqualityComparer.Default);
+            var afterRelease = new HashSet<SyntaxNode>();
             if (NeedsGraph(functions, symbols))
             {
                 var cfg = context.GetControlFlowGraph(block);
@@ -85,9 +86,16 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
+                    if (!function.IsLambda && function.HasLockCalls
+                        && AtomicContextAnalysis.HasAttribute(owner, symbols.RcuReadLockHeldAttribute, symbols)
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols))
+                    {
+                        SleepsAfterCallersLockReleased(graph, owner, state, afterRelease, ct);
+                    }
+
                     if (!function.IsLambda && function.HasAllocations)
                     {
-                        allocationReasons[owner] = SleepingAllocations(graph, owner as IMethodSymbol, symbols, ct);
+                        allocationReasons[owner] = SleepingAllocations(graph, owner as IMethodSymbol, symbols, afterRelease, ct);
                     }
 
                     if (function.Calls.Count > 0 && MayBeAtomic(function, symbols))
@@ -102,7 +110,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 if (!function.IsLambda && function.Symbol is IMethodSymbol method)
                 {
                     allocationReasons.TryGetValue(method, out var allocation);
-                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters));
+                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters, afterRelease));
                 }
             }
         }
@@ -146,11 +154,31 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// In a [RcuReadLockHeld] method that drops the caller's lock to sleep (<c>ReadUnlock(); sleep; ReadLock();</c>,
+    /// the documented idiom): the sleeping calls and allocations that run only after the caller's lock is released.
+    /// They do not make its callers sleep inside their section.
+    /// </summary>
+    private static void SleepsAfterCallersLockReleased(
+        Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, ISymbol owner, CompilationState state, HashSet<SyntaxNode> result, CancellationToken ct)
+    {
+        var analysis = AtomicContextAnalysis.Create(graph, owner, state.Symbols, ct);
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            var sleeps = SleepingCalls.Classify(operation, state.Symbols, state.Assembly).Kind != SleepingCallKind.None
+                || (operation is IInvocationOperation invocation && state.Symbols.IsAllocation(invocation.TargetMethod));
+            if (sleeps && analysis.GetContext(operation)?.Kind != AtomicContextKind.RcuReadLockHeldMethod)
+            {
+                result.Add(operation.Syntax);
+            }
+        }
+    }
+
+    /// <summary>
     /// The first allocation (in source order) whose flags may carry DirectReclaim from a constant, and the
     /// allocations whose DirectReclaim can come only from a parameter of <paramref name="method"/>.
     /// </summary>
     private static (SleepReason? Direct, List<ParameterSleep> Parameters) SleepingAllocations(
-        Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols, CancellationToken ct)
+        Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols, HashSet<SyntaxNode> afterRelease, CancellationToken ct)
     {
         var parameters = new List<ParameterSleep>();
         var directReclaim = symbols.Bits.DirectReclaim;
@@ -165,7 +193,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             if (operation is not IInvocationOperation invocation || !symbols.IsAllocation(invocation.TargetMethod)
-                || symbols.FlagsArgument(invocation) is not { } argument)
+                || symbols.FlagsArgument(invocation) is not { } argument || afterRelease.Contains(invocation.Syntax))
             {
                 continue;
             }
@@ -254,12 +282,17 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         return result;
     }
 
-    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters)
+    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters, HashSet<SyntaxNode> afterRelease)
     {
         var direct = allocation;
         var callees = new List<(IMethodSymbol, Location)>();
         foreach (var (operation, kind, method) in function.Calls)
         {
+            if (afterRelease.Contains(operation.Syntax))
+            {
+                continue;
+            }
+
             var location = operation.Syntax.GetLocation();
             SleepReason? reason = kind switch
             {

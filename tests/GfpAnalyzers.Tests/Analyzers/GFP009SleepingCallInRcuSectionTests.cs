@@ -451,4 +451,33 @@ public class GFP009SleepingCallInRcuSectionTests
             Summary(1, "GrowIf", Section(26), "'GrowIf' allocates with Gfp.Kernel at line 15 when its parameter 'gfp' allows blocking, and this call passes Gfp.Kernel"),
             Summary(2, "Reassigned", Section(26), "'Reassigned' allocates with Gfp.Kernel at line 21"));
     }
+
+    [Fact]
+    public async Task A_RcuReadLockHeld_helper_that_drops_the_lock_to_sleep_does_not_sleep_in_its_callers_section()
+    {
+        var source = Code("""
+            class C
+            {
+                private readonly PageAllocator a = new();
+                private readonly Rcu rcu = new();
+
+                [RcuReadLockHeld]
+                void Unlocks() { rcu.ReadUnlock(); a.AllocPage(Gfp.Kernel); rcu.Synchronize(); rcu.ReadLock(); }
+
+                [RcuReadLockHeld]
+                void SleepsFirst() { {|#1:rcu.Synchronize()|}; rcu.ReadUnlock(); rcu.ReadLock(); }
+
+                void Caller()
+                {
+                    rcu.ReadLock();
+                    Unlocks();
+                    {|#0:SleepsFirst()|};
+                    rcu.ReadUnlock();
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Direct(1, "Rcu.Synchronize()", "in method 'SleepsFirst' marked [RcuReadLockHeld]", GracePeriod),
+            Summary(0, "SleepsFirst", Section(15), "'SleepsFirst' calls 'Rcu.Synchronize()'"));
+    }
 }
