@@ -92,11 +92,19 @@ internal sealed class ObligationEnvironment
             return null;
         }
 
+        if (depth >= MaxSummaryDepth)
+        {
+            // Not cached: which method is first asked this deep depends on which thread gets there first, and the
+            // cache must not remember a coarser summary than the method's own analysis gives.
+            query.Leave(depth);
+            return SyntacticSummary.Of(method, cancellationToken);
+        }
+
         MethodObligationSummary summary;
         bool inCycle;
         try
         {
-            var graph = depth < MaxSummaryDepth ? FindGraph(method, callerGraph, cancellationToken) : null;
+            var graph = FindGraph(method, callerGraph, cancellationToken);
             summary = graph is not null
                 ? PageObligationAnalysis.Run(graph, method, this, query, cancellationToken)?.Summary ?? MethodObligationSummary.Opaque
                 : SyntacticSummary.Of(method, cancellationToken);

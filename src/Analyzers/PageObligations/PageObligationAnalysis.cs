@@ -399,7 +399,7 @@ internal sealed class PageObligationAnalysis
         PageOrigin? nullTested = null;
         if (NullTest.TryMatch(condition, out var tested, out var nullWhenTrue))
         {
-            nullTested = Peek(tested, edge).Single;
+            nullTested = TestedPage(condition, tested, edge).Single;
             if (nullTested is not null && holds == nullWhenTrue)
             {
                 // The page is null on this edge: there is nothing to clear or free.
@@ -418,7 +418,7 @@ internal sealed class PageObligationAnalysis
         }
 
         // Null checks of pages and compiler-generated tests do not explain why a page was not cleared.
-        var testsAPage = nullTested is not null || (NullTest.TryMatch(condition, out var anyTested, out _) && !Peek(anyTested, edge).Origins.IsEmpty);
+        var testsAPage = nullTested is not null || (NullTest.TryMatch(condition, out var anyTested, out _) && !TestedPage(condition, anyTested, edge).Origins.IsEmpty);
         if (!condition.IsImplicit && !testsAPage)
         {
             foreach (var pair in edge.Facts.ToList())
@@ -596,6 +596,27 @@ internal sealed class PageObligationAnalysis
         {
             Evaluate(child, state);
         }
+    }
+
+    /// <summary>
+    /// The page a null test looks at: its operand, or for <c>AllocPage(...) is { } page</c> (an operand that is not a
+    /// variable) the local the pattern declared, which holds the same page.
+    /// </summary>
+    private PageValue TestedPage(IOperation condition, IOperation tested, ObligationState state)
+    {
+        var value = Peek(tested, state);
+        if (value.Origins.IsEmpty && condition is IIsPatternOperation { Pattern: var pattern }
+            && pattern switch
+            {
+                IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+                IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+                _ => null,
+            } is ILocalSymbol declared)
+        {
+            return ReadVariable(declared, state);
+        }
+
+        return value;
     }
 
     /// <summary>The value of a simple operand without evaluating anything (for null tests of a branch already evaluated).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -12,6 +13,7 @@ namespace GfpAnalyzers.Analyzers.PageObligations;
 internal static class PathDescription
 {
     private const int MaxConditionLength = 60;
+    private const int MaxChainLength = 3;
     private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
 
     public static string Describe(ControlFlowGraph graph, object? witness, bool unclearedOnEveryPath)
@@ -33,7 +35,38 @@ internal static class PathDescription
             return succeeded ? "when the compare-and-swap succeeds" : "when the compare-and-swap fails";
         }
 
-        return $"when '{Shorten(condition.Syntax.ToString())}' is {(holds ? "true" : "false")}";
+        // An `if / else if` chain: the conditions before this one, each gone the way that leads here.
+        var parts = new List<string> { Says(condition, holds) };
+        for (var block = branch.Source; parts.Count <= MaxChainLength && ChainedFrom(block) is { } earlier; block = earlier.Source)
+        {
+            var earlierHolds = earlier.IsConditionalSuccessor == (earlier.Source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+            parts.Insert(0, Says(earlier.Source.BranchValue!, earlierHolds));
+        }
+
+        if (parts.Count > MaxChainLength)
+        {
+            return $"on the path through line {condition.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
+        }
+
+        return "when " + string.Join(" and ", parts);
+    }
+
+    private static string Says(IOperation condition, bool holds) => $"'{Shorten(condition.Syntax.ToString())}' is {(holds ? "true" : "false")}";
+
+    /// <summary>
+    /// The branch that is the only way into a block that does nothing but test its own condition (the `else if` of a
+    /// chain), when that branch tests a condition the user wrote.
+    /// </summary>
+    private static ControlFlowBranch? ChainedFrom(BasicBlock block)
+    {
+        if (!block.Operations.IsEmpty || block.Predecessors.Length != 1 || block.Predecessors[0] is not { } branch
+            || branch.Source.ConditionKind == ControlFlowConditionKind.None || branch.Source.BranchValue is not { IsImplicit: false } value
+            || NullTest.TryMatch(value, out _, out _))
+        {
+            return null;
+        }
+
+        return branch;
     }
 
     private static string Shorten(string source)

@@ -916,6 +916,34 @@ public static class GFP004CaseCatalog
                 }
             }
             """),
+
+        // ---------------------------------------------------------------- messages
+        new("A page tested by a declaration pattern is uncleared on every path that has it", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    if (allocator.AllocPage(Gfp.High | Gfp.NoCodetag) is { } page) /*A*/
+                    {
+                        {|#0:allocator.FreePage(page)|};
+                    }
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePage", "on every path")),
+
+        new("An else-if chain names every condition on the path", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, int x)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page == null) return;
+                    if (x > 0) allocator.ClearPageTagRef(page);
+                    else if (x < 0) allocator.ClearPageTagRef(page);
+                    {|#0:allocator.FreePage(page)|};
+                }
+            }
+            """, new GFP004Expected("page", Alloc, "FreePage", "when 'x > 0' is false and 'x < 0' is false")),
     ];
 
     public static GFP004Case Named(string name) => All.Single(c => c.Name == name);
