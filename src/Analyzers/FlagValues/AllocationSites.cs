@@ -104,6 +104,13 @@ internal static class AllocationSites
             {
                 foreach (var basicBlock in graph.Blocks)
                 {
+                    if (!basicBlock.IsReachable)
+                    {
+                        // Under a constant-false condition (`if (false)`, a translated IS_ENABLED(CONFIG_...) const):
+                        // the code never runs, so none of its allocations is a bug.
+                        continue;
+                    }
+
                     foreach (var operation in basicBlock.Operations)
                     {
                         foreach (var site in InOperation(graph, owner, operation, symbols))

@@ -196,15 +196,30 @@ internal class FlagEvaluator
 
             case IFieldReferenceOperation field:
                 VisitChildren(field);
+                if (ConstantMembers.TryGetField(field.Field, Symbols, out var fieldValue))
+                {
+                    return FlagValue.Constant(fieldValue, $"readonly field '{field.Field.Name}'", field.Syntax.GetLocation());
+                }
+
                 return !IsTracked(field.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone());
 
             case IPropertyReferenceOperation property:
                 VisitChildren(property);
+                if (ConstantMembers.TryGetProperty(property.Property, Symbols, out var propertyValue))
+                {
+                    return FlagValue.Constant(propertyValue, $"property '{property.Property.Name}'", property.Syntax.GetLocation());
+                }
+
                 return !IsTracked(property.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone());
 
             case IInvocationOperation invocation:
                 VisitChildren(invocation);
                 WriteRefArguments(invocation.Arguments, invocation.TargetMethod);
+                if (invocation.Arguments.IsEmpty && ConstantMembers.TryGetMethod(invocation.TargetMethod, Symbols, out var returned))
+                {
+                    return FlagValue.Constant(returned, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
+                }
+
                 return !IsTracked(invocation.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
 
             case IIncrementOrDecrementOperation increment:

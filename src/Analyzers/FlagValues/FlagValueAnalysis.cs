@@ -312,6 +312,12 @@ internal sealed class FlagValueAnalysis
                 return new List<Path> { new(0, 0, NewState()) };
             }
 
+            if (!block.IsReachable)
+            {
+                // Dead code (a constant-false condition) writes nothing that reaches live code.
+                return null;
+            }
+
             List<Path>? joined = null;
             foreach (var branch in block.Predecessors)
             {

@@ -21,7 +21,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
     public static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         DiagnosticIds.HookAllocationWithoutNoCodetag,
         title: "Allocation in an allocation hook without NoCodetag re-enters the hook",
-        messageFormat: "Allocation in allocation hook '{0}' {1}: it re-enters the hook, which allocates again without end",
+        messageFormat: "Allocation in allocation hook '{0}' {1}: it {2}",
         RuleCategories.Codetag,
         DiagnosticSeverity.Warning,
         description: "An allocation hook runs for every allocation the allocator records, including its own. Its "
@@ -74,7 +74,11 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
                 site.FlagsLocation,
                 ImmutableDictionary<string, string?>.Empty.Add(FlagToAddProperty, "NoCodetag"),
                 context.OwningSymbol.Name,
-                Lack(value, noCodetag)));
+                Lack(value, noCodetag),
+                // Only a constant lack is proven; a value the method does not control may well carry NoCodetag.
+                value.OriginsOf(noCodetag, constant: false).IsEmpty
+                    ? "re-enters the hook, which allocates again without end"
+                    : "may re-enter the hook, which would allocate again without end"));
         }
     }
 

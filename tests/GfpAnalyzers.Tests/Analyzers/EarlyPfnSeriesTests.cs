@@ -85,7 +85,7 @@ public class EarlyPfnSeriesTests
             """;
         await VerifyAsync(source,
             Diagnostic("GFP003").WithLocation(0).WithArguments("in allocation hook 'RecordV5'", "KswapdReclaim, NoFail and ThisNode inherited from parameter 'gfp'"),
-            Diagnostic("GFP007").WithLocation(0).WithArguments("RecordV5", "relies on parameter 'gfp' for NoCodetag"));
+            Diagnostic("GFP007").WithLocation(0).WithArguments("RecordV5", "relies on parameter 'gfp' for NoCodetag", "may re-enter the hook, which would allocate again without end"));
     }
 
     [Fact]
