@@ -43,7 +43,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
     [Fact]
     public async Task Bits_from_several_sources_are_grouped_by_source()
     {
-        const string members = "Gfp _defaults; Gfp Mode { get; set; } static Gfp Pick() => Gfp.High;";
+        const string members = "Gfp _defaults; Gfp Mode { get; set; } static Gfp Pick() { return Gfp.High; }";
         await VerifyCS.VerifyAnalyzerAsync(
             InSection(", Gfp gfp", "{|#0:(gfp & Gfp.NoFail) | (_defaults & Gfp.ThisNode) | (Mode & Gfp.Dma) | (Pick() & Gfp.KswapdReclaim)|}", members),
             VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments(Section,

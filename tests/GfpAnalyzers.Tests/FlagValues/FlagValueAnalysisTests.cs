@@ -110,7 +110,7 @@ public class FlagValueAnalysisTests
     public async Task Unknown_sources_are_named()
     {
         var (value, s) = await ValueOfAllocationAsync("""
-            Gfp _field; Gfp Prop => _field; static Gfp Get() => Gfp.Kernel;
+            Gfp _field; Gfp Prop => _field; static Gfp Get() { return Gfp.Kernel; }
             void M(PageAllocator a, bool c) { a.AllocPage(c ? _field : Prop | Get()); }
             """);
         Assert.Equal(
