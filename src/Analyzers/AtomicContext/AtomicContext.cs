@@ -5,12 +5,16 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// <summary>The atomic context an operation may run in, and how to name it in a message.</summary>
 internal sealed class AtomicContext
 {
-    internal AtomicContext(AtomicContextKind kind, Location? enteredAt, string methodName)
+    internal AtomicContext(AtomicContextKind kind, Location? enteredAt, string methodName, int lambdaLine = 0)
     {
         Kind = kind;
         EnteredAt = enteredAt;
         MethodName = methodName;
+        LambdaLine = lambdaLine;
     }
+
+    /// <summary>For a lambda: the 1-based line it starts on (a lambda has no name to give); otherwise 0.</summary>
+    public int LambdaLine { get; }
 
     public AtomicContextKind Kind { get; }
 
@@ -29,7 +33,9 @@ internal sealed class AtomicContext
     /// </summary>
     public string Describe() => Kind switch
     {
+        AtomicContextKind.AllocationHook when LambdaLine > 0 => $"in the allocation hook lambda at line {LambdaLine}",
         AtomicContextKind.AllocationHook => $"in allocation hook '{MethodName}'",
+        AtomicContextKind.RcuReadLockHeldMethod when LambdaLine > 0 => $"in the lambda at line {LambdaLine} marked [RcuReadLockHeld]",
         AtomicContextKind.RcuReadLockHeldMethod => $"in method '{MethodName}' marked [RcuReadLockHeld]",
         _ => EnteredAt is null
             ? "inside an RCU read-side section"

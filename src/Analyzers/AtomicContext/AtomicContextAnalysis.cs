@@ -25,16 +25,19 @@ internal sealed class AtomicContextAnalysis
     private readonly AtomicContext? _hookContext;
     private readonly AtomicContext _callerContext;
 
-    private AtomicContextAnalysis(LockFlow flow, ISymbol owner, RuntimeSymbols symbols)
+    private AtomicContextAnalysis(LockFlow flow, ISymbol owner, RuntimeSymbols symbols, CancellationToken ct)
     {
         _flow = flow;
         var name = DisplayName(owner);
-        if (HasAttribute(owner, symbols.AllocationHookAttribute, symbols))
+        var lambdaLine = owner is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
+            ? flow.Graph.OriginalOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1
+            : 0;
+        if (HasAttribute(owner, symbols.AllocationHookAttribute, symbols) || HookInstallations.IsInstalledHook(flow.Graph, owner, symbols, ct))
         {
-            _hookContext = new AtomicContext(AtomicContextKind.AllocationHook, null, name);
+            _hookContext = new AtomicContext(AtomicContextKind.AllocationHook, null, name, lambdaLine);
         }
 
-        _callerContext = new AtomicContext(AtomicContextKind.RcuReadLockHeldMethod, null, name);
+        _callerContext = new AtomicContext(AtomicContextKind.RcuReadLockHeldMethod, null, name, lambdaLine);
         var blocks = flow.Graph.Blocks.Length;
         _contexts = new AtomicContext?[blocks][];
         _computed = new bool[blocks][];
@@ -58,7 +61,7 @@ internal sealed class AtomicContextAnalysis
 
         var callerHoldsLock = HasAttribute(owningSymbol, symbols.RcuReadLockHeldAttribute, symbols);
         var flow = LockFlow.Run(cfg, owningSymbol, symbols, callerHoldsLock, ct);
-        var analysis = new AtomicContextAnalysis(flow, owningSymbol, symbols);
+        var analysis = new AtomicContextAnalysis(flow, owningSymbol, symbols, ct);
         return Cache.GetValue(cfg, _ => analysis);
     }
 

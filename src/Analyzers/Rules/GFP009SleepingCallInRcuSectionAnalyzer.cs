@@ -124,7 +124,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         => function.HasLockCalls
            || (function.Symbol is { } symbol
                && (AtomicContextAnalysis.HasAttribute(symbol, symbols.RcuReadLockHeldAttribute, symbols)
-                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)));
+                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
+                   || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
     {

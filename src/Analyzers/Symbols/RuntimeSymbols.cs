@@ -23,6 +23,7 @@ internal sealed class RuntimeSymbols
         RcuReadLockHeldAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RcuReadLockHeldAttribute");
         MightSleepAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".MightSleepAttribute");
         AllocationHookAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AllocationHookAttribute");
+        EarlyAllocHook = compilation.GetTypeByMetadataName(RuntimeNamespace + ".EarlyAllocHook");
     }
 
     public INamedTypeSymbol Gfp { get; }
@@ -35,6 +36,9 @@ internal sealed class RuntimeSymbols
     public INamedTypeSymbol? RcuReadLockHeldAttribute { get; }
     public INamedTypeSymbol? MightSleepAttribute { get; }
     public INamedTypeSymbol? AllocationHookAttribute { get; }
+
+    /// <summary>The delegate type of <c>PageAllocator.SetEarlyAllocHook</c>: what converts to it runs inside the allocator.</summary>
+    public INamedTypeSymbol? EarlyAllocHook { get; }
 
     public static bool TryCreate(Compilation compilation, out RuntimeSymbols symbols)
     {

@@ -636,4 +636,44 @@ public class AtomicContextAnalysisTests
             """);
         await VerifyCS.VerifyAnalyzerAsync(source, Section(0, 8));
     }
+
+    [Fact]
+    public async Task Code_installed_with_SetEarlyAllocHook_is_an_allocation_hook_without_the_attribute()
+    {
+        // The runtime calls the early-allocation hook inside the allocator, under rcu_read_lock().
+        var source = Code("""
+            class C
+            {
+                private readonly PageAllocator a = new();
+
+                public void Install() => a.SetEarlyAllocHook(Record);
+                public void InstallLambda() => a.SetEarlyAllocHook((pfn, gfp) => {|#0:a.AllocPage(Gfp.Kernel)|});
+                public EarlyAllocHook Stored() => new EarlyAllocHook(Explicit);
+
+                private void Record(ulong pfn, Gfp gfp) => {|#1:a.AllocPage(gfp.AllowsBlocking() ? Gfp.Kernel : Gfp.Atomic)|};
+                private void Explicit(ulong pfn, Gfp gfp) => {|#2:a.AllocPage(Gfp.Kernel)|};
+                private void SameShapeNeverInstalled(ulong pfn, Gfp gfp) => {|#3:a.AllocPage(Gfp.Kernel)|};
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Ctx(0, "in the allocation hook lambda at line 7"), Ctx(1, "in allocation hook 'Record'"),
+            Ctx(2, "in allocation hook 'Explicit'"), None(3));
+    }
+
+    [Fact]
+    public async Task Attributed_lambdas_are_named_by_their_line()
+    {
+        var source = Code("""
+            using System;
+            class C
+            {
+                private readonly PageAllocator a = new();
+
+                public EarlyAllocHook Hook() => [AllocationHook] (ulong pfn, Gfp gfp) => { {|#0:a.AllocPage(Gfp.High)|}; };
+                public Action<Gfp> Held() => [RcuReadLockHeld] (Gfp g) => { {|#1:a.AllocPage(Gfp.Kernel)|}; };
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Ctx(0, "in the allocation hook lambda at line 7"), Ctx(1, "in the lambda at line 8 marked [RcuReadLockHeld]"));
+    }
 }
