@@ -7,6 +7,14 @@ namespace GfpAnalyzers.Runtime;
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = false)]
 public sealed class RcuReadLockHeldAttribute : Attribute;
 
+/// <summary>
+/// The method enters an RCU read-side critical section and returns with it held, for its caller to release
+/// (Linux's <c>__acquires(RCU)</c>, e.g. a seq_file <c>start</c> whose <c>stop</c> unlocks): rule GFP008 does not
+/// report the lock it leaves held when it returns. Its callers are not told that a section begins at the call.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class AcquiresRcuReadLockAttribute : Attribute;
+
 /// <summary>The method may sleep (Linux's <c>might_sleep()</c>); it must not be called in atomic context.</summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = false)]
 public sealed class MightSleepAttribute : Attribute;

@@ -80,7 +80,11 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 ReportUnlocksWithoutLock(context, analysis.Flow);
-                ReportLeakedLocks(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner));
+                if (!AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
+                {
+                    // [AcquiresRcuReadLock] (__acquires(RCU)): returning with the lock held is the method's job.
+                    ReportLeakedLocks(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner));
+                }
             }
         }
     }

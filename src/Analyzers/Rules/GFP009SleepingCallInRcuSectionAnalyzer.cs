@@ -31,7 +31,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         "must not sleep: synchronize_rcu() there waits for itself, and a sleeping allocation or might_sleep() function is " +
         "'BUG: sleeping function called from invalid context'. Move the call out of the section.";
 
-    private const string MessageFormat = "Call to '{0}' may sleep {1}: {2}";
+    // {0}: "Call to 'Flush'" or "Reading property 'Lazy'".
+    private const string MessageFormat = "{0} may sleep {1}: {2}";
 
     internal static readonly DiagnosticDescriptor SleepingCall = RuleDescriptors.Create(
         DiagnosticIds.SleepingCallInRcuSection, Title, MessageFormat, RuleCategories.AtomicContext, DiagnosticSeverity.Error, Description);
@@ -137,7 +138,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var name = SleepingCalls.Display(kind, method!);
+            var name = SleepingCalls.Describe(kind, method!);
             var location = operation.Syntax.GetLocation();
             switch (kind)
             {
@@ -145,7 +146,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), "it blocks until a grace period ends"));
                     break;
                 case SleepingCallKind.MightSleep:
-                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{name}' is marked [MightSleep]"));
+                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]"));
                     break;
                 default:
                     state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken)));

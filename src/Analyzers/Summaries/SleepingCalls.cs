@@ -60,6 +60,14 @@ internal static class SleepingCalls
     public static string Display(SleepingCallKind kind, IMethodSymbol method)
         => kind == SleepingCallKind.Synchronize ? "Rcu.Synchronize()" : SleepSummaries.NameOf(method);
 
+    /// <summary>How a message opens: "Call to 'Flush'", "Reading property 'Lazy'", "Setting property 'Size'".</summary>
+    public static string Describe(SleepingCallKind kind, IMethodSymbol method) => method.MethodKind switch
+    {
+        MethodKind.PropertyGet when method.AssociatedSymbol is { } property => $"Reading property '{property.Name}'",
+        MethodKind.PropertySet when method.AssociatedSymbol is { } property => $"Setting property '{property.Name}'",
+        _ => $"Call to '{Display(kind, method)}'",
+    };
+
     private static IMethodSymbol? Accessor(IPropertyReferenceOperation reference)
         => reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference
             ? reference.Property.SetMethod

@@ -24,6 +24,7 @@ internal sealed class RuntimeSymbols
         MightSleepAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".MightSleepAttribute");
         AllocationHookAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AllocationHookAttribute");
         EarlyAllocHook = compilation.GetTypeByMetadataName(RuntimeNamespace + ".EarlyAllocHook");
+        AcquiresRcuReadLockAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AcquiresRcuReadLockAttribute");
     }
 
     public INamedTypeSymbol Gfp { get; }
@@ -36,6 +37,9 @@ internal sealed class RuntimeSymbols
     public INamedTypeSymbol? RcuReadLockHeldAttribute { get; }
     public INamedTypeSymbol? MightSleepAttribute { get; }
     public INamedTypeSymbol? AllocationHookAttribute { get; }
+
+    /// <summary><c>__acquires(RCU)</c>: the method returns holding the read lock it took.</summary>
+    public INamedTypeSymbol? AcquiresRcuReadLockAttribute { get; }
 
     /// <summary>The delegate type of <c>PageAllocator.SetEarlyAllocHook</c>: what converts to it runs inside the allocator.</summary>
     public INamedTypeSymbol? EarlyAllocHook { get; }

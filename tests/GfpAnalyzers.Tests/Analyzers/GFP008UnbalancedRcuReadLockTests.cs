@@ -485,4 +485,24 @@ public class GFP008UnbalancedRcuReadLockTests
             """);
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task An_AcquiresRcuReadLock_helper_may_return_holding_the_lock()
+    {
+        // The seq_file start/stop pair: start is __acquires(RCU), stop (a release helper) unlocks.
+        var source = Code("""
+            class C
+            {
+                private readonly Rcu rcu = new();
+
+                [AcquiresRcuReadLock]
+                public void SeqStart() { rcu.ReadLock(); }
+
+                public void SeqStop() { rcu.ReadUnlock(); }
+
+                public void Unmarked() { rcu.ReadLock(); {|#0:}|}
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, Leak(0, "line 11", "Unmarked", "reaches its end"));
+    }
 }

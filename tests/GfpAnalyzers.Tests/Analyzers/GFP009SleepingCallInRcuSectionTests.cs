@@ -9,10 +9,13 @@ namespace GfpAnalyzers.Tests.Analyzers;
 public class GFP009SleepingCallInRcuSectionTests
 {
     private static DiagnosticResult Direct(int location, string call, string context, string why)
-        => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCall).WithLocation(location).WithArguments(call, context, why);
+        => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCall).WithLocation(location).WithArguments(Opening(call), context, why);
 
     private static DiagnosticResult Summary(int location, string call, string context, string why)
-        => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCallThroughSummary).WithLocation(location).WithArguments(call, context, why);
+        => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCallThroughSummary).WithLocation(location).WithArguments(Opening(call), context, why);
+
+    /// <summary>A method is "Call to 'M'"; a property access is passed in full ("Reading property 'P'").</summary>
+    private static string Opening(string call) => call.Contains(' ') ? call : $"Call to '{call}'";
 
     private static string Section(int line) => $"inside the RCU read-side section entered at line {line}";
 
@@ -347,7 +350,7 @@ public class GFP009SleepingCallInRcuSectionTests
             """);
         await VerifyCS.VerifyAnalyzerAsync(source,
             Summary(0, "Buffer", "in method 'M' marked [RcuReadLockHeld]", "'Buffer' calls 'Rcu.Synchronize()'"),
-            Direct(1, "Pending", "in method 'M' marked [RcuReadLockHeld]", "'Pending' is marked [MightSleep]"));
+            Direct(1, "Reading property 'Pending'", "in method 'M' marked [RcuReadLockHeld]", "'Pending' is marked [MightSleep]"));
     }
 
     [Fact]
