@@ -44,15 +44,10 @@ internal sealed class ObligationEnvironment
     public Func<ControlFlowGraph, CancellationToken, Func<IOperation, bool?>> NoCodetagFlagsFor { get; }
 
     /// <summary><c>AllocPage</c>, <c>AllocPages</c> or <c>AllocPagesNode</c>: the allocator's entry points that take flags.</summary>
-    public bool IsAllocation(IMethodSymbol method)
-        => Symbols.IsAllocation(method) || IsAllocatorMethod(method, "AllocPagesNode");
+    public bool IsAllocation(IMethodSymbol method) => Symbols.IsAllocation(method);
 
-    /// <summary>
-    /// <c>ClearPageTagRef</c>, or <c>ClearPageTagRefIfNotSet</c>, which clears exactly the references never set,
-    /// that is those of NoCodetag pages.
-    /// </summary>
-    public bool IsClear(IMethodSymbol method)
-        => Symbols.IsClearPageTagRef(method) || IsAllocatorMethod(method, "ClearPageTagRefIfNotSet");
+    /// <summary><c>ClearPageTagRef</c> or <c>ClearPageTagRefIfNotSet</c>.</summary>
+    public bool IsClear(IMethodSymbol method) => Symbols.IsClearPageTagRef(method);
 
     public bool IsAnnotated(ISymbol symbol) => Symbols.HasAttribute(symbol, NoCodetagPagesAttribute);
 
@@ -130,9 +125,6 @@ internal sealed class ObligationEnvironment
     /// graph, or a non-virtual method or constructor declared in the caller's syntax tree. Anything else
     /// (other trees, virtual dispatch, no body) is not analyzed.
     /// </summary>
-    private bool IsAllocatorMethod(IMethodSymbol method, string name)
-        => method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Symbols.PageAllocator);
-
     private static ControlFlowGraph? FindGraph(IMethodSymbol method, ControlFlowGraph callerGraph, CancellationToken cancellationToken)
     {
         if (method.MethodKind == MethodKind.LocalFunction)

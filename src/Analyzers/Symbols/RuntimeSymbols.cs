@@ -72,8 +72,12 @@ internal sealed class RuntimeSymbols
     public bool IsFree(IMethodSymbol? method)
         => IsMemberOf(method, PageAllocator) && method!.Name is "FreePage" or "FreePages";
 
+    /// <summary>
+    /// <c>ClearPageTagRef</c>, or <c>ClearPageTagRefIfNotSet</c>, which clears exactly the references never set,
+    /// that is those of NoCodetag pages.
+    /// </summary>
     public bool IsClearPageTagRef(IMethodSymbol? method)
-        => IsMemberOf(method, PageAllocator) && method!.Name == "ClearPageTagRef";
+        => IsMemberOf(method, PageAllocator) && method!.Name is "ClearPageTagRef" or "ClearPageTagRefIfNotSet";
 
     public bool IsReadLock(IMethodSymbol? method) => IsMemberOf(method, Rcu) && method!.Name == "ReadLock";
 
