@@ -90,6 +90,10 @@ internal static class AllocationSites
     public static FlagValue FlagValueOf(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken)
         => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).GetValue(site.FlagsArgument.Value);
 
+    /// <summary>True when <paramref name="predicate"/> holds for the flags on some set of paths the analysis kept apart.</summary>
+    public static bool AnyPath(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken, System.Func<FlagValue, bool> predicate)
+        => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).AnyPath(site.FlagsArgument.Value, predicate);
+
     public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
         foreach (var block in context.OperationBlocks)

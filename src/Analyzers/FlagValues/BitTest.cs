@@ -2,6 +2,7 @@
 //   gfp.AllowsBlocking()            any of DirectReclaim      gfp.MayWakeKswapd()    any of KswapdReclaim
 //   (gfp & X) != 0, 0 != (gfp & X)  any of X                  (gfp & X) == 0         negated "any of X"
 //   (gfp & X) == X, gfp.HasFlag(X)  all of X                  !condition             negated
+//   gfp == X                        exactly X                 gfp != X               negated "exactly X"
 // gfp is a local or parameter (through conversions); X a constant.
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -11,13 +12,17 @@ namespace GfpAnalyzers.Analyzers.FlagValues;
 
 internal readonly struct BitTest
 {
-    private BitTest(ISymbol variable, uint bits, bool all, bool negated)
+    private BitTest(ISymbol variable, uint bits, bool all, bool negated, IOperation? exact = null)
     {
         Variable = variable;
         Bits = bits;
         All = all;
         Negated = negated;
+        Exact = exact;
     }
+
+    /// <summary>For <c>gfp == X</c>: the constant X, which is the variable's whole value when the test holds.</summary>
+    public IOperation? Exact { get; }
 
     /// <summary>The local or parameter tested.</summary>
     public ISymbol Variable { get; }
@@ -75,10 +80,17 @@ internal readonly struct BitTest
                 var (masked, other) = comparison.LeftOperand.ConstantValue.HasValue
                     ? (comparison.RightOperand, comparison.LeftOperand)
                     : (comparison.LeftOperand, comparison.RightOperand);
-                if (Unwrap(masked) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.And, OperatorMethod: null } and
-                    || Constant(other) is not { } compared)
+                if (Constant(other) is not { } compared)
                 {
                     return null;
+                }
+
+                if (Unwrap(masked) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.And, OperatorMethod: null } and)
+                {
+                    // gfp == Gfp.Atomic: on the true edge the variable holds exactly that constant.
+                    return symbols.IsGfp(Unwrap(masked).Type) && VariableOf(masked) is { } whole
+                        ? new BitTest(whole, compared, all: true, negated ^ comparison.OperatorKind == BinaryOperatorKind.NotEquals, Unwrap(other))
+                        : null;
                 }
 
                 var (tested, mask) = Constant(and.RightOperand) is { } right ? (and.LeftOperand, right) : (and.RightOperand, Constant(and.LeftOperand));

@@ -63,6 +63,33 @@ internal sealed class FlagValueAnalysis
         => TryGetValueWhere(flagsExpression, static _ => null, out var value) ? value : FlagValue.Invalid;
 
     /// <summary>
+    /// True when <paramref name="predicate"/> holds for the value on at least one of the sets of paths kept apart
+    /// at <paramref name="flagsExpression"/> (false when the analysis gave up: rules then stay silent).
+    /// </summary>
+    public bool AnyPath(IOperation flagsExpression, System.Func<FlagValue, bool> predicate)
+    {
+        if (!_converged)
+        {
+            return false;
+        }
+
+        if (!_values.TryGetValue(flagsExpression, out var paths))
+        {
+            return flagsExpression is IArgumentOperation argument && AnyPath(argument.Value, predicate);
+        }
+
+        foreach (var path in paths)
+        {
+            if (predicate(path.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The value of <paramref name="flagsExpression"/> on the paths compatible with <paramref name="known"/>
     /// (the value a <c>bool</c> local or parameter is known to have, or null). False when no such path reaches it.
     /// </summary>
@@ -437,6 +464,25 @@ internal sealed class FlagValueAnalysis
             if (current is not { HasErrors: false } before)
             {
                 return true;
+            }
+
+            if (test.Exact is { } exact)
+            {
+                var possible = (before.Must & ~test.Bits) == 0 && (test.Bits & ~before.May) == 0;
+                if (outcome)
+                {
+                    if (!possible)
+                    {
+                        return false;
+                    }
+
+                    // The caller's flags are now a known constant: rules name it as such ("from Gfp.Atomic").
+                    path.Variables[test.Variable] = Visit(exact);
+                    return true;
+                }
+
+                // Not equal to X: only a value that is exactly X is contradicted.
+                return !(before.Must == test.Bits && before.May == test.Bits);
             }
 
             var single = (test.Bits & (test.Bits - 1)) == 0;

@@ -61,8 +61,10 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
                 continue;
             }
 
-            if (site.IsIncomplete())
+            if (site.IsIncomplete()
+                || !AllocationSites.AnyPath(site, symbols, context.CancellationToken, path => path.MayHave(noFail) && !path.MustHave(directReclaim)))
             {
+                // NoFail and the missing DirectReclaim come from different branches (`c ? Kernel | NoFail : Atomic`).
                 continue;
             }
 
@@ -73,7 +75,8 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
                 ImmutableDictionary<string, string?>.Empty
                     .Add(BitsToClearProperty, FlagNames.Hex(noFail))
                     .Add(NoFailFromProperty, sources),
-                sources,
+                // "asks for NoFail" would overstate a NoFail added under a condition.
+                value.MustHave(noFail) ? sources : sources + ", on some paths",
                 value.MayHave(directReclaim) ? " on some paths" : string.Empty));
         }
     }

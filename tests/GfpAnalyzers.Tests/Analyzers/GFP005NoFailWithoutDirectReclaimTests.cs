@@ -64,4 +64,29 @@ public class GFP005NoFailWithoutDirectReclaimTests
     {
         await VerifyCS.VerifyAnalyzerAsync(Allocation(flags, parameters));
     }
+
+    private static string Body(string body) => TestEnvironment.Usings + $$"""
+        class C
+        {
+            void M(PageAllocator a, bool c)
+            {
+                {{body}}
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task NoFail_set_on_some_paths_only_says_so()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Body("var f = Gfp.Atomic; if (c) f |= Gfp.NoFail; a.AllocPage({|#0:f|});"),
+            VerifyCS.Diagnostic("GFP005").WithLocation(0).WithArguments("Gfp.NoFail, on some paths", ""));
+    }
+
+    [Theory]
+    [InlineData("Gfp f; if (c) f = Gfp.Kernel | Gfp.NoFail; else f = Gfp.Atomic; a.AllocPage(f);")]
+    [InlineData("a.AllocPage(c ? Gfp.Kernel | Gfp.NoFail : Gfp.Atomic);")]
+    public async Task NoFail_only_on_the_paths_that_reclaim_is_silent(string body)
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Body(body));
+    }
 }
