@@ -99,7 +99,8 @@ internal sealed class BlockingGuards
     private static ulong TrustedParameters(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
     {
         ulong trusted = 0;
-        foreach (var parameter in method?.Parameters ?? default)
+        // A field or property initializer has no method (and no parameters).
+        foreach (var parameter in method?.Parameters ?? System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty)
         {
             if (parameter.Ordinal < 64 && parameter.RefKind == RefKind.None && symbols.IsGfp(parameter.Type))
             {

@@ -483,4 +483,19 @@ public class GFP009SleepingCallInRcuSectionTests
             Direct(1, "Rcu.Synchronize()", "in method 'SleepsFirst' marked [RcuReadLockHeld]", GracePeriod),
             Summary(0, "SleepsFirst", Section(15), "'SleepsFirst' calls 'Rcu.Synchronize()'"));
     }
+
+    [Fact]
+    public async Task Sleeping_allocations_in_initializers_are_summarised_without_a_method()
+    {
+        // A field or property initializer has a graph but no method symbol (and no parameters to guard on).
+        var source = Code("""
+            class C
+            {
+                private static readonly PageAllocator S = new();
+                private readonly Page? _field = S.AllocPage(Gfp.Kernel);
+                private Page? Property { get; } = S.AllocPage(Gfp.Kernel);
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
