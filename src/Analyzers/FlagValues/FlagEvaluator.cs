@@ -196,18 +196,18 @@ internal class FlagEvaluator
 
             case IFieldReferenceOperation field:
                 VisitChildren(field);
-                if (ConstantMembers.TryGetField(field.Field, Symbols, out var fieldValue))
+                if (ConstantMember(field, () => ConstantMembers.TryGetField(field.Field, Symbols, out var v) ? v : null, $"readonly field '{field.Field.Name}'") is { } fieldValue)
                 {
-                    return FlagValue.Constant(fieldValue, $"readonly field '{field.Field.Name}'", field.Syntax.GetLocation());
+                    return fieldValue;
                 }
 
                 return !IsTracked(field.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone());
 
             case IPropertyReferenceOperation property:
                 VisitChildren(property);
-                if (ConstantMembers.TryGetProperty(property.Property, Symbols, out var propertyValue))
+                if (ConstantMember(property, () => ConstantMembers.TryGetProperty(property.Property, Symbols, out var v) ? v : null, $"property '{property.Property.Name}'") is { } propertyValue)
                 {
-                    return FlagValue.Constant(propertyValue, $"property '{property.Property.Name}'", property.Syntax.GetLocation());
+                    return propertyValue;
                 }
 
                 return !IsTracked(property.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone());
@@ -215,9 +215,10 @@ internal class FlagEvaluator
             case IInvocationOperation invocation:
                 VisitChildren(invocation);
                 WriteRefArguments(invocation.Arguments, invocation.TargetMethod);
-                if (invocation.Arguments.IsEmpty && ConstantMembers.TryGetMethod(invocation.TargetMethod, Symbols, out var returned))
+                if (invocation.Arguments.IsEmpty
+                    && ConstantMember(invocation, () => ConstantMembers.TryGetMethod(invocation.TargetMethod, Symbols, out var v) ? v : null, $"call to '{invocation.TargetMethod.Name}'") is { } returned)
                 {
-                    return FlagValue.Constant(returned, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
+                    return returned;
                 }
 
                 return !IsTracked(invocation.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
@@ -247,6 +248,23 @@ internal class FlagEvaluator
                 VisitChildren(operation);
                 return Describe(FlagOriginKind.Unknown, operation);
         }
+    }
+
+    /// <summary>
+    /// The constant a member reference always yields (see <see cref="ConstantMembers"/>), or null. Computed once per
+    /// operation: the graph analysis revisits blocks, and the check reads the member's declaring syntax.
+    /// </summary>
+    private FlagValue? ConstantMember(IOperation operation, System.Func<uint?> evaluate, string description)
+    {
+        if (!_constants.TryGetValue(operation, out var known))
+        {
+            known = evaluate() is { } constant
+                ? FlagValue.Constant(constant, description, operation.Syntax.GetLocation())
+                : FlagValue.Invalid;
+            _constants[operation] = known;
+        }
+
+        return known.HasErrors ? null : known;
     }
 
     private FlagValue VisitConstant(IOperation operation, uint constant)
