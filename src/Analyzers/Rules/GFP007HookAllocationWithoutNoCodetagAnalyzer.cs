@@ -1,10 +1,12 @@
-// GFP007: an allocation made by an [AllocationHook] method whose flags may lack NoCodetag. The hook runs
+// GFP007: an allocation made by an allocation hook ([AllocationHook] method or lambda, or code installed with
+// SetEarlyAllocHook) whose flags may lack NoCodetag. The hook runs
 // on every recorded allocation, so its own allocation re-enters it: unbounded recursion. Only the hook's own
 // body counts; lambdas and local functions created in it are not assumed to run inside the hook.
 //
 // Diagnostic.Properties (for code fixes):
 //   "FlagToAdd"  "NoCodetag".
 using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -34,16 +36,25 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        AllocationSites.RegisterBlockAction(context, (block, symbols) =>
-        {
-            if (symbols.HasAttribute(block.OwningSymbol, symbols.AllocationHookAttribute))
-            {
-                AnalyzeHook(block, symbols);
-            }
-        });
+        AllocationSites.RegisterBlockAction(context, AnalyzeHooks);
     }
 
-    private static void AnalyzeHook(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    /// <summary>
+    /// A hook is a method or lambda marked [AllocationHook], or code installed with SetEarlyAllocHook (the same
+    /// test the atomic-context analysis makes). Only hook-shaped code (void (ulong, Gfp)) is looked at further.
+    /// </summary>
+    private static bool IsHook(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken ct)
+        => symbols.HasAttribute(site.Owner, symbols.AllocationHookAttribute)
+           || (site.Owner is IMethodSymbol method
+               && HookInstallations.HasHookShape(method, symbols)
+               && HookInstallations.IsInstalledHook(site.Graph, site.Owner, symbols, ct));
+
+    private static string HookName(AllocationSite site)
+        => site.Owner is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
+            ? "lambda at line " + (site.Graph.OriginalOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
+            : AtomicContextAnalysis.DisplayName(site.Owner);
+
+    private static void AnalyzeHooks(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
         var noCodetag = symbols.Bits.NoCodetag;
         if (noCodetag == 0)
@@ -53,7 +64,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
 
         foreach (var site in AllocationSites.Find(context, symbols))
         {
-            if (!SymbolEqualityComparer.Default.Equals(site.Owner, context.OwningSymbol))
+            if (!IsHook(site, symbols, context.CancellationToken))
             {
                 continue;
             }
@@ -73,7 +84,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
                 Rule,
                 site.FlagsLocation,
                 ImmutableDictionary<string, string?>.Empty.Add(FlagToAddProperty, "NoCodetag"),
-                context.OwningSymbol.Name,
+                HookName(site),
                 Lack(value, noCodetag),
                 // Only a constant lack is proven; a value the method does not control may well carry NoCodetag.
                 value.OriginsOf(noCodetag, constant: false).IsEmpty
