@@ -11,6 +11,7 @@ using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 
 namespace GfpAnalyzers.Analyzers.Rules;
 
@@ -62,9 +63,19 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
             return;
         }
 
+        // Sites come grouped by graph, and hook-ness is a property of the graph's owner: decide it once per graph
+        // (IsInstalledHook walks the type's syntax).
+        ControlFlowGraph? lastGraph = null;
+        var inHook = false;
         foreach (var site in AllocationSites.Find(context, symbols))
         {
-            if (!IsHook(site, symbols, context.CancellationToken))
+            if (!ReferenceEquals(site.Graph, lastGraph))
+            {
+                lastGraph = site.Graph;
+                inHook = IsHook(site, symbols, context.CancellationToken);
+            }
+
+            if (!inHook)
             {
                 continue;
             }
