@@ -52,7 +52,7 @@ public static class Interrupts
             {
                 log.Print(
                     $"huh, entered {kind} handler {handler.Method.Name} with preempt_count {entered:x8}, exited with {PreemptCount.Value:x8}?"
-                    + $"\nirqs_disabled(): {(irqsOff ? 1 : 0)} on entry, {(PreemptCount.IrqsDisabled ? 1 : 0)} on exit\n" + HeldLocks.Describe());
+                    + $"\nirqs_disabled(): {(irqsOff ? 1 : 0)} on entry, {(PreemptCount.IrqsDisabled ? 1 : 0)} on exit\n" + HeldLocks.Describe() + CallTrace.OfCaller());
             }
 
             PreemptCount.Set(outerCount);

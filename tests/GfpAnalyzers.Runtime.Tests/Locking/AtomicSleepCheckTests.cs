@@ -132,6 +132,10 @@ public class AtomicSleepCheckTests
 
         var report = Assert.Single(rcu.Log.Messages);
         Assert.StartsWith($"{SleepingBug} at kernel/rcu/tree.c (synchronize_rcu)\n" + Details(1, 0, "1", 0), report, StringComparison.Ordinal);
+        Assert.Contains(
+            $"Call Trace:\n GfpAnalyzers.Runtime.Tests.AtomicSleepCheckTests.{nameof(Synchronize_rcu_under_a_spin_lock_is_a_sleeping_bug)} at tests/GfpAnalyzers.Runtime.Tests/Locking/AtomicSleepCheckTests.cs:",
+            report,
+            StringComparison.Ordinal);
         Assert.Equal(1, rcu.CompletedGracePeriods);
     }
 

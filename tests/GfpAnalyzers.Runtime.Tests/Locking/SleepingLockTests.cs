@@ -122,9 +122,11 @@ public class SleepingLockTests
         var mutex = new KMutex("test_mutex");
         mutex.Unlock();
 
-        Assert.Equal(
-            $"WARNING: bad unlock balance detected!\n{Me} is trying to release lock (test_mutex) at: mutex_unlock\nbut there are no more locks to release!",
-            Assert.Single(mutex.Log.Messages));
+        Assert.StartsWith(
+            $"WARNING: bad unlock balance detected!\n{Me} is trying to release lock (test_mutex) at: mutex_unlock\nbut there are no more locks to release!\n"
+            + $"Call Trace:\n GfpAnalyzers.Runtime.Tests.SleepingLockTests.{nameof(Unlocking_an_unlocked_mutex_is_a_bad_unlock_balance)} at tests/GfpAnalyzers.Runtime.Tests/Locking/SleepingLockTests.cs:",
+            Assert.Single(mutex.Log.Messages),
+            StringComparison.Ordinal);
         Assert.False(mutex.IsLocked);
     }
 
