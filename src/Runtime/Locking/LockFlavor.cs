@@ -87,6 +87,16 @@ internal static class LockContext
         return null;
     }
 
+    /// <summary>An irqrestore with interrupts enabled since the save: Linux's warning, printed before it restores anyway.</summary>
+    public static void WarnBogusRestore(LockFlavor flavor, KernelLog log)
+    {
+        var warning = flavor == LockFlavor.IrqSave ? IrqSaves.BogusRestoreWarning() : null;
+        if (warning is not null)
+        {
+            log.Print(warning + CallTrace.OfCaller());
+        }
+    }
+
     /// <summary>Lowers the context after the lock itself was released. The caller checked it with <see cref="CheckExit"/>.</summary>
     public static void Exit(LockFlavor flavor, IrqFlags flags)
     {

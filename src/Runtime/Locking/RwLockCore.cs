@@ -97,6 +97,8 @@ internal sealed class RwLockCore
             return;
         }
 
+        LockContext.WarnBogusRestore(flavor, Log);
+
         if (write)
         {
             _writeFlags = default;

@@ -105,6 +105,7 @@ internal sealed class SpinLockCore
             return;
         }
 
+        LockContext.WarnBogusRestore(flavor, Log);
         _ownerComm = "<none>";
         _flags = default;
         HeldLocks.Released(Name);
