@@ -11,6 +11,7 @@ internal sealed class RwLockCore
     private const int Writer = -1;
 
     private readonly object _gate = new();
+    private readonly LockUsage _usage = new();
     private readonly Dictionary<int, List<(LockFlavor Flavor, IrqFlags Flags)>> _readHolds = [];
     private int _state;
     private int _writer;
@@ -84,6 +85,7 @@ internal sealed class RwLockCore
         }
 
         HeldLocks.Acquired(Name, primitive);
+        _usage.Acquired(Name, primitive, tryOnly, Log, read: !write);
         return flags;
     }
 

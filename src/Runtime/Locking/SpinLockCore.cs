@@ -8,6 +8,7 @@ namespace GfpAnalyzers.Runtime;
 internal sealed class SpinLockCore
 {
     private readonly string _prefix;
+    private readonly LockUsage _usage = new();
     private int _owner;
 
     // Written by the owner only, while it holds the lock.
@@ -53,7 +54,7 @@ internal sealed class SpinLockCore
                 $"{primitive}(&{Name}): still held by thread {owner} after {SpinTimeout.TotalMilliseconds:0} ms (spinlock lockup suspected).");
         }
 
-        Acquired(flavor, flags, primitive);
+        Acquired(flavor, flags, primitive, trylock: false);
         return flags;
     }
 
@@ -69,7 +70,7 @@ internal sealed class SpinLockCore
             return false;
         }
 
-        Acquired(flavor, flags, primitive);
+        Acquired(flavor, flags, primitive, trylock: true);
         return true;
     }
 
@@ -130,12 +131,13 @@ internal sealed class SpinLockCore
         return true;
     }
 
-    private void Acquired(LockFlavor flavor, IrqFlags flags, string primitive)
+    private void Acquired(LockFlavor flavor, IrqFlags flags, string primitive, bool trylock)
     {
         _flavor = flavor;
         _flags = flags;
         _ownerComm = CurrentTask.Comm;
         HeldLocks.Acquired(Name, primitive);
+        _usage.Acquired(Name, primitive, trylock, Log);
     }
 
     /// <summary>spin_bug(): "BUG: spinlock &lt;msg&gt; on CPU#0, comm/pid" and the lock's dump line.</summary>
