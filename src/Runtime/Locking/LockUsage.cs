@@ -24,26 +24,25 @@ internal sealed class LockUsage
     /// <summary>Records the calling thread's context for an acquisition by <paramref name="primitive"/> and reports a conflict.</summary>
     public void Acquired(string lockName, string primitive, bool trylock, KernelLog log, bool read = false)
     {
-        var at = $"{primitive} by {CurrentTask.Comm}/{CurrentTask.Pid}";
         string? report = null;
         lock (_gate)
         {
             if (!trylock && PreemptCount.InHardirq)
             {
-                report ??= Mark(State.InHardirq, State.HardirqOn, read, at, lockName);
+                report ??= Mark(State.InHardirq, State.HardirqOn, read, primitive, lockName);
             }
 
             if (!trylock && PreemptCount.InServingSoftirq)
             {
-                report ??= Mark(State.InSoftirq, State.SoftirqOn, read, at, lockName);
+                report ??= Mark(State.InSoftirq, State.SoftirqOn, read, primitive, lockName);
             }
 
             if (!PreemptCount.IrqsDisabled)
             {
-                report ??= Mark(State.HardirqOn, State.InHardirq, read, at, lockName);
+                report ??= Mark(State.HardirqOn, State.InHardirq, read, primitive, lockName);
                 if (!PreemptCount.InSoftirq)
                 {
-                    report ??= Mark(State.SoftirqOn, State.InSoftirq, read, at, lockName);
+                    report ??= Mark(State.SoftirqOn, State.InSoftirq, read, primitive, lockName);
                 }
             }
         }
@@ -55,9 +54,9 @@ internal sealed class LockUsage
     }
 
     /// <summary>Marks <paramref name="state"/>; returns the report when <paramref name="conflicting"/> was marked before (first time only).</summary>
-    private string? Mark(State state, State conflicting, bool read, string at, string lockName)
+    private string? Mark(State state, State conflicting, bool read, string primitive, string lockName)
     {
-        _registeredAt[Index(state, read)] ??= at;
+        _registeredAt[Index(state, read)] ??= $"{primitive} by {CurrentTask.Comm}/{CurrentTask.Pid}";
         // A read hold conflicts only with an earlier write hold; a write hold with either.
         var conflictRead = !read && _registeredAt[Index(conflicting, read: true)] is not null;
         var earlier = _registeredAt[Index(conflicting, read: false)] ?? (conflictRead ? _registeredAt[Index(conflicting, read: true)] : null);
@@ -71,7 +70,7 @@ internal sealed class LockUsage
         var irq = state is State.InHardirq or State.HardirqOn ? "hardirq" : "softirq";
         return "WARNING: inconsistent lock state\n"
             + $"inconsistent {{{Name(conflicting, earlierRead)}}} -> {{{Name(state, read)}}} usage.\n"
-            + $"{CurrentTask.Comm}/{CurrentTask.Pid} takes:\n ({lockName}), at: {at}\n"
+            + $"{CurrentTask.Comm}/{CurrentTask.Pid} takes:\n ({lockName}), at: {primitive} by {CurrentTask.Comm}/{CurrentTask.Pid}\n"
             + $"{{{Name(conflicting, earlierRead)}}} state was registered at: {earlier}\n"
             + $"Possible unsafe locking scenario: CPU0: lock({lockName}); <Interrupt> ({irq}) lock({lockName}); *** DEADLOCK ***";
     }

@@ -45,7 +45,7 @@ internal sealed class SpinLockCore
         }
 
         var flags = LockContext.Enter(flavor, primitive);
-        if (!Spin(me))
+        if (!TryTake(me) && !SpinFor(me))
         {
             var owner = Volatile.Read(ref _owner);
             Report("lockup suspected");
@@ -63,7 +63,7 @@ internal sealed class SpinLockCore
     {
         var primitive = LockContext.LockName(_prefix, flavor).Replace("_lock", "_trylock", StringComparison.Ordinal);
         flags = LockContext.Enter(flavor, primitive);
-        if (Interlocked.CompareExchange(ref _owner, Environment.CurrentManagedThreadId, 0) != 0)
+        if (!TryTake(Environment.CurrentManagedThreadId))
         {
             LockContext.Exit(flavor, flags);
             flags = default;
@@ -114,22 +114,10 @@ internal sealed class SpinLockCore
         LockContext.Exit(flavor, flags);
     }
 
-    private bool Spin(int me)
-    {
-        var spinner = new SpinWait();
-        var started = Environment.TickCount64;
-        while (Interlocked.CompareExchange(ref _owner, me, 0) != 0)
-        {
-            if (Environment.TickCount64 - started > SpinTimeout.TotalMilliseconds)
-            {
-                return false;
-            }
+    private bool TryTake(int me) => Interlocked.CompareExchange(ref _owner, me, 0) == 0;
 
-            spinner.SpinOnce(sleep1Threshold: 20);
-        }
-
-        return true;
-    }
+    // Apart from Lock so that the uncontended path allocates no closure.
+    private bool SpinFor(int me) => LockContext.SpinUntil(() => TryTake(me), SpinTimeout);
 
     private void Acquired(LockFlavor flavor, IrqFlags flags, string primitive, bool trylock)
     {
