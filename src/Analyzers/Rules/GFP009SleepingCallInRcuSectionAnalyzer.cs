@@ -87,9 +87,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    if (!function.IsLambda && function.HasLockCalls
-                        && AtomicContextAnalysis.HasAttribute(owner, symbols.RcuReadLockHeldAttribute, symbols)
-                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols))
+                    if (!function.IsLambda && function.HasLockCalls && CallerLocks.Of(owner, symbols).Count > 0
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols)
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.RunsInAtomicContextAttribute, symbols))
                     {
                         SleepsAfterCallersLockReleased(graph, owner, state, afterRelease, ct);
                     }
@@ -124,8 +124,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
         => function.HasLockCalls
            || (function.Symbol is { } symbol
-               && (AtomicContextAnalysis.HasAttribute(symbol, symbols.RcuReadLockHeldAttribute, symbols)
+               && (CallerLocks.Of(symbol, symbols).Count > 0
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
+                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.RunsInAtomicContextAttribute, symbols)
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
@@ -168,7 +169,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         {
             var sleeps = SleepingCalls.Classify(operation, state.Symbols, state.Assembly).Kind != SleepingCallKind.None
                 || (operation is IInvocationOperation invocation && state.Symbols.IsAllocation(invocation.TargetMethod));
-            if (sleeps && analysis.GetContext(operation)?.Kind != AtomicContextKind.RcuReadLockHeldMethod)
+            if (sleeps && analysis.GetContext(operation)?.IsCallerHeld != true)
             {
                 result.Add(operation.Syntax);
             }

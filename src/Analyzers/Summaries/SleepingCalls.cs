@@ -38,7 +38,7 @@ internal static class SleepingCalls
         }
 
         // Allocations are GFP001's to judge (with their flags); lock calls are not sleeping calls.
-        if (symbols.IsAllocation(method) || symbols.IsReadLock(method) || symbols.IsReadUnlock(method))
+        if (symbols.IsAllocation(method) || symbols.IsLockOperation(method))
         {
             return (SleepingCallKind.None, null);
         }
