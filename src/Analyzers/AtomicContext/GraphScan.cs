@@ -309,6 +309,12 @@ internal sealed class GraphScan
         _sites.Add(site);
         if (operation.Role == LockRole.TryAcquire)
         {
+            if (operation.Variant == LockVariant.IrqSave && invocation.Arguments.Length == 1)
+            {
+                // TryLockIrqSave(out var flags)
+                site.FlagsLocal = ReferencedVariable(invocation.Arguments[0].Value);
+            }
+
             var kind = IsBranchCondition(invocation) ? LockEventKind.TryAcquireOnBranch : LockEventKind.TryAcquire;
             events.Add(new LockEvent(kind, invocation, id, AssignedLocal(invocation), null));
             return;
@@ -359,9 +365,9 @@ internal sealed class GraphScan
 
     private static ISymbol? ReferencedVariable(IOperation operation)
     {
-        while (operation is IConversionOperation conversion)
+        while (operation is IConversionOperation or IDeclarationExpressionOperation)
         {
-            operation = conversion.Operand;
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IDeclarationExpressionOperation)operation).Expression;
         }
 
         return operation switch

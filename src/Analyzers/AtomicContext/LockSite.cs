@@ -63,8 +63,8 @@ internal sealed class LockSite
     /// <summary>"is still held" / "is still disabled" / "are still disabled", for the lock as <see cref="Noun"/>.</summary>
     public string StillHeld => Family switch
     {
-        LockFamily.Preempt or LockFamily.LocalBh => "is still disabled",
-        LockFamily.LocalIrq => "are still disabled",
+        LockFamily.Preempt => "is still disabled",
+        LockFamily.LocalIrq or LockFamily.LocalBh => "are still disabled",
         _ => "is still held",
     };
 
@@ -81,8 +81,8 @@ internal sealed class LockSite
     /// <summary>"is not held" / "is not disabled" / "are not disabled", for the lock as <see cref="NounOf"/>.</summary>
     public static string NotHeldOf(LockFamily family) => family switch
     {
-        LockFamily.Preempt or LockFamily.LocalBh => "is not disabled",
-        LockFamily.LocalIrq => "are not disabled",
+        LockFamily.Preempt => "is not disabled",
+        LockFamily.LocalIrq or LockFamily.LocalBh => "are not disabled",
         _ => "is not held",
     };
 

@@ -95,6 +95,7 @@ internal sealed class LockTypes
             Op(LockRole.Acquire, family, LockSide.None, LockVariant.Irq, "LockIrq", prefix + "_lock_irq", "UnlockIrq");
             Op(LockRole.Acquire, family, LockSide.None, LockVariant.Bh, "LockBh", prefix + "_lock_bh", "UnlockBh");
             Op(LockRole.TryAcquire, family, LockSide.None, LockVariant.Plain, "TryLock", prefix + "_trylock", "Unlock");
+            Op(LockRole.TryAcquire, family, LockSide.None, LockVariant.IrqSave, "TryLockIrqSave", prefix + "_trylock_irqsave", "UnlockIrqRestore");
             Op(LockRole.Release, family, LockSide.None, LockVariant.Plain, "Unlock", prefix + "_unlock", "Unlock");
             Op(LockRole.Release, family, LockSide.None, LockVariant.IrqSave, "UnlockIrqRestore", prefix + "_unlock_irqrestore", "UnlockIrqRestore");
             Op(LockRole.Release, family, LockSide.None, LockVariant.Irq, "UnlockIrq", prefix + "_unlock_irq", "UnlockIrq");

@@ -146,6 +146,12 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     acquires.Add("rcu");
                 }
 
+                if (owner is IMethodSymbol { ReturnType: var returned } && symbols.Locks.IsGuard(returned))
+                {
+                    // A method that returns a lock guard hands the release to whoever disposes it (a guard factory).
+                    continue;
+                }
+
                 GFP008LockLeaks.Report(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner), acquires);
             }
         }
