@@ -95,6 +95,16 @@ public class AtomicContextKindsTests
     }
 
     [Fact]
+    public async Task Taking_a_mutex_in_a_softirq_handler_lambda_is_reported()
+    {
+        var source = LockKindCases.Source(string.Empty, "Interrupts.RunSoftirq(() => { {|#0:_m.Lock()|}; _m.Unlock(); }, log);", string.Empty, parameters: ", KernelLog log");
+        await Sleep.VerifyAnalyzerAsync(source,
+            Sleep.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCall).WithLocation(0)
+                .WithArguments("Taking mutex '_m'", "in the lambda at line 10, which 'Interrupts.RunSoftirq' invokes in atomic context",
+                    "mutex_lock() sleeps while another task holds the mutex"));
+    }
+
+    [Fact]
     public async Task A_mutex_taken_outside_atomic_context_is_silent()
     {
         var source = LockKindCases.Source("_m.Lock();", "a.AllocPage(Gfp.Kernel); _s.Down(); _s.Up();", "_m.Unlock();");

@@ -251,4 +251,20 @@ public class AtomicContextPrecisionTests
             """);
         await VerifyCS.VerifyAnalyzerAsync(source, Ctx(0, "in the lambda at line 6 marked [IrqsDisabled]"));
     }
+
+    [Fact]
+    public async Task A_lambda_handed_to_an_interrupt_runner_runs_in_atomic_context_and_a_stored_one_does_not()
+    {
+        var source = Code("""
+                void M(PageAllocator a, KernelLog log)
+                {
+                    Interrupts.RunHardirq(() => {|#0:a.AllocPage(Gfp.Kernel)|}, log);
+                    System.Action later = () => {|#1:a.AllocPage(Gfp.Kernel)|};
+                    Interrupts.RunSoftirq(later, log);
+                }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Ctx(0, "in the lambda at line 7, which 'Interrupts.RunHardirq' invokes in atomic context"),
+            None(1));
+    }
 }
