@@ -17,6 +17,7 @@ namespace GfpAnalyzers.Runtime;
 public sealed class KMutex
 {
     private readonly object _gate = new();
+    private TimeSpan _hungTaskTimeout = TimeSpan.FromSeconds(120);
     private int _owner;
     private string _ownerComm = "<none>";
 
@@ -40,7 +41,11 @@ public sealed class KMutex
     /// <see cref="TimeoutException"/> (default 120 s, Linux's hung_task_timeout_secs).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
-    public TimeSpan HungTaskTimeout { get; init => field = SleepingWait.Positive(value); } = TimeSpan.FromSeconds(120);
+    public TimeSpan HungTaskTimeout
+    {
+        get => _hungTaskTimeout;
+        init => _hungTaskTimeout = SleepingWait.Positive(value);
+    }
 
     /// <summary>mutex_is_locked().</summary>
     public bool IsLocked => Volatile.Read(ref _owner) != 0;
@@ -92,7 +97,13 @@ public sealed class KMutex
     }
 
     /// <summary>mutex_unlock(): releases the mutex and wakes a waiter. Misuse is reported and changes nothing.</summary>
-    public void Unlock()
+    public void Unlock() => Release();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({(IsLocked ? "locked" : "unlocked")})";
+
+    // mutex_unlock() itself; the guard calls it too, so the runtime never calls the public Unlock the analyzers check.
+    internal void Release()
     {
         lock (_gate)
         {
@@ -122,9 +133,6 @@ public sealed class KMutex
         }
     }
 
-    /// <inheritdoc/>
-    public override string ToString() => $"{Name} ({(IsLocked ? "locked" : "unlocked")})";
-
     private void Take(int me)
     {
         Volatile.Write(ref _owner, me);
@@ -141,5 +149,5 @@ public readonly struct MutexGuard : IDisposable
     internal MutexGuard(KMutex mutex) => _mutex = mutex;
 
     /// <summary>mutex_unlock().</summary>
-    public void Dispose() => _mutex?.Unlock();
+    public void Dispose() => _mutex?.Release();
 }
