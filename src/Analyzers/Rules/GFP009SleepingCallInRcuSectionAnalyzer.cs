@@ -14,8 +14,10 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>
-/// GFP009: a call that may sleep inside an RCU read-side section or other atomic context (see
-/// <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c> and <c>[MightSleep]</c> calls are reported as
+/// GFP009: a call that may sleep in atomic context: an RCU read-side section, a spinlock or rwlock section, with
+/// interrupts, preemption or bottom halves disabled, with the runqueue lock held, in an annotated method or an
+/// allocation hook (see <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c>, <c>[MightSleep]</c> calls and
+/// sleeping locks (<c>KMutex.Lock</c>, <c>KSemaphore.Down</c>: "Taking mutex '_m' may sleep …") are reported as
 /// the method is analysed. A call to a method of this compilation is reported when the compilation ends, from
 /// per-method summaries (<see cref="SleepSummaries"/>): the callee sleeps if its body calls one of those,
 /// allocates with <c>DirectReclaim</c> from a constant, or calls a method that does. Allocations themselves
@@ -24,12 +26,14 @@ namespace GfpAnalyzers.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
-    private const string Title = "Call that may sleep inside an RCU read-side section";
+    private const string Title = "Call that may sleep in atomic context";
 
     private const string Description =
-        "Code between rcu_read_lock() and rcu_read_unlock(), in a [RcuReadLockHeld] method or in an allocation hook " +
-        "must not sleep: synchronize_rcu() there waits for itself, and a sleeping allocation or might_sleep() function is " +
-        "'BUG: sleeping function called from invalid context'. Move the call out of the section.";
+        "Code in atomic context must not sleep: between rcu_read_lock() and rcu_read_unlock(), under a spinlock or rwlock " +
+        "(any variant), with interrupts, preemption or bottom halves disabled, with the runqueue lock held, in a method " +
+        "marked [RcuReadLockHeld], [LockHeld], [IrqsDisabled] or [RunsInAtomicContext], or in an allocation hook. " +
+        "synchronize_rcu() there waits for itself; a mutex, a semaphore, a sleeping allocation or a might_sleep() function " +
+        "is 'BUG: sleeping function called from invalid context'. Move the call out of the section.";
 
     // {0}: "Call to 'Flush'" or "Reading property 'Lazy'".
     private const string MessageFormat = "{0} may sleep {1}: {2}";
@@ -87,9 +91,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    if (!function.IsLambda && function.HasLockCalls
-                        && AtomicContextAnalysis.HasAttribute(owner, symbols.RcuReadLockHeldAttribute, symbols)
-                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols))
+                    if (!function.IsLambda && function.HasLockCalls && CallerLocks.Of(owner, symbols).Count > 0
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols)
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.RunsInAtomicContextAttribute, symbols))
                     {
                         SleepsAfterCallersLockReleased(graph, owner, state, afterRelease, ct);
                     }
@@ -111,7 +115,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 if (!function.IsLambda && function.Symbol is IMethodSymbol method)
                 {
                     allocationReasons.TryGetValue(method, out var allocation);
-                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters, afterRelease));
+                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters, afterRelease, symbols));
                 }
             }
         }
@@ -123,9 +127,11 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
     private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
         => function.HasLockCalls
+           || function.InvokedInAtomicContext
            || (function.Symbol is { } symbol
-               && (AtomicContextAnalysis.HasAttribute(symbol, symbols.RcuReadLockHeldAttribute, symbols)
+               && (CallerLocks.Of(symbol, symbols).Count > 0
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
+                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.RunsInAtomicContextAttribute, symbols)
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
@@ -144,6 +150,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             {
                 case SleepingCallKind.Synchronize:
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), "it blocks until a grace period ends"));
+                    break;
+                case SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, state.Symbols) is { } sleepingLock:
+                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, sleepingLock.Opening, atomic.Describe(), sleepingLock.Reason));
                     break;
                 case SleepingCallKind.MightSleep:
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]"));
@@ -168,7 +177,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         {
             var sleeps = SleepingCalls.Classify(operation, state.Symbols, state.Assembly).Kind != SleepingCallKind.None
                 || (operation is IInvocationOperation invocation && state.Symbols.IsAllocation(invocation.TargetMethod));
-            if (sleeps && analysis.GetContext(operation)?.Kind != AtomicContextKind.RcuReadLockHeldMethod)
+            if (sleeps && analysis.GetContext(operation)?.IsCallerHeld != true)
             {
                 result.Add(operation.Syntax);
             }
@@ -284,7 +293,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         return result;
     }
 
-    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters, HashSet<SyntaxNode> afterRelease)
+    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters, HashSet<SyntaxNode> afterRelease, RuntimeSymbols symbols)
     {
         var direct = allocation;
         var callees = new List<(IMethodSymbol, Location)>();
@@ -299,6 +308,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             SleepReason? reason = kind switch
             {
                 SleepingCallKind.Synchronize => SleepReason.Direct("calls 'Rcu.Synchronize()'", location),
+                SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, symbols) is { } sleepingLock
+                    => SleepReason.Direct(sleepingLock.Opening.Replace("Taking", "takes"), location),
                 SleepingCallKind.MightSleep => SleepReason.Direct($"calls '{SleepingCalls.Display(kind, method)}', which is marked [MightSleep]", location),
                 _ => null,
             };
