@@ -22,13 +22,6 @@ internal enum LockFlavor
 /// </summary>
 internal static class LockContext
 {
-    /// <summary>The C name of the primitive, e.g. <c>spin_lock_irqsave</c> for prefix <c>spin</c>.</summary>
-    public static string LockName(string prefix, LockFlavor flavor) => prefix + "_lock" + Suffix(flavor);
-
-    /// <summary>The C name of the releasing primitive, e.g. <c>spin_unlock_irqrestore</c>.</summary>
-    public static string UnlockName(string prefix, LockFlavor flavor)
-        => prefix + "_unlock" + (flavor == LockFlavor.IrqSave ? "_irqrestore" : Suffix(flavor));
-
     /// <summary>Raises the context for a lock of <paramref name="flavor"/>; returns the saved flags for irqsave.</summary>
     public static IrqFlags Enter(LockFlavor flavor, string primitive)
     {
@@ -42,13 +35,13 @@ internal static class LockContext
                 flags = IrqSaves.Save();
                 break;
             case LockFlavor.Bh:
-                PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, primitive + "()");
+                PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, primitive);
                 break;
         }
 
         try
         {
-            PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, primitive + "()");
+            PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, primitive);
         }
         catch (InvalidOperationException)
         {
@@ -123,7 +116,7 @@ internal static class LockContext
     public static void Exit(LockFlavor flavor, IrqFlags flags)
     {
         Undo(flavor, flags);
-        PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable()");
+        PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable");
     }
 
     private static void Undo(LockFlavor flavor, IrqFlags flags)
@@ -137,16 +130,8 @@ internal static class LockContext
                 IrqSaves.Restore(flags);
                 break;
             case LockFlavor.Bh:
-                PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable()");
+                PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable");
                 break;
         }
     }
-
-    private static string Suffix(LockFlavor flavor) => flavor switch
-    {
-        LockFlavor.Irq => "_irq",
-        LockFlavor.Bh => "_bh",
-        LockFlavor.IrqSave => "_irqsave",
-        _ => "",
-    };
 }
