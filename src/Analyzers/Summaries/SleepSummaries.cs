@@ -33,10 +33,15 @@ internal sealed class SleepSummaries
     /// <summary>Call once, after every method has been added (at compilation end).</summary>
     public void Resolve()
     {
+        // Deterministic: the dictionary's enumeration order depends on hashing and on which thread added first, so
+        // seeds and caller lists are put in source order before the walk; the breadth-first search then gives the
+        // same shortest chain (the first in source order among equally short ones) on every run.
         var resolved = new Dictionary<IMethodSymbol, SleepReason>(SymbolEqualityComparer.Default);
         var callers = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, Location Location)>>(SymbolEqualityComparer.Default);
         var queue = new Queue<IMethodSymbol>();
-        foreach (var pair in _facts)
+        var methods = new List<KeyValuePair<IMethodSymbol, MethodSleepFacts>>(_facts);
+        methods.Sort((a, b) => CompareMethods(a.Key, b.Key));
+        foreach (var pair in methods)
         {
             if (pair.Value.Direct is { } direct)
             {
@@ -53,6 +58,11 @@ internal sealed class SleepSummaries
 
                 list.Add((pair.Key, location));
             }
+        }
+
+        foreach (var list in callers.Values)
+        {
+            list.Sort((a, b) => CompareLocations(a.Location, b.Location) is var byLocation and not 0 ? byLocation : CompareMethods(a.Caller, b.Caller));
         }
 
         while (queue.Count > 0)
@@ -148,15 +158,31 @@ internal sealed class SleepSummaries
         _ => method.Name,
     };
 
+    /// <summary>Source order: file, then position; methods without source by their display string.</summary>
+    private static int CompareMethods(IMethodSymbol a, IMethodSymbol b)
+    {
+        var byLocation = CompareLocations(a.Locations.Length > 0 ? a.Locations[0] : Location.None, b.Locations.Length > 0 ? b.Locations[0] : Location.None);
+        return byLocation != 0 ? byLocation : string.CompareOrdinal(a.ToDisplayString(), b.ToDisplayString());
+    }
+
+    private static int CompareLocations(Location a, Location b)
+    {
+        var byFile = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+        return byFile != 0 ? byFile : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+    }
+
     private static MethodSleepFacts Merge(MethodSleepFacts a, MethodSleepFacts b)
     {
+        // Partial and generic methods merge facts from several adds, in whatever order threads finish: keep the
+        // earliest direct reason in source order and the parameter sleeps in line order.
         var direct = a.Direct is null ? b.Direct
             : b.Direct is null ? a.Direct
-            : a.Direct.Location.SourceSpan.Start <= b.Direct.Location.SourceSpan.Start ? a.Direct : b.Direct;
+            : CompareLocations(a.Direct.Location, b.Direct.Location) <= 0 ? a.Direct : b.Direct;
         var callees = new List<(IMethodSymbol, Location)>(a.Callees);
         callees.AddRange(b.Callees);
         var parameters = new List<ParameterSleep>(a.ParameterSleeps);
         parameters.AddRange(b.ParameterSleeps);
+        parameters.Sort((x, y) => x.Line != y.Line ? x.Line.CompareTo(y.Line) : x.Ordinal.CompareTo(y.Ordinal));
         return new MethodSleepFacts(direct, callees, parameters);
     }
 }
