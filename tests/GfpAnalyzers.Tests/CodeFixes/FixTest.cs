@@ -18,7 +18,11 @@ internal static class FixTest<TAnalyzer, TCodeFix>
     public static Task VerifyAsync(string source, string fixedSource, string equivalenceKey)
         => VerifyAsync(new[] { source }, new[] { fixedSource }, equivalenceKey);
 
-    public static async Task VerifyAsync(string[] sources, string[] fixedSources, string equivalenceKey, params DiagnosticResult[] expected)
+    public static Task VerifyAsync(string[] sources, string[] fixedSources, string equivalenceKey, params DiagnosticResult[] expected)
+        => VerifyAsync(sources, fixedSources, equivalenceKey, EditorConfig.None, expected);
+
+    /// <summary>The same, with <paramref name="config"/> as the project's <c>.editorconfig</c> (for the analyzers and the fix).</summary>
+    public static async Task VerifyAsync(string[] sources, string[] fixedSources, string equivalenceKey, EditorConfig config, params DiagnosticResult[] expected)
     {
         // `{|GFP008:...|}` markup: GFP008 has two descriptors (leak, stray unlock); the ID and span are what is checked.
         var test = new CSharpCodeFixVerifier<TAnalyzer, TCodeFix>.Test { CodeActionEquivalenceKey = equivalenceKey, MarkupOptions = MarkupOptions.UseFirstDescriptor };
@@ -32,13 +36,17 @@ internal static class FixTest<TAnalyzer, TCodeFix>
             test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
         }
 
+        config.AddTo(test.TestState);
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync(CancellationToken.None);
-        await GfpDiagnosticsAfterFix.AssertNoneAsync(fixedSources);
+        await GfpDiagnosticsAfterFix.AssertNoneAsync(config, fixedSources);
     }
 
     /// <summary>The fix is not offered: the code stays as it is (the diagnostic remains).</summary>
-    public static async Task VerifyNotOfferedAsync(string source, string equivalenceKey)
+    public static Task VerifyNotOfferedAsync(string source, string equivalenceKey)
+        => VerifyNotOfferedAsync(source, equivalenceKey, EditorConfig.None);
+
+    public static async Task VerifyNotOfferedAsync(string source, string equivalenceKey, EditorConfig config)
     {
         var test = new CSharpCodeFixVerifier<TAnalyzer, TCodeFix>.Test
         {
@@ -47,6 +55,7 @@ internal static class FixTest<TAnalyzer, TCodeFix>
             CodeActionEquivalenceKey = equivalenceKey,
             MarkupOptions = MarkupOptions.UseFirstDescriptor,
         };
+        config.AddTo(test.TestState);
         await test.RunAsync(CancellationToken.None);
     }
 }
