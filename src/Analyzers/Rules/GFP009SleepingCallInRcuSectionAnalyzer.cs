@@ -20,10 +20,15 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// per-method summaries (<see cref="SleepSummaries"/>): the callee sleeps if its body calls one of those,
 /// allocates with <c>DirectReclaim</c> from a constant, or calls a method that does. Allocations themselves
 /// are GFP001's; calls through delegates are unknown and never reported.
+/// Diagnostic.Properties (for the code fix), only where the call sleeps solely because of flags it passes:
+/// "SleepingArguments" the ordinals of the callee's parameters given constant flags with DirectReclaim ("1" or "0,2"),
+/// "ContextKind" the <see cref="AtomicContextKind"/> named in the message.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
+    public const string SleepingArgumentsProperty = "SleepingArguments";
+
     private const string Title = "Call that may sleep inside an RCU read-side section";
 
     private const string Description =
@@ -149,7 +154,10 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]"));
                     break;
                 default:
-                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken)));
+                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken))
+                    {
+                        ContextKind = atomic.Kind.ToString(),
+                    });
                     break;
             }
         }
@@ -322,10 +330,17 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         foreach (var call in state.Pending)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (state.Summaries.TryExplain(call.Callee, out var chain)
-                || state.Summaries.TryExplainArguments(call.Callee, call.SleepingArguments, out chain))
+            if (state.Summaries.TryExplain(call.Callee, out var chain))
             {
                 context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, call.Name, call.Context, chain));
+            }
+            else if (state.Summaries.TryExplainArguments(call.Callee, call.SleepingArguments, out chain))
+            {
+                // Only the flags this call passes make the callee sleep: the fix can change them.
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(SleepingArgumentsProperty, string.Join(",", state.Summaries.SleepingParameterOrdinals(call.Callee, call.SleepingArguments)))
+                    .Add(AllocationContextAnalyzer.ContextKindProperty, call.ContextKind);
+                context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, properties, call.Name, call.Context, chain));
             }
         }
     }
@@ -368,5 +383,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         public Location Location { get; }
 
         public string Context { get; }
+
+        /// <summary>The <see cref="AtomicContextKind"/> of <see cref="Context"/>, for the fix.</summary>
+        public string? ContextKind { get; set; }
     }
 }
