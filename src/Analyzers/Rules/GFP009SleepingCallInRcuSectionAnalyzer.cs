@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Options;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -14,27 +15,31 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>
-/// GFP009: a call that may sleep inside an RCU read-side section or other atomic context (see
-/// <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c> and <c>[MightSleep]</c> calls are reported as
+/// GFP009: a call that may sleep in atomic context: an RCU read-side section, a spinlock or rwlock section, with
+/// interrupts, preemption or bottom halves disabled, with the runqueue lock held, in an annotated method or an
+/// allocation hook (see <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c>, <c>[MightSleep]</c> calls and
+/// sleeping locks (<c>KMutex.Lock</c>, <c>KSemaphore.Down</c>: "Taking mutex '_m' may sleep …") are reported as
 /// the method is analysed. A call to a method of this compilation is reported when the compilation ends, from
 /// per-method summaries (<see cref="SleepSummaries"/>): the callee sleeps if its body calls one of those,
 /// allocates with <c>DirectReclaim</c> from a constant, or calls a method that does. Allocations themselves
 /// are GFP001's; calls through delegates are unknown and never reported.
 /// Diagnostic.Properties (for the code fix), only where the call sleeps solely because of flags it passes:
 /// "SleepingArguments" the ordinals of the callee's parameters given constant flags with DirectReclaim ("1" or "0,2"),
-/// "ContextKind" the <see cref="AtomicContextKind"/> named in the message.
+/// "ContextKind" the <see cref="AtomicContextKind"/> named in the message, "AvoidKswapdWakeup" as for GFP001 (<see cref="KswapdWakeups"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
     public const string SleepingArgumentsProperty = "SleepingArguments";
 
-    private const string Title = "Call that may sleep inside an RCU read-side section";
+    private const string Title = "Call that may sleep in atomic context";
 
     private const string Description =
-        "Code between rcu_read_lock() and rcu_read_unlock(), in a [RcuReadLockHeld] method or in an allocation hook " +
-        "must not sleep: synchronize_rcu() there waits for itself, and a sleeping allocation or might_sleep() function is " +
-        "'BUG: sleeping function called from invalid context'. Move the call out of the section.";
+        "Code in atomic context must not sleep: between rcu_read_lock() and rcu_read_unlock(), under a spinlock or rwlock " +
+        "(any variant), with interrupts, preemption or bottom halves disabled, with the runqueue lock held, in a method " +
+        "marked [RcuReadLockHeld], [LockHeld], [IrqsDisabled] or [RunsInAtomicContext], or in an allocation hook. " +
+        "synchronize_rcu() there waits for itself; a mutex, a semaphore, a sleeping allocation or a might_sleep() function " +
+        "is 'BUG: sleeping function called from invalid context'. Move the call out of the section.";
 
     // {0}: "Call to 'Flush'" or "Reading property 'Lazy'".
     private const string MessageFormat = "{0} may sleep {1}: {2}";
@@ -92,9 +97,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    if (!function.IsLambda && function.HasLockCalls
-                        && AtomicContextAnalysis.HasAttribute(owner, symbols.RcuReadLockHeldAttribute, symbols)
-                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols))
+                    if (!function.IsLambda && function.HasLockCalls && CallerLocks.Of(owner, symbols).Count > 0
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols)
+                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.RunsInAtomicContextAttribute, symbols))
                     {
                         SleepsAfterCallersLockReleased(graph, owner, state, afterRelease, ct);
                     }
@@ -129,8 +134,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
         => function.HasLockCalls
            || (function.Symbol is { } symbol
-               && (AtomicContextAnalysis.HasAttribute(symbol, symbols.RcuReadLockHeldAttribute, symbols)
+               && (CallerLocks.Of(symbol, symbols).Count > 0
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
+                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.RunsInAtomicContextAttribute, symbols)
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
@@ -150,6 +156,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 case SleepingCallKind.Synchronize:
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), "it blocks until a grace period ends"));
                     break;
+                case SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, state.Symbols) is { } sleepingLock:
+                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, sleepingLock.Opening, atomic.Describe(), sleepingLock.Reason));
+                    break;
                 case SleepingCallKind.MightSleep:
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]"));
                     break;
@@ -157,10 +166,19 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                     state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken))
                     {
                         ContextKind = atomic.Kind.ToString(),
+                        AvoidKswapdWakeup = AvoidKswapdWakeup(context, analysis, operation, atomic),
                     });
                     break;
             }
         }
+    }
+
+    /// <summary>Whether flags passed at <paramref name="call"/> must not wake kswapd, decided as for an allocation there.</summary>
+    private static string AvoidKswapdWakeup(OperationBlockAnalysisContext context, AtomicContextAnalysis analysis, IOperation call, AtomicContext.AtomicContext atomic)
+    {
+        AtomicContext.AtomicContext? SchedulerLockContext() => analysis.GetSchedulerLockContext(call);
+        var scope = GfpAnalyzerOptions.Gfp002Scope(context.Options, call.Syntax.SyntaxTree);
+        return KswapdWakeups.Avoid(KswapdWakeups.ReportedIn(scope, atomic, SchedulerLockContext), SchedulerLockContext);
     }
 
     /// <summary>
@@ -176,7 +194,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         {
             var sleeps = SleepingCalls.Classify(operation, state.Symbols, state.Assembly).Kind != SleepingCallKind.None
                 || (operation is IInvocationOperation invocation && state.Symbols.IsAllocation(invocation.TargetMethod));
-            if (sleeps && analysis.GetContext(operation)?.Kind != AtomicContextKind.RcuReadLockHeldMethod)
+            if (sleeps && analysis.GetContext(operation)?.IsCallerHeld != true)
             {
                 result.Add(operation.Syntax);
             }
@@ -339,7 +357,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 // Only the flags this call passes make the callee sleep: the fix can change them.
                 var properties = ImmutableDictionary<string, string?>.Empty
                     .Add(SleepingArgumentsProperty, string.Join(",", state.Summaries.SleepingParameterOrdinals(call.Callee, call.SleepingArguments)))
-                    .Add(AllocationContextAnalyzer.ContextKindProperty, call.ContextKind);
+                    .Add(AllocationContextAnalyzer.ContextKindProperty, call.ContextKind)
+                    .Add(KswapdWakeups.AvoidProperty, call.AvoidKswapdWakeup);
                 context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, properties, call.Name, call.Context, chain));
             }
         }
@@ -386,5 +405,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The <see cref="AtomicContextKind"/> of <see cref="Context"/>, for the fix.</summary>
         public string? ContextKind { get; set; }
+
+        /// <summary>Whether flags passed here must not wake kswapd (<see cref="KswapdWakeups.AvoidProperty"/>), for the fix.</summary>
+        public string? AvoidKswapdWakeup { get; set; }
     }
 }

@@ -30,9 +30,11 @@ internal enum ContextIdiomKind
 }
 
 /// <summary>
-/// Chooses the flags a fix writes for an allocation (or a call passing flags) in atomic context, from the context the
-/// diagnostic names and the project's effective <c>gfp_analyzers.GFP002.scope</c>, so that the fixed code is not
-/// reported by GFP002 under that configuration and never wakes kswapd where scheduler locks may be held.
+/// Chooses the flags a fix writes for an allocation (or a call passing flags) in atomic context, from what the analyzer
+/// put into the diagnostic: the context kind, and whether a kswapd wake-up there is reported by GFP002 under the
+/// project's effective <c>gfp_analyzers.GFP002.scope</c> or may deadlock on scheduler locks
+/// (<see cref="KswapdWakeups"/>, the analyzers' own decision), so that the fixed code is not reported by GFP002 and
+/// never wakes kswapd where scheduler locks may be held.
 /// <c>NoCodetag</c> belongs in allocation hooks only: elsewhere it would switch profiling off for the call site and
 /// give every free of the page a clear-before-free obligation.
 /// </summary>
@@ -48,11 +50,11 @@ internal static class ContextIdiom
             return ContextIdiomKind.HighNoCodetag;
         }
 
-        // A context the diagnostic does not name is treated as one where kswapd must not be woken: Gfp.High is
-        // correct everywhere outside hooks, Gfp.Atomic only where the wake-up is known to be harmless.
-        return kind is null || KswapdWakeupReported(kind.Value, session.Document, node.SyntaxTree)
-            ? ContextIdiomKind.High
-            : ContextIdiomKind.Atomic;
+        // The analyzer says whether a kswapd wake-up is reported here or may deadlock (KswapdWakeups). Where it does not
+        // say, Gfp.High: correct everywhere outside hooks, where Gfp.Atomic is correct only when the wake-up is harmless.
+        return diagnostic.Properties.TryGetValue(KswapdWakeups.AvoidProperty, out var avoid) && avoid == "False"
+            ? ContextIdiomKind.Atomic
+            : ContextIdiomKind.High;
     }
 
     /// <summary>The light-bulb title for <paramref name="idiom"/>.</summary>
@@ -116,11 +118,6 @@ internal static class ContextIdiom
     private static uint DroppedBits(Analyzers.Symbols.GfpBits bits)
         => bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail
             | bits.ValueOf("Io") | bits.ValueOf("Fs") | bits.ValueOf("RetryMayFail") | bits.ValueOf("NoRetry");
-
-    /// <summary>Whether GFP002 reports a kswapd wake-up in <paramref name="kind"/> under the document's configuration.</summary>
-    private static bool KswapdWakeupReported(AtomicContextKind kind, Document document, SyntaxTree tree)
-        => kind == AtomicContextKind.AllocationHook
-            || !GfpAnalyzerOptions.KswapdOnlyInAllocationHooks(document.Project.AnalyzerOptions, tree);
 
     /// <summary>The context the analyzer put into the diagnostic's <c>ContextKind</c> property, when it did.</summary>
     private static AtomicContextKind? KindOf(Diagnostic diagnostic)

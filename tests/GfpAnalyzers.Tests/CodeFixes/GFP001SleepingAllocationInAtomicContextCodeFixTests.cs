@@ -115,10 +115,47 @@ public class GFP001SleepingAllocationInAtomicContextCodeFixTests
             class C
             {
                 [RcuReadLockHeld]
-                Page? M(PageAllocator a) => a.AllocPage(Gfp.High);
+                Page? M(PageAllocator a) => a.AllocPage(Gfp.Atomic);
             }
             """;
+        // The default scope reports kswapd wake-ups only where scheduler locks may be held: GFP_ATOMIC is the idiom here.
         await Fix.VerifyAsync(source, fixedSource, Key);
+    }
+
+    public static TheoryData<string, string, string, string> AtomicContexts => new()
+    {
+        // context (the body around `ALLOC;`), GFP002 scope ("" = default), fixed flags, what the context is
+        { "using (_lock.Lock()) { ALLOC; }", "", "Gfp.Atomic", "a spinlock section: GFP_ATOMIC is the idiom" },
+        { "var flags = _lock.LockIrqSave(); ALLOC; _lock.UnlockIrqRestore(flags);", "", "Gfp.Atomic", "a spin_lock_irqsave section" },
+        { "using (_lock.Lock()) { ALLOC; }", "all", "Gfp.High", "a spinlock section where every wake-up is reported" },
+        { "Preempt.Disable(); ALLOC; Preempt.Enable();", "", "Gfp.Atomic", "preemption disabled" },
+        { "using (_rcu.ReadLock()) { ALLOC; }", "", "Gfp.Atomic", "an RCU read-side section" },
+        { "Scheduler.LockRunqueue(); ALLOC; Scheduler.UnlockRunqueue();", "", "Gfp.High", "the runqueue lock: waking kswapd takes it again" },
+        { "Scheduler.LockRunqueue(); ALLOC; Scheduler.UnlockRunqueue();", "allocation_hooks", "Gfp.High", "the runqueue lock, even where GFP002 is limited to hooks" },
+        { "Scheduler.LockRunqueue(); using (_rcu.ReadLock()) { ALLOC; } Scheduler.UnlockRunqueue();", "", "Gfp.High", "an RCU section inside the runqueue lock" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AtomicContexts))]
+    public async Task Every_atomic_context_gets_its_idiom_and_the_fixed_code_is_clean(string body, string scope, string expected, string because)
+    {
+        const string template = TestEnvironment.Usings + """
+            class Driver
+            {
+                private readonly PageAllocator _allocator = new();
+                private readonly KSpinLock _lock = new();
+                private readonly Rcu _rcu = new();
+
+                void Refill()
+                {
+                    BODY
+                }
+            }
+            """;
+        var source = template.Replace("BODY", body.Replace("ALLOC", "_allocator.AllocPage({|GFP001:Gfp.Kernel|})", StringComparison.Ordinal), StringComparison.Ordinal);
+        var fixedSource = template.Replace("BODY", body.Replace("ALLOC", $"_allocator.AllocPage({expected})", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(because));
+        await Fix.VerifyAsync([source], [fixedSource], Key, scope.Length == 0 ? EditorConfig.None : EditorConfig.Gfp002Scope(scope));
     }
 
     [Theory]

@@ -80,6 +80,28 @@ public class GFP009SleepingCallInRcuSectionCodeFixTests
         await Fix.VerifyAsync([source], [fixedSource], Key, EveryWakeupReported);
     }
 
+    [Theory]
+    [InlineData("using (_lock.Lock()) { CALL; }", "Gfp.Atomic")]
+    [InlineData("var flags = _lock.LockIrqSave(); CALL; _lock.UnlockIrqRestore(flags);", "Gfp.Atomic")]
+    [InlineData("Scheduler.LockRunqueue(); CALL; Scheduler.UnlockRunqueue();", "Gfp.High")]
+    public async Task Under_a_spinlock_it_passes_Atomic_and_under_the_runqueue_lock_High(string body, string expected)
+    {
+        const string template = TestEnvironment.Usings + Grower + """
+            class Driver
+            {
+                private readonly KSpinLock _lock = new();
+
+                void Refill(Pool pool)
+                {
+                    BODY
+                }
+            }
+            """;
+        var source = template.Replace("BODY", body.Replace("CALL", "{|GFP009:pool.Grow(0, Gfp.Kernel)|}", StringComparison.Ordinal), StringComparison.Ordinal);
+        var fixedSource = template.Replace("BODY", body.Replace("CALL", $"pool.Grow(0, {expected})", StringComparison.Ordinal), StringComparison.Ordinal);
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
+
     [Fact]
     public async Task Every_sleeping_argument_of_the_call_is_replaced()
     {
