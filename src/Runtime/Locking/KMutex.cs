@@ -63,7 +63,8 @@ public sealed class KMutex
                 Log.Print(
                     "WARNING: possible recursive locking detected\n"
                     + $"{CurrentTask.Comm}/{CurrentTask.Pid} is trying to acquire lock:\n ({Name}), at: mutex_lock\n"
-                    + $"but task is already holding lock:\n ({Name}), at: mutex_lock");
+                    + $"but task is already holding lock:\n ({Name}), at: mutex_lock"
+                    + CallTrace.OfCaller());
                 throw new InvalidOperationException($"mutex_lock(&{Name}): {CurrentTask.Comm}/{CurrentTask.Pid} already holds it; locking it again would deadlock.");
             }
 
@@ -100,7 +101,8 @@ public sealed class KMutex
                 Log.Print(
                     "WARNING: bad unlock balance detected!\n"
                     + $"{CurrentTask.Comm}/{CurrentTask.Pid} is trying to release lock ({Name}) at: mutex_unlock\n"
-                    + "but there are no more locks to release!");
+                    + "but there are no more locks to release!"
+                    + CallTrace.OfCaller());
                 return;
             }
 
@@ -108,7 +110,8 @@ public sealed class KMutex
             {
                 Log.Print(
                     $"WARNING: CPU: 0 PID: {CurrentTask.Pid} at kernel/locking/mutex.c mutex_unlock: DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)\n"
-                    + $"mutex_unlock(&{Name}) by {CurrentTask.Comm}/{CurrentTask.Pid}, but it is held by {_ownerComm}/{_owner}");
+                    + $"mutex_unlock(&{Name}) by {CurrentTask.Comm}/{CurrentTask.Pid}, but it is held by {_ownerComm}/{_owner}"
+                    + CallTrace.OfCaller());
                 return;
             }
 

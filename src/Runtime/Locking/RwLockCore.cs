@@ -222,6 +222,7 @@ internal sealed class RwLockCore
         Log.Print(
             $"BUG: rwlock {what} on CPU#0, {CurrentTask.Comm}/{CurrentTask.Pid}\n"
             + $" lock: {Name}, .magic: deaf1eed, .owner: {(writer == 0 ? "<none>" : "writer")}/{(writer == 0 ? -1 : writer)}, .owner_cpu: {(writer == 0 ? -1 : 0)}, readers: {Readers}"
-            + (detail is null ? "" : "\n" + detail));
+            + (detail is null ? "" : "\n" + detail)
+            + CallTrace.OfCaller());
     }
 }

@@ -144,6 +144,7 @@ internal sealed class SpinLockCore
         Log.Print(
             $"BUG: spinlock {what} on CPU#0, {CurrentTask.Comm}/{CurrentTask.Pid}\n"
             + $" lock: {Name}, .magic: dead4ead, .owner: {(owner == 0 ? "<none>" : _ownerComm)}/{(owner == 0 ? -1 : owner)}, .owner_cpu: {(owner == 0 ? -1 : 0)}"
-            + (detail is null ? "" : "\n" + detail));
+            + (detail is null ? "" : "\n" + detail)
+            + CallTrace.OfCaller());
     }
 }
