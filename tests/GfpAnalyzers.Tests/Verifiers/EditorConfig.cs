@@ -27,11 +27,15 @@ public sealed class EditorConfig
 
     public void AddTo(SolutionState state)
     {
-        if (!_options.IsEmpty)
+        if (ToEditorConfigText() is { } text)
         {
-            state.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + string.Concat(_options.Select(o => $"{o.Key} = {o.Value}\n"))));
+            state.AnalyzerConfigFiles.Add(("/.editorconfig", text));
         }
     }
+
+    /// <summary>The <c>.editorconfig</c> file's text, or null when there are no options.</summary>
+    public string? ToEditorConfigText()
+        => _options.IsEmpty ? null : "root = true\n[*.cs]\n" + string.Concat(_options.Select(o => $"{o.Key} = {o.Value}\n"));
 
     public AnalyzerOptions ToAnalyzerOptions() => new(ImmutableArray<AdditionalText>.Empty, new Provider(new Options(_options)));
 
