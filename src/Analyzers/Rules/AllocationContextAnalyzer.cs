@@ -13,7 +13,7 @@
 //                  the four zone modifiers as "ZoneMask").
 //   "ContextKind"  the AtomicContextKind named in the message: RcuReadSection | RcuReadLockHeldMethod | AllocationHook |
 //                  LockSection | IrqsDisabled | PreemptDisabled | BhDisabled | RunqueueLock | LockHeldMethod |
-//                  IrqsDisabledMethod | RunsInAtomicContextMethod.
+//                  IrqsDisabledMethod | RunsInAtomicContextMethod | InvokedInAtomicContextLambda.
 //   "AvoidKswapdWakeup" "True" where GFP002 reports a kswapd wake-up under the effective configuration or scheduler
 //                  locks may be held: a fix writes Gfp.High there, Gfp.Atomic elsewhere (KswapdWakeups).
 using System.Collections.Generic;
