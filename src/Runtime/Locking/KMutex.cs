@@ -17,6 +17,7 @@ namespace GfpAnalyzers.Runtime;
 public sealed class KMutex
 {
     private readonly object _gate = new();
+    private TimeSpan _hungTaskTimeout = TimeSpan.FromSeconds(120);
     private int _owner;
     private string _ownerComm = "<none>";
 
@@ -40,7 +41,11 @@ public sealed class KMutex
     /// <see cref="TimeoutException"/> (default 120 s, Linux's hung_task_timeout_secs).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
-    public TimeSpan HungTaskTimeout { get; init => field = SleepingWait.Positive(value); } = TimeSpan.FromSeconds(120);
+    public TimeSpan HungTaskTimeout
+    {
+        get => _hungTaskTimeout;
+        init => _hungTaskTimeout = SleepingWait.Positive(value);
+    }
 
     /// <summary>mutex_is_locked().</summary>
     public bool IsLocked => Volatile.Read(ref _owner) != 0;

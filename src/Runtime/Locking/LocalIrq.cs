@@ -24,7 +24,8 @@ public static class LocalIrq
     /// </exception>
     public static void Restore(IrqFlags flags)
     {
-        var error = IrqSaves.CheckRestore(flags);
+        var error = IrqSaves.CheckRestore(flags)
+            ?? (IrqSaves.BogusRestoreWarning() is null ? null : "raw_local_irq_restore() called with IRQs enabled: interrupts were enabled inside the local_irq_save() section");
         if (error is not null)
         {
             throw new InvalidOperationException(error + ".");

@@ -160,6 +160,23 @@ public class SpinLockMisuseTests
     }
 
     [Fact]
+    public void Interrupts_enabled_inside_an_irqsave_section_get_Linuxs_warning_and_the_unlock_still_restores()
+    {
+        var l = new KSpinLock("test_lock");
+        var flags = l.LockIrqSave();
+        LocalIrq.Enable();
+
+        l.UnlockIrqRestore(flags);
+
+        Assert.StartsWith(
+            $"WARNING: CPU: 0 PID: {CurrentTask.Pid} at kernel/locking/irqflag-debug.c warn_bogus_irq_restore\nraw_local_irq_restore() called with IRQs enabled\nCall Trace:",
+            Assert.Single(l.Log.Messages),
+            StringComparison.Ordinal);
+        Assert.False(l.IsLocked);
+        Assert.Equal(AtomicState.Clean, AtomicState.Now);
+    }
+
+    [Fact]
     public void A_preempt_enable_inside_the_section_is_reported_at_unlock_without_underflowing()
     {
         var l = new KSpinLock("test_lock");
