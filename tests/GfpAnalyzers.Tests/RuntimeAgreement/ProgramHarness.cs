@@ -176,7 +176,8 @@ internal static class ProgramHarness
 
     /// <summary>
     /// Wraps each watched call: a statement becomes <c>{ GfpProbe.Enter(); try { stmt } finally { GfpProbe.Exit(i); } }</c>,
-    /// a call whose value is used becomes <c>GfpProbe.After(i, GfpProbe.Before(), call)</c> (arguments run left to right).
+    /// a void lambda body gets a block holding the same, a call whose value is used becomes
+    /// <c>GfpProbe.After(i, GfpProbe.Before(), call)</c> (arguments run left to right).
     /// The call watched for a diagnostic on an allocation's flags is the allocation itself.
     /// </summary>
     private static async Task<string> WithProbesAsync(string name, string source, IReadOnlyList<TextSpan> watched)
@@ -190,13 +191,19 @@ internal static class ProgramHarness
             var node = root.FindNode(watched[site], getInnermostNodeForTie: true);
             var call = node.AncestorsAndSelf().FirstOrDefault(n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax && n.Span.Contains(watched[site]))
                 ?? throw new InvalidOperationException($"{name}: no call at {watched[site]}");
+            var isVoid = model.GetTypeInfo(call).Type?.SpecialType == SpecialType.System_Void;
             if (call.Parent is ExpressionStatementSyntax statement)
             {
                 changes.Add(new TextChange(statement.Span, $"{{ GfpProbe.Enter(); try {{ {statement} }} finally {{ GfpProbe.Exit({site}); }} }}"));
             }
+            else if (isVoid && call.Parent is LambdaExpressionSyntax lambda && lambda.ExpressionBody == call)
+            {
+                // `() => Handler()`: the lambda gets a block body.
+                changes.Add(new TextChange(call.Span, $"{{ GfpProbe.Enter(); try {{ {call}; }} finally {{ GfpProbe.Exit({site}); }} }}"));
+            }
             else
             {
-                Assert.True(model.GetTypeInfo(call).Type?.SpecialType != SpecialType.System_Void, $"{name}: a watched void call must be a statement: {call}");
+                Assert.True(!isVoid, $"{name}: a watched void call must be a statement or a lambda's body: {call}");
                 changes.Add(new TextChange(call.Span, $"GfpProbe.After({site}, GfpProbe.Before(), {call})"));
             }
         }
