@@ -86,7 +86,9 @@ public sealed class NetDevice(PageAllocator allocator, KernelLog log)
     /// <summary>Counts a packet. Called with interrupts on or off.</summary>
     public void UpdateStats(bool delivered)
     {
-        using var guard = _statsLock.Lock(); // released on every path, the early return included
+        // A guard releases on every path, the early return included. And _irqsave: the rx interrupt counts packets
+        // too, so taking this lock with interrupts on could deadlock against it (lockdep: inconsistent lock state).
+        using var guard = _statsLock.GuardIrqSave();
         if (delivered)
         {
             _rxPackets++;
