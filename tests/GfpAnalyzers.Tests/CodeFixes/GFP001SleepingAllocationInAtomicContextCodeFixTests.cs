@@ -237,6 +237,59 @@ public class GFP001SleepingAllocationInAtomicContextCodeFixTests
     }
 
     [Fact]
+    public async Task Under_a_lock_inside_an_allocation_hook_it_is_still_the_hooks_constant()
+    {
+        // The message names the innermost context (the spinlock); the allocation is still the hook's and must not re-enter it.
+        const string source = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly KSpinLock _lock = new();
+
+                [AllocationHook]
+                void Record(PageAllocator a)
+                {
+                    using (_lock.Lock())
+                    {
+                        a.AllocPage({|GFP001:Gfp.Kernel|});
+                    }
+                }
+
+                void Install(PageAllocator a) => a.SetEarlyAllocHook((pfn, gfp) =>
+                {
+                    using (_lock.Lock())
+                    {
+                        a.AllocPage({|GFP001:Gfp.NoIo|});
+                    }
+                });
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly KSpinLock _lock = new();
+
+                [AllocationHook]
+                void Record(PageAllocator a)
+                {
+                    using (_lock.Lock())
+                    {
+                        a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    }
+                }
+
+                void Install(PageAllocator a) => a.SetEarlyAllocHook((pfn, gfp) =>
+                {
+                    using (_lock.Lock())
+                    {
+                        a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    }
+                });
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
+
+    [Fact]
     public async Task Fix_all_gives_each_allocation_its_contexts_flags_across_files()
     {
         const string first = TestEnvironment.Usings + """
