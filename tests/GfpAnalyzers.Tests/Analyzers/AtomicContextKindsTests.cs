@@ -105,6 +105,16 @@ public class AtomicContextKindsTests
     }
 
     [Fact]
+    public async Task A_helper_that_takes_a_mutex_is_reported_with_the_mutex_in_the_chain()
+    {
+        var source = LockKindCases.Source("_lock.Lock();", "{|#0:Flush()|};", "_lock.Unlock();", "Flush();",
+            members: "void Flush() { _m.Lock(); _m.Unlock(); }");
+        await Sleep.VerifyAnalyzerAsync(source,
+            Sleep.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCallThroughSummary).WithLocation(0)
+                .WithArguments("Call to 'Flush'", "inside the spin_lock section of '_lock' entered at line 9", "'Flush' takes mutex '_m'"));
+    }
+
+    [Fact]
     public async Task A_mutex_taken_outside_atomic_context_is_silent()
     {
         var source = LockKindCases.Source("_m.Lock();", "a.AllocPage(Gfp.Kernel); _s.Down(); _s.Up();", "_m.Unlock();");
