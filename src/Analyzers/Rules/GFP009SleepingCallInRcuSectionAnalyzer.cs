@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Options;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -22,10 +23,15 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// per-method summaries (<see cref="SleepSummaries"/>): the callee sleeps if its body calls one of those,
 /// allocates with <c>DirectReclaim</c> from a constant, or calls a method that does. Allocations themselves
 /// are GFP001's; calls through delegates are unknown and never reported.
+/// Diagnostic.Properties (for the code fix), only where the call sleeps solely because of flags it passes:
+/// "SleepingArguments" the ordinals of the callee's parameters given constant flags with DirectReclaim ("1" or "0,2"),
+/// "ContextKind" the <see cref="AtomicContextKind"/> named in the message, "AvoidKswapdWakeup" as for GFP001 (<see cref="KswapdWakeups"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
+    public const string SleepingArgumentsProperty = "SleepingArguments";
+
     private const string Title = "Call that may sleep in atomic context";
 
     private const string Description =
@@ -158,10 +164,22 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]"));
                     break;
                 default:
-                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken)));
+                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken))
+                    {
+                        ContextKind = atomic.Kind.ToString(),
+                        AvoidKswapdWakeup = AvoidKswapdWakeup(context, analysis, operation, atomic),
+                    });
                     break;
             }
         }
+    }
+
+    /// <summary>Whether flags passed at <paramref name="call"/> must not wake kswapd, decided as for an allocation there.</summary>
+    private static string AvoidKswapdWakeup(OperationBlockAnalysisContext context, AtomicContextAnalysis analysis, IOperation call, AtomicContext.AtomicContext atomic)
+    {
+        AtomicContext.AtomicContext? SchedulerLockContext() => analysis.GetSchedulerLockContext(call);
+        var scope = GfpAnalyzerOptions.Gfp002Scope(context.Options, call.Syntax.SyntaxTree);
+        return KswapdWakeups.Avoid(KswapdWakeups.ReportedIn(scope, atomic, SchedulerLockContext), SchedulerLockContext);
     }
 
     /// <summary>
@@ -333,10 +351,18 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         foreach (var call in state.Pending)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (state.Summaries.TryExplain(call.Callee, out var chain)
-                || state.Summaries.TryExplainArguments(call.Callee, call.SleepingArguments, out chain))
+            if (state.Summaries.TryExplain(call.Callee, out var chain))
             {
                 context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, call.Name, call.Context, chain));
+            }
+            else if (state.Summaries.TryExplainArguments(call.Callee, call.SleepingArguments, out chain))
+            {
+                // Only the flags this call passes make the callee sleep: the fix can change them.
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(SleepingArgumentsProperty, string.Join(",", state.Summaries.SleepingParameterOrdinals(call.Callee, call.SleepingArguments)))
+                    .Add(AllocationContextAnalyzer.ContextKindProperty, call.ContextKind)
+                    .Add(KswapdWakeups.AvoidProperty, call.AvoidKswapdWakeup);
+                context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, properties, call.Name, call.Context, chain));
             }
         }
     }
@@ -379,5 +405,11 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         public Location Location { get; }
 
         public string Context { get; }
+
+        /// <summary>The <see cref="AtomicContextKind"/> of <see cref="Context"/>, for the fix.</summary>
+        public string? ContextKind { get; set; }
+
+        /// <summary>Whether flags passed here must not wake kswapd (<see cref="KswapdWakeups.AvoidProperty"/>), for the fix.</summary>
+        public string? AvoidKswapdWakeup { get; set; }
     }
 }

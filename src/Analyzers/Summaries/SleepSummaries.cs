@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 
@@ -148,6 +149,27 @@ internal sealed class SleepSummaries
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The ordinals, ascending, of the parameters <paramref name="method"/> allocates with for which this call passes
+    /// DirectReclaim from a constant: changing those arguments is what stops the call from sleeping.
+    /// </summary>
+    public IReadOnlyList<int> SleepingParameterOrdinals(IMethodSymbol method, IReadOnlyDictionary<int, string> sleepingArguments)
+    {
+        var ordinals = new SortedSet<int>();
+        if (_facts.TryGetValue(Key(method), out var facts))
+        {
+            foreach (var sleep in facts.ParameterSleeps)
+            {
+                if (sleepingArguments.ContainsKey(sleep.Ordinal))
+                {
+                    ordinals.Add(sleep.Ordinal);
+                }
+            }
+        }
+
+        return ordinals.ToList();
     }
 
     /// <summary>How messages name a method: its name, or its type's for a constructor, or the property's for an accessor.</summary>
