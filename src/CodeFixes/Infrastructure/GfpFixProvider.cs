@@ -108,8 +108,30 @@ internal sealed class FixAction
     public static FixAction OnFlags(string equivalenceKey, string title, ApplyToFlags apply)
         => OnSession(equivalenceKey, title, (session, target, diagnostic, cancellationToken) =>
             FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is { } flags
+                && !IsHuge(flags.Expression)
                 ? apply(session, flags, diagnostic, cancellationToken)
                 : Task.FromResult<Document?>(null));
+
+    /// <summary>Flag expressions with more nodes than this are not rewritten (see <see cref="IsHuge"/>).</summary>
+    private const int MaxFlagExpressionNodes = 1000;
+
+    /// <summary>
+    /// A machine-made flags expression of thousands of operands: the formatter that every code action runs over new
+    /// code walks it recursively and gives up (InsufficientExecutionStackException), so no fix is offered there.
+    /// </summary>
+    private static bool IsHuge(SyntaxNode expression)
+    {
+        var count = 0;
+        foreach (var _ in expression.DescendantNodesAndSelf())
+        {
+            if (++count > MaxFlagExpressionNodes)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public string EquivalenceKey { get; }
 
