@@ -10,6 +10,7 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //   editor    [--lines 100000] [--files 10] [--sessions 3]                    one-file analysis latency, warm, ours vs CA2000
 //   breakdown [--lines 100000] [--runs 3]                                     each analyzer's own time (analyzer telemetry)
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools
+//   profile   [--lines 100000 | --blowup N] [--out DIR]                    sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
 //   --dry                                                                     every command above, tiny, nothing timed (CI)
 //   anything else goes to BenchmarkDotNet (runtime hot paths, analyzers vs compiler), e.g. --filter '*Pfn*'
@@ -24,6 +25,8 @@ switch (args.FirstOrDefault())
         return await AnalyzerBreakdown.RunAsync(options.Int("--lines", 100_000), options.Int("--runs", 3), dry: false);
     case "blowup":
         return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
+    case "profile":
+        return await SamplingProfile.RunAsync(options.Int("--lines", 100_000), options.Int("--blowup", 0), options.OutDirectory);
     case "corpus":
         var files = CorpusGenerator.Generate(options.Int("--lines", 100_000));
         var directory = Path.Combine(options.OutDirectory, $"corpus-{options.Int("--lines", 100_000)}");
