@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using GfpAnalyzers.Benchmarks;
 using GfpAnalyzers.Benchmarks.Builds;
@@ -13,7 +15,7 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //   profile   [--lines 100000 | --blowup N] [--out DIR]                    sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
 //   --dry                                                                     every command above, tiny, nothing timed (CI)
-//   anything else goes to BenchmarkDotNet (runtime hot paths, analyzers vs compiler), e.g. --filter '*Pfn*'
+//   [--cpu-clock] anything else goes to BenchmarkDotNet (runtime hot paths, analyzers vs compiler), e.g. --filter '*Pfn*'
 var options = Options.Parse(args);
 switch (args.FirstOrDefault())
 {
@@ -55,6 +57,10 @@ switch (args.FirstOrDefault())
         }
 
     default:
-        BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args);
+        // --cpu-clock: time the thread's CPU instead of the wall clock (single-threaded cases on a loaded machine), in process.
+        var config = args.Contains("--cpu-clock")
+            ? DefaultConfig.Instance.AddJob(Job.Default.WithClock(new ThreadCpuClock()).WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance).WithId("cpu-clock"))
+            : null;
+        BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args.Where(a => a != "--cpu-clock").ToArray(), config);
         return 0;
 }
