@@ -12,7 +12,8 @@ internal sealed class Options
         var options = new Options();
         for (var i = 1; i + 1 < args.Length; i++)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            // "--name value"; a flag such as --no-server has no value and is read from args directly.
+            if (args[i].StartsWith("--", StringComparison.Ordinal) && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 options._values[args[i]] = args[++i];
             }

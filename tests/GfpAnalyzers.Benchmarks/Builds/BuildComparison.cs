@@ -16,9 +16,14 @@ internal static class BuildComparison
         ("off", false, false), ("ours", true, false), ("CA2000", false, true), ("both", true, true),
     ];
 
-    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry)
+    /// <param name="noServer">
+    /// No compiler server and no MSBuild node reuse: every build compiles in processes that end with it, so their CPU
+    /// time is counted too (getrusage of the children), a figure the load of a shared machine does not inflate.
+    /// </param>
+    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false)
     {
-        Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), corpus under {outDirectory}; {Stats.Load()}");
+        s_noServer = noServer;
+        Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), {(noServer ? "no compiler server (CPU counted)" : "compiler server as usual")}, corpus under {outDirectory}; {Stats.Load()}");
         var summary = new List<string>();
         foreach (var size in sizes)
         {
@@ -33,6 +38,7 @@ internal static class BuildComparison
             }
 
             var times = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            var cpu = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
             foreach (var configuration in Configurations)
             {
                 var warmUp = Build(directory, configuration, verbosity: "n");
@@ -64,6 +70,7 @@ internal static class BuildComparison
                     }
 
                     times[configuration.Name].Add(result.Elapsed.TotalMilliseconds);
+                    cpu[configuration.Name].Add(result.Cpu.TotalMilliseconds);
                 }
             }
 
@@ -75,6 +82,13 @@ internal static class BuildComparison
             var line = $"{lines,7} lines: off {off / 1000,6:F2} s, ours {ours / 1000,6:F2} s, CA2000 {ca2000 / 1000,6:F2} s, both {both / 1000,6:F2} s | "
                 + $"ours/off {ours / off:F3}, ours cost/CA2000 cost {(ours - off) / (ca2000 - off):F2}, "
                 + $"per kloc: off {off / kloc:F1} ms, ours {ours / kloc:F1} ms, our cost {(ours - off) / kloc:F1} ms | {Stats.Load()}";
+            if (noServer)
+            {
+                var (cOff, cOurs, cCa2000) = (Stats.Median(cpu["off"]), Stats.Median(cpu["ours"]), Stats.Median(cpu["CA2000"]));
+                line += $"\n           CPU: off {cOff / 1000,6:F2} s, ours {cOurs / 1000,6:F2} s, CA2000 {cCa2000 / 1000,6:F2} s, both {Stats.Median(cpu["both"]) / 1000,6:F2} s | "
+                    + $"ours/off {cOurs / cOff:F3}, ours cost/CA2000 cost {(cOurs - cOff) / (cCa2000 - cOff):F2}, our cost per kloc {(cOurs - cOff) / kloc:F1} ms";
+            }
+
             Console.WriteLine("  " + line);
             Console.WriteLine("    runs (ms): " + string.Join("; ", Configurations.Select(c => $"{c.Name} {string.Join(" ", times[c.Name].Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}")));
             summary.Add(line);
@@ -103,14 +117,17 @@ internal static class BuildComparison
             : null;
     }
 
-    private static (int ExitCode, TimeSpan Elapsed, string Output) Build(string directory, (string Name, bool Ours, bool Ca2000) configuration, string verbosity)
+    private static bool s_noServer;
+
+    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string directory, (string Name, bool Ours, bool Ca2000) configuration, string verbosity)
         => Dotnet(directory,
         [
             "build", CorpusProject.ProjectFile, "--no-incremental", "--no-restore", "-c", "Release", "-nologo", "-tl:off", $"-v:{verbosity}",
             $"-p:BenchOurs={(configuration.Ours ? "true" : "false")}", $"-p:BenchCa2000={(configuration.Ca2000 ? "true" : "false")}",
+            .. (s_noServer ? new[] { "-nodeReuse:false", "-p:UseSharedCompilation=false" } : []),
         ]);
 
-    private static (int ExitCode, TimeSpan Elapsed, string Output) Dotnet(string directory, IEnumerable<string> arguments)
+    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Dotnet(string directory, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -120,12 +137,13 @@ internal static class BuildComparison
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        var cpuBefore = CpuTime.Children();
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         watch.Stop();
-        return (process.ExitCode, watch.Elapsed, output.Result + error.Result);
+        return (process.ExitCode, watch.Elapsed, CpuTime.Children() - cpuBefore, output.Result + error.Result);
     }
 }

@@ -5,9 +5,10 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace GfpAnalyzers.Benchmarks.InProcess;
 
-/// <summary>One analysis of a whole compilation: wall time, allocated bytes, each analyzer's own time, the diagnostics.</summary>
+/// <summary>One analysis of a whole compilation: wall and CPU time, allocated bytes, each analyzer's own time, the diagnostics.</summary>
 internal sealed record AnalyzerRun(
     TimeSpan Wall,
+    TimeSpan Cpu,
     long AllocatedBytes,
     IReadOnlyList<(string Analyzer, TimeSpan Time)> PerAnalyzer,
     IReadOnlyList<Diagnostic> Diagnostics)
@@ -23,9 +24,11 @@ internal sealed record AnalyzerRun(
             new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = CpuTime.Self();
         var wall = Stopwatch.StartNew();
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
         wall.Stop();
+        var cpu = CpuTime.Self() - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var perAnalyzer = new List<(string, TimeSpan)>();
         foreach (var analyzer in analyzers)
@@ -34,7 +37,7 @@ internal sealed record AnalyzerRun(
             perAnalyzer.Add((analyzer.GetType().Name, telemetry.ExecutionTime));
         }
 
-        return new AnalyzerRun(wall.Elapsed, allocated, perAnalyzer, diagnostics);
+        return new AnalyzerRun(wall.Elapsed, cpu, allocated, perAnalyzer, diagnostics);
     }
 
     /// <summary>Analyzer failures (AD0001) and what they say: the benchmark refuses to time a crashing analyzer.</summary>

@@ -37,7 +37,7 @@ internal static class BlowUp
 
             var top = string.Join(", ", run.PerAnalyzer.OrderByDescending(p => p.Time).Take(4)
                 .Select(p => $"{p.Analyzer.Replace("Analyzer", "", StringComparison.Ordinal)} {p.Time.TotalMilliseconds:F0} ms"));
-            Console.WriteLine($"  N={n,4}: {lines,6} lines, wall {run.Wall.TotalMilliseconds,8:F0} ms, allocated {run.AllocatedBytes / (double)(1 << 20),8:F0} MB, diagnostics {run.CountsById("GFP")}; {top}; {Stats.Load()}");
+            Console.WriteLine($"  N={n,4}: {lines,6} lines, wall {run.Wall.TotalMilliseconds,8:F0} ms, CPU {run.Cpu.TotalMilliseconds,8:F0} ms, allocated {run.AllocatedBytes / (double)(1 << 20),8:F0} MB, diagnostics {run.CountsById("GFP")}; {top}; {Stats.Load()}");
         }
 
         return 0;
