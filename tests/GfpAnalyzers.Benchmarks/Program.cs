@@ -15,6 +15,7 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools
 //   profile   [--lines 100000 | --blowup N] [--out DIR]                    sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
+//   --telemetry [copies]                                                      each analyzer's time once on copies of the tracker corpus
 //   --dry                                                                     every command above, tiny, nothing timed (CI)
 //   [--cpu-clock] anything else goes to BenchmarkDotNet (runtime hot paths, analyzers vs compiler), e.g. --filter '*Pfn*'
 var options = Options.Parse(args);
@@ -30,6 +31,8 @@ switch (args.FirstOrDefault())
         return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
     case "profile":
         return await SamplingProfile.RunAsync(options.Int("--lines", 100_000), options.Int("--blowup", 0), options.OutDirectory);
+    case "--telemetry":
+        return await TrackerCorpusTelemetry.RunAsync(args.Length > 1 && int.TryParse(args[1], out var copies) && copies > 0 ? copies : 200);
     case "corpus":
         var files = CorpusGenerator.Generate(options.Int("--lines", 100_000));
         var directory = Path.Combine(options.OutDirectory, $"corpus-{options.Int("--lines", 100_000)}");

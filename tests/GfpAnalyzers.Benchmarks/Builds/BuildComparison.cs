@@ -39,7 +39,8 @@ internal static class BuildComparison
 
             var times = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
             var cpu = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
-            foreach (var configuration in Configurations)
+            // Without a server there is nothing to warm: the check builds run only in the dry run.
+            foreach (var configuration in noServer && !dry ? [] : Configurations)
             {
                 var warmUp = Build(directory, configuration, verbosity: "n");
                 var mismatch = warmUp.ExitCode != 0 ? "the build failed" : Mismatch(configuration, warmUp.Output);
