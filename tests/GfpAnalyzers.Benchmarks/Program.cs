@@ -63,7 +63,7 @@ switch (args.FirstOrDefault())
     default:
         // --cpu-clock: time the thread's CPU instead of the wall clock (single-threaded cases on a loaded machine), in process.
         var config = args.Contains("--cpu-clock")
-            ? DefaultConfig.Instance.AddJob(Job.Default.WithClock(new ThreadCpuClock()).WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance).WithId("cpu-clock"))
+            ? DefaultConfig.Instance.AddJob(Job.Default.WithClock(new ThreadCpuClock()).WithToolchain(new BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain(TimeSpan.FromHours(2), logOutput: true)).WithId("cpu-clock"))
             : null;
         BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args.Where(a => a != "--cpu-clock").ToArray(), config);
         return 0;
