@@ -1,36 +1,70 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using GfpAnalyzers.Benchmarks;
+using GfpAnalyzers.Benchmarks.Builds;
+using GfpAnalyzers.Benchmarks.Corpus;
+using GfpAnalyzers.Benchmarks.InProcess;
+using GfpAnalyzers.Benchmarks.Runtime;
 
-// `--telemetry [copies]` prints each analyzer's own execution time once (quick, no statistics);
-// anything else goes to BenchmarkDotNet (e.g. --filter '*').
-if (args.Length > 0 && args[0] == "--telemetry")
+// Commands (docs/benchmarks.md has the figures and the exact invocations):
+//   build     [--sizes 25000,50000,100000,200000] [--rounds 5] [--out DIR] [--no-server]
+//                                                                             real dotnet builds: off / ours / CA2000 / both
+//   editor    [--lines 100000] [--files 10] [--sessions 3]                    one-file analysis latency, warm, ours vs CA2000
+//   breakdown [--lines 100000] [--runs 3]                                     each analyzer's own time (analyzer telemetry)
+//   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools
+//   profile   [--lines 100000 | --blowup N] [--out DIR]                    sampling profile of our analyzers (EventPipe, in-process)
+//   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
+//   --telemetry [copies]                                                      each analyzer's time once on copies of the tracker corpus
+//   --dry                                                                     every command above, tiny, nothing timed (CI)
+//   [--cpu-clock] anything else goes to BenchmarkDotNet (runtime hot paths, analyzers vs compiler), e.g. --filter '*Pfn*'
+var options = Options.Parse(args);
+switch (args.FirstOrDefault())
 {
-    var copies = args.Length > 1 && int.TryParse(args[1], out var n) && n > 0 ? n : 200;
-    var workload = new AnalyzerWorkload(copies);
-    if (workload.Analyzers.IsEmpty)
-    {
-        Console.Error.WriteLine("The analyzers assembly has no analyzers yet: nothing to measure.");
-        return 1;
-    }
+    case "build":
+        return BuildComparison.Run(options.Sizes([25_000, 50_000, 100_000, 200_000]), options.Int("--rounds", 5), options.OutDirectory, dry: false, noServer: args.Contains("--no-server"));
+    case "editor":
+        return await EditorLatency.RunAsync(options.Int("--lines", 100_000), options.Int("--files", 10), options.Int("--sessions", 3), dry: false);
+    case "breakdown":
+        return await AnalyzerBreakdown.RunAsync(options.Int("--lines", 100_000), options.Int("--runs", 3), dry: false);
+    case "blowup":
+        return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
+    case "profile":
+        return await SamplingProfile.RunAsync(options.Int("--lines", 100_000), options.Int("--blowup", 0), options.OutDirectory);
+    case "--telemetry":
+        return await TrackerCorpusTelemetry.RunAsync(args.Length > 1 && int.TryParse(args[1], out var copies) && copies > 0 ? copies : 200);
+    case "corpus":
+        var files = CorpusGenerator.Generate(options.Int("--lines", 100_000));
+        var directory = Path.Combine(options.OutDirectory, $"corpus-{options.Int("--lines", 100_000)}");
+        CorpusProject.Write(directory, files);
+        Console.WriteLine($"{directory}/{CorpusProject.ProjectFile}: {files.Count} files, {files.Sum(f => f.Lines)} lines");
+        return 0;
+    case "--dry":
+        // Proves every command still runs (the corpus compiles, every configuration builds, no analyzer fails); times nothing.
+        var dryOut = Path.Combine(Path.GetTempPath(), $"gfpanalyzers-bench-dry-{Environment.ProcessId}");
+        try
+        {
+            var failed = BuildComparison.Run([1_500], rounds: 0, dryOut, dry: true) != 0
+                || await EditorLatency.RunAsync(4_000, filesPerKind: 2, sessions: 1, dry: true) != 0
+                || await AnalyzerBreakdown.RunAsync(2_000, runs: 1, dry: true) != 0
+                || await BlowUp.RunAsync([3], dry: true) != 0
+                || RuntimeBenchmarksDryRun.Run() != 0;
+            Console.WriteLine(failed ? "benchmark dry run FAILED" : "benchmark dry run OK");
+            return failed ? 1 : 0;
+        }
+        finally
+        {
+            if (Directory.Exists(dryOut))
+            {
+                Directory.Delete(dryOut, recursive: true);
+            }
+        }
 
-    var compilerOnly = System.Diagnostics.Stopwatch.StartNew();
-    _ = workload.Compilation.Clone().GetDiagnostics();
-    compilerOnly.Stop();
-    var compilation = workload.WithAnalyzers(logExecutionTime: true);
-    var withAnalyzers = System.Diagnostics.Stopwatch.StartNew();
-    var diagnostics = await compilation.GetAnalyzerDiagnosticsAsync();
-    withAnalyzers.Stop();
-    Console.WriteLine($"{copies} copies of the tracker corpus, {workload.Compilation.SyntaxTrees.Single().GetText().Lines.Count} lines, {diagnostics.Count(d => d.Id.StartsWith("GFP", StringComparison.Ordinal))} GFP diagnostics");
-    Console.WriteLine($"  wall time: compiler alone {compilerOnly.ElapsedMilliseconds} ms, compiler + analyzers {withAnalyzers.ElapsedMilliseconds} ms (first run, JIT included)");
-    Console.WriteLine("  time inside each analyzer's callbacks (includes building the control-flow graphs it is first to ask for):");
-    foreach (var analyzer in workload.Analyzers)
-    {
-        var telemetry = await compilation.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
-        Console.WriteLine($"  {analyzer.GetType().Name,-45} {telemetry.ExecutionTime.TotalMilliseconds,8:F1} ms");
-    }
-
-    return 0;
+    default:
+        // --cpu-clock: time the thread's CPU instead of the wall clock (single-threaded cases on a loaded machine), in process.
+        var config = args.Contains("--cpu-clock")
+            ? DefaultConfig.Instance.AddJob(Job.Default.WithClock(new ThreadCpuClock()).WithToolchain(new BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain(TimeSpan.FromHours(2), logOutput: true)).WithId("cpu-clock"))
+            : null;
+        BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args.Where(a => a != "--cpu-clock").ToArray(), config);
+        return 0;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args);
-return 0;

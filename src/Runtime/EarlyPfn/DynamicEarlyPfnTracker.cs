@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GfpAnalyzers.Runtime;
 
 /// <summary>
@@ -72,13 +74,31 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     }
 
     /// <summary>alloc_tag_add_early_pfn(): records <paramref name="pfn"/>, growing the list when the head pool is full.</summary>
+    /// <remarks>
+    /// The common case is as short as the fixed array's: one read of the head, one atomic increment, one store. It has
+    /// no loop, so the JIT compiles it like any small method and inlines the slot claim (a method with a loop starts
+    /// in unoptimised code with on-stack replacement); growing is apart, in <see cref="RecordGrowing"/>.
+    /// </remarks>
     [AllocationHook]
     private void RecordEarlyPfn(ulong pfn, Gfp gfp)
+    {
+        var head = Volatile.Read(ref _head);
+        if (head is null || !PfnPool.TryAdd(head.Backing, pfn))
+        {
+            RecordGrowing(pfn);
+        }
+    }
+
+    /// <summary>The head pool is full (or there is none): publishes a new pool page, then records into the head.</summary>
+    /// <remarks>Part of the hook (it runs inside the allocator, under RCU), hence <see cref="AllocationHookAttribute"/>.</remarks>
+    [AllocationHook]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordGrowing(ulong pfn)
     {
         while (true)
         {
             var head = Volatile.Read(ref _head);
-            if (head is not null && new PfnPool(head).TryAdd(pfn))
+            if (head is not null && PfnPool.TryAdd(head.Backing, pfn))
             {
                 return;
             }

@@ -97,6 +97,9 @@ public abstract class EarlyPfnTracker
     /// <summary>The recording hook, called by the allocator under <c>rcu_read_lock()</c>.</summary>
     private protected abstract EarlyAllocHook Hook { get; }
 
+    /// <summary>The recording hook itself, for the benchmarks that time one recorded PFN without an allocation around it.</summary>
+    internal EarlyAllocHook RecordingHook => Hook;
+
     /// <summary>Gives the tracker's storage back once nothing records any more.</summary>
     private protected abstract void ReleaseStorage();
 }

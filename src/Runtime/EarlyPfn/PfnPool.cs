@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GfpAnalyzers.Runtime;
 
@@ -72,15 +73,30 @@ public readonly struct PfnPool
     internal static ulong ReadNextAddress(ReadOnlySpan<byte> memory) => BinaryPrimitives.ReadUInt64LittleEndian(memory[NextOffset..]);
 
     /// <summary>Claims a slot with an atomic increment of <c>count</c> and stores the PFN; false when the pool is full.</summary>
-    internal bool TryAdd(ulong pfn)
+    internal bool TryAdd(ulong pfn) => TryAdd(_bytes, pfn);
+
+    /// <summary>
+    /// <see cref="TryAdd(ulong)"/> on a pool page's memory: the recording hook's hot path, so it takes the bytes it
+    /// already holds and skips the bounds checks that the slot test makes redundant (count and every slot below
+    /// <see cref="Capacity"/> lie inside a page).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="memory"/> is smaller than a page.</exception>
+    internal static bool TryAdd(byte[] memory, ulong pfn)
     {
-        var slot = Interlocked.Increment(ref Field<int>(CountOffset)) - 1;
-        if (slot >= Capacity)
+        if (memory.Length < PageAllocator.PageSize)
+        {
+            throw new ArgumentException($"A pfn_pool lives in a whole page ({PageAllocator.PageSize} bytes), not in {memory.Length}.", nameof(memory));
+        }
+
+        ref var start = ref MemoryMarshal.GetArrayDataReference(memory);
+        var slot = Interlocked.Increment(ref Unsafe.As<byte, int>(ref Unsafe.Add(ref start, CountOffset))) - 1;
+        // Unsigned: a count that ever wrapped around (writers racing past a full pool forever) is full too.
+        if ((uint)slot >= Capacity)
         {
             return false;
         }
 
-        Volatile.Write(ref Field<ulong>(PfnsOffset + (slot * sizeof(ulong))), pfn);
+        Volatile.Write(ref Unsafe.As<byte, ulong>(ref Unsafe.Add(ref start, PfnsOffset + (slot * sizeof(ulong)))), pfn);
         return true;
     }
 

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using GfpAnalyzers.Benchmarks.Corpus;
+
+namespace GfpAnalyzers.Benchmarks.Builds;
+
+/// <summary>
+/// `build`: real <c>dotnet build --no-incremental -c Release</c> runs of the generated corpus at each size, with
+/// analyzers off / ours / CA2000 / both, alternated (each round starts with the next configuration, after one
+/// untimed build of each that warms the compiler server and checks that the compiler got exactly the analyzers the
+/// configuration names), and prints the medians and the ratios the targets are stated in.
+/// </summary>
+internal static class BuildComparison
+{
+    private static readonly (string Name, bool Ours, bool Ca2000)[] Configurations =
+    [
+        ("off", false, false), ("ours", true, false), ("CA2000", false, true), ("both", true, true),
+    ];
+
+    /// <param name="noServer">
+    /// No compiler server and no MSBuild node reuse: every build compiles in processes that end with it, so their CPU
+    /// time is counted too (getrusage of the children), a figure the load of a shared machine does not inflate.
+    /// </param>
+    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false)
+    {
+        s_noServer = noServer;
+        Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), {(noServer ? "no compiler server (CPU counted)" : "compiler server as usual")}, corpus under {outDirectory}; {Stats.Load()}");
+        var summary = new List<string>();
+        foreach (var size in sizes)
+        {
+            var files = CorpusGenerator.Generate(size);
+            var lines = files.Sum(f => f.Lines);
+            var directory = Path.Combine(outDirectory, $"corpus-{size}");
+            CorpusProject.Write(directory, files);
+            if (Dotnet(directory, ["restore", CorpusProject.ProjectFile, "-nologo", "-tl:off", "-v:q"]) is { ExitCode: not 0 } restore)
+            {
+                Console.Error.WriteLine(restore.Output);
+                return 1;
+            }
+
+            var times = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            var cpu = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            // Without a server there is nothing to warm: the check builds run only in the dry run.
+            foreach (var configuration in noServer && !dry ? [] : Configurations)
+            {
+                var warmUp = Build(directory, configuration, verbosity: "n");
+                var mismatch = warmUp.ExitCode != 0 ? "the build failed" : Mismatch(configuration, warmUp.Output);
+                if (mismatch is not null)
+                {
+                    Console.Error.WriteLine(warmUp.Output);
+                    Console.Error.WriteLine($"The {configuration.Name} build of the {size}-line corpus failed or ran other analyzers than it should: {mismatch}.");
+                    return 1;
+                }
+            }
+
+            if (dry)
+            {
+                Console.WriteLine($"  {lines} lines: every configuration builds (dry run: nothing timed)");
+                continue;
+            }
+
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var k = 0; k < Configurations.Length; k++)
+                {
+                    var configuration = Configurations[(round + k) % Configurations.Length];
+                    var result = Build(directory, configuration, verbosity: "q");
+                    if (result.ExitCode != 0)
+                    {
+                        Console.Error.WriteLine(result.Output);
+                        return 1;
+                    }
+
+                    times[configuration.Name].Add(result.Elapsed.TotalMilliseconds);
+                    cpu[configuration.Name].Add(result.Cpu.TotalMilliseconds);
+                }
+            }
+
+            var off = Stats.Median(times["off"]);
+            var ours = Stats.Median(times["ours"]);
+            var ca2000 = Stats.Median(times["CA2000"]);
+            var both = Stats.Median(times["both"]);
+            var kloc = lines / 1000.0;
+            var line = $"{lines,7} lines: off {off / 1000,6:F2} s, ours {ours / 1000,6:F2} s, CA2000 {ca2000 / 1000,6:F2} s, both {both / 1000,6:F2} s | "
+                + $"ours/off {ours / off:F3}, ours cost/CA2000 cost {(ours - off) / (ca2000 - off):F2}, "
+                + $"per kloc: off {off / kloc:F1} ms, ours {ours / kloc:F1} ms, our cost {(ours - off) / kloc:F1} ms | {Stats.Load()}";
+            if (noServer)
+            {
+                var (cOff, cOurs, cCa2000) = (Stats.Median(cpu["off"]), Stats.Median(cpu["ours"]), Stats.Median(cpu["CA2000"]));
+                line += $"\n           CPU: off {cOff / 1000,6:F2} s, ours {cOurs / 1000,6:F2} s, CA2000 {cCa2000 / 1000,6:F2} s, both {Stats.Median(cpu["both"]) / 1000,6:F2} s | "
+                    + $"ours/off {cOurs / cOff:F3}, ours cost/CA2000 cost {(cOurs - cOff) / (cCa2000 - cOff):F2}, our cost per kloc {(cOurs - cOff) / kloc:F1} ms";
+            }
+
+            Console.WriteLine("  " + line);
+            Console.WriteLine("    runs (ms): " + string.Join("; ", Configurations.Select(c => $"{c.Name} {string.Join(" ", times[c.Name].Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}")));
+            summary.Add(line);
+        }
+
+        if (!dry)
+        {
+            Console.WriteLine("summary (medians):");
+            summary.ForEach(line => Console.WriteLine("  " + line));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// What in the compiler's command line (and output) contradicts the configuration: our analyzer assembly passed
+    /// or not, the SDK's analyzers passed with CA2000 reporting or not. Null when it is what the name says.
+    /// </summary>
+    private static string? Mismatch((string Name, bool Ours, bool Ca2000) configuration, string output)
+    {
+        var ours = output.Contains("/analyzer:lib/GfpAnalyzers.Analyzers.dll", StringComparison.Ordinal);
+        var netAnalyzers = output.Contains("Microsoft.CodeAnalysis.NetAnalyzers.dll", StringComparison.Ordinal);
+        var ca2000 = output.Contains("warning CA2000", StringComparison.Ordinal);
+        return ours != configuration.Ours ? $"GfpAnalyzers {(ours ? "ran" : "did not run")}"
+            : netAnalyzers != configuration.Ca2000 || ca2000 != configuration.Ca2000 ? $"the .NET analyzers {(netAnalyzers ? "ran" : "did not run")}, CA2000 {(ca2000 ? "reported" : "did not report")}"
+            : null;
+    }
+
+    private static bool s_noServer;
+
+    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string directory, (string Name, bool Ours, bool Ca2000) configuration, string verbosity)
+        => Dotnet(directory,
+        [
+            "build", CorpusProject.ProjectFile, "--no-incremental", "--no-restore", "-c", "Release", "-nologo", "-tl:off", $"-v:{verbosity}",
+            $"-p:BenchOurs={(configuration.Ours ? "true" : "false")}", $"-p:BenchCa2000={(configuration.Ca2000 ? "true" : "false")}",
+            .. (s_noServer ? new[] { "-nodeReuse:false", "-p:UseSharedCompilation=false" } : []),
+        ]);
+
+    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Dotnet(string directory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        var cpuBefore = CpuTime.Children();
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        watch.Stop();
+        return (process.ExitCode, watch.Elapsed, CpuTime.Children() - cpuBefore, output.Result + error.Result);
+    }
+}

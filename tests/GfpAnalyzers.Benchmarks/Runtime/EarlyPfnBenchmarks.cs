@@ -1,0 +1,77 @@
+using BenchmarkDotNet.Attributes;
+using GfpAnalyzers.Runtime;
+
+namespace GfpAnalyzers.Benchmarks.Runtime;
+
+/// <summary>
+/// alloc_tag_add_early_pfn(): the cost of recording one early PFN with the fixed array and with the pool list,
+/// on one thread and on two threads recording into the same tracker. Each invocation fills
+/// <see cref="TrackersPerInvocation"/> fresh trackers with <see cref="FixedEarlyPfnTracker.Capacity"/> PFNs each
+/// (as many as the array holds), so the pool list's page allocations (one per <see cref="PfnPool.Capacity"/> PFNs)
+/// are counted at their real rate.
+/// </summary>
+[MemoryDiagnoser]
+[WarmupCount(5)]
+[IterationCount(30)]
+public class EarlyPfnBenchmarks
+{
+    public const int TrackersPerInvocation = 8;
+    private const int PfnsPerTracker = FixedEarlyPfnTracker.Capacity;
+
+    private readonly EarlyAllocHook[] _hooks = new EarlyAllocHook[TrackersPerInvocation];
+    private PartnerThread? _partner;
+
+    [Params(EarlyPfnTrackerDesign.FixedArray, EarlyPfnTrackerDesign.PfnPoolList)]
+    public EarlyPfnTrackerDesign Design { get; set; }
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void GlobalSetup() => _partner = Threads == 2 ? new PartnerThread() : null;
+
+    [GlobalCleanup]
+    public void GlobalCleanup() => _partner?.Dispose();
+
+    /// <summary>Fresh allocators and trackers: every invocation starts from an empty tracker, as a boot does.</summary>
+    [IterationSetup]
+    public void IterationSetup()
+    {
+        for (var i = 0; i < TrackersPerInvocation; i++)
+        {
+            var allocator = new PageAllocator(new AllocatorOptions { TotalPages = 4096, DmaEndPfn = 0, Dma32EndPfn = 0 });
+            _hooks[i] = EarlyPfnTracker.Create(Design, allocator).RecordingHook;
+        }
+
+        // Leave the setup's garbage behind: a collection inside the timed invocation pays only for what recording allocates.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        _partner?.Arm();
+    }
+
+    [Benchmark(OperationsPerInvoke = TrackersPerInvocation * PfnsPerTracker)]
+    public void RecordEarlyPfn()
+    {
+        if (_partner is null)
+        {
+            Record(0, PfnsPerTracker);
+            return;
+        }
+
+        // Two threads on the same trackers: each records half of every tracker's PFNs.
+        _partner.Run(() => Record(PfnsPerTracker / 2, PfnsPerTracker));
+        Record(0, PfnsPerTracker / 2);
+        _partner.Wait();
+    }
+
+    private void Record(int from, int to)
+    {
+        foreach (var hook in _hooks)
+        {
+            for (var pfn = from; pfn < to; pfn++)
+            {
+                hook((ulong)pfn, Gfp.Kernel);
+            }
+        }
+    }
+}
