@@ -375,6 +375,7 @@ internal sealed class FlagValueAnalysis
                         Join(path.Variables, finallyState);
                     }
 
+                    ForgetLeftRegions(branch, path);
                     (joined ??= new List<Path>()).Add(path);
                 }
             }
@@ -402,6 +403,27 @@ internal sealed class FlagValueAnalysis
             }
 
             return joined is null ? null : Normalize(joined);
+        }
+
+        /// <summary>
+        /// The locals and flow captures of the regions a branch leaves are dead past it: dropping them keeps each
+        /// path's map to what is live, so a long method does not copy, join and compare every value it ever wrote
+        /// on every edge (which made the state, and the time, quadratic in the method's length).
+        /// </summary>
+        private static void ForgetLeftRegions(ControlFlowBranch branch, Path path)
+        {
+            foreach (var region in branch.LeavingRegions)
+            {
+                foreach (var local in region.Locals)
+                {
+                    path.Variables.Remove(local);
+                }
+
+                foreach (var capture in region.CaptureIds)
+                {
+                    path.Variables.Remove(capture);
+                }
+            }
         }
 
         /// <summary>
