@@ -108,7 +108,46 @@ internal static class CodetagClearing
             return true;
         }
 
+        if (free.Conditional)
+        {
+            return CanClearBefore(free) && TryGuardConditionalFree(editor, free);
+        }
+
         return CanClearBefore(free) && StatementInsertion.TryInsertBefore(editor, free.Call, ClearFor(free));
+    }
+
+    /// <summary>
+    /// <c>a?.FreePage(p);</c> becomes <c>if (a != null) { a.ClearPageTagRef(p); a.FreePage(p); }</c>: a separate
+    /// <c>a?.ClearPageTagRef(p);</c> would leave the analysis a path where the clear was skipped and the free was not
+    /// (it does not correlate the two null tests), so the warning would stay. Only for a whole statement.
+    /// </summary>
+    private static bool TryGuardConditionalFree(SyntaxEditor editor, Free free)
+    {
+        if (free.Call is not ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } invocation }
+            || free.Call.Parent is not ExpressionStatementSyntax statement
+            || free.Receiver is null)
+        {
+            return false;
+        }
+
+        var receiver = free.Receiver.WithoutTrivia();
+        var unconditionalFree = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, binding.Name), invocation.ArgumentList));
+        var clear = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName("ClearPageTagRef")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(free.Page.WithoutTrivia())))));
+        StatementSyntax guarded = SyntaxFactory.IfStatement(
+            SyntaxFactory.BinaryExpression(SyntaxKind.NotEqualsExpression, receiver, SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression)),
+            SyntaxFactory.Block(clear, unconditionalFree.WithTrailingTrivia(statement.GetTrailingTrivia())));
+
+        // An embedded statement (`if (x) a?.FreePage(p); else ...`) gets braces, so no `else` can attach to the new if.
+        if (statement.Parent is not (BlockSyntax or SwitchSectionSyntax))
+        {
+            guarded = SyntaxFactory.Block(guarded);
+        }
+
+        editor.ReplaceNode(statement, guarded.WithLeadingTrivia(statement.GetLeadingTrivia()).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
+        return true;
     }
 
     /// <summary>
