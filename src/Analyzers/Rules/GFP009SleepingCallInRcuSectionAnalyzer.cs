@@ -1,14 +1,12 @@
-using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using GfpAnalyzers.Analyzers.AtomicContext;
-using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Interprocedural;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GfpAnalyzers.Analyzers.Rules;
@@ -16,10 +14,12 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// <summary>
 /// GFP009: a call that may sleep inside an RCU read-side section or other atomic context (see
 /// <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c> and <c>[MightSleep]</c> calls are reported as
-/// the method is analysed. A call to a method of this compilation is reported when the compilation ends, from
-/// per-method summaries (<see cref="SleepSummaries"/>): the callee sleeps if its body calls one of those,
-/// allocates with <c>DirectReclaim</c> from a constant, or calls a method that does. Allocations themselves
-/// are GFP001's; calls through delegates are unknown and never reported.
+/// the method is analysed. A call to a method of this compilation is judged by the callee's summary
+/// (<see cref="SummaryStore"/>, built on demand from the callee's body in whatever file it is, so the result is
+/// the same while typing as in a full build): the callee sleeps if, for the arguments this call passes, some path
+/// of it calls one of those, allocates with <c>DirectReclaim</c> (from its constants or this call's flags), or calls
+/// a method that does, at any depth. Allocations themselves are GFP001's; calls through delegates and virtual
+/// dispatch are unknown and never reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
@@ -37,12 +37,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor SleepingCall = RuleDescriptors.Create(
         DiagnosticIds.SleepingCallInRcuSection, Title, MessageFormat, RuleCategories.AtomicContext, DiagnosticSeverity.Error, Description);
 
-    /// <summary>The same rule for calls judged by summaries, which are complete only when the compilation ends.</summary>
-    internal static readonly DiagnosticDescriptor SleepingCallThroughSummary = RuleDescriptors.Create(
-        DiagnosticIds.SleepingCallInRcuSection, Title, MessageFormat, RuleCategories.AtomicContext, DiagnosticSeverity.Error, Description,
-        WellKnownDiagnosticTags.CompilationEnd);
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(SleepingCall, SleepingCallThroughSummary);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(SleepingCall);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -55,9 +50,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var state = new CompilationState(symbols, start.Compilation.Assembly);
+            var state = new CompilationState(symbols, start.Compilation);
             start.RegisterOperationBlockAction(block => AnalyzeBlock(block, state));
-            start.RegisterCompilationEndAction(end => ReportThroughSummaries(end, state));
         });
     }
 
@@ -74,52 +68,22 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             }
 
             var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
-            var allocationReasons = new Dictionary<ISymbol, (SleepReason? Direct, List<ParameterSleep> Parameters)>(SymbolEqualityComparer.Default);
-            var afterRelease = new HashSet<SyntaxNode>();
-            if (NeedsGraph(functions, symbols))
+            if (!functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols)))
             {
-                var cfg = context.GetControlFlowGraph(block);
-                foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
-                {
-                    var function = functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner));
-                    if (function is null)
-                    {
-                        continue;
-                    }
-
-                    if (!function.IsLambda && function.HasLockCalls
-                        && AtomicContextAnalysis.HasAttribute(owner, symbols.RcuReadLockHeldAttribute, symbols)
-                        && !AtomicContextAnalysis.HasAttribute(owner, symbols.AllocationHookAttribute, symbols))
-                    {
-                        SleepsAfterCallersLockReleased(graph, owner, state, afterRelease, ct);
-                    }
-
-                    if (!function.IsLambda && function.HasAllocations)
-                    {
-                        allocationReasons[owner] = SleepingAllocations(graph, owner as IMethodSymbol, symbols, afterRelease, ct);
-                    }
-
-                    if (function.Calls.Count > 0 && MayBeAtomic(function, symbols))
-                    {
-                        CheckCalls(context, state, AtomicContextAnalysis.Create(graph, owner, symbols, ct), graph);
-                    }
-                }
+                continue;
             }
 
-            foreach (var function in functions)
+            var cfg = context.GetControlFlowGraph(block);
+            foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
-                if (!function.IsLambda && function.Symbol is IMethodSymbol method)
+                var function = functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner));
+                if (function is not null && function.Calls.Count > 0 && MayBeAtomic(function, symbols))
                 {
-                    allocationReasons.TryGetValue(method, out var allocation);
-                    state.Summaries.Add(method, Facts(function, allocation.Direct, allocation.Parameters, afterRelease));
+                    CheckCalls(context, state, AtomicContextAnalysis.Create(graph, owner, symbols, ct), graph, owner);
                 }
             }
         }
     }
-
-    /// <summary>A graph is needed to judge allocation flags (for summaries) or atomic context (for calls).</summary>
-    private static bool NeedsGraph(List<FunctionInfo> functions, RuntimeSymbols symbols)
-        => functions.Any(f => !f.IsLambda && f.HasAllocations) || functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols));
 
     private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
         => function.HasLockCalls
@@ -128,9 +92,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
-    private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
+    private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, ControlFlowGraph graph, ISymbol owner)
     {
-        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             var (kind, method) = SleepingCalls.Classify(operation, state.Symbols, state.Assembly);
             if (kind == SleepingCallKind.None || analysis.GetContext(operation) is not { } atomic)
@@ -140,233 +104,32 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
             var name = SleepingCalls.Describe(kind, method!);
             var location = operation.Syntax.GetLocation();
-            switch (kind)
+            var why = kind switch
             {
-                case SleepingCallKind.Synchronize:
-                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), "it blocks until a grace period ends"));
-                    break;
-                case SleepingCallKind.MightSleep:
-                    context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]"));
-                    break;
-                default:
-                    state.Pending.Enqueue(new PendingCall(method!, name, location, atomic.Describe(), SleepingArguments(operation, graph, state.Symbols, context.CancellationToken)));
-                    break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// In a [RcuReadLockHeld] method that drops the caller's lock to sleep (<c>ReadUnlock(); sleep; ReadLock();</c>,
-    /// the documented idiom): the sleeping calls and allocations that run only after the caller's lock is released.
-    /// They do not make its callers sleep inside their section.
-    /// </summary>
-    private static void SleepsAfterCallersLockReleased(
-        Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, ISymbol owner, CompilationState state, HashSet<SyntaxNode> result, CancellationToken ct)
-    {
-        var analysis = AtomicContextAnalysis.Create(graph, owner, state.Symbols, ct);
-        foreach (var operation in ControlFlowGraphs.Operations(graph))
-        {
-            var sleeps = SleepingCalls.Classify(operation, state.Symbols, state.Assembly).Kind != SleepingCallKind.None
-                || (operation is IInvocationOperation invocation && state.Symbols.IsAllocation(invocation.TargetMethod));
-            if (sleeps && analysis.GetContext(operation)?.Kind != AtomicContextKind.RcuReadLockHeldMethod)
-            {
-                result.Add(operation.Syntax);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The first allocation (in source order) whose flags may carry DirectReclaim from a constant, and the
-    /// allocations whose DirectReclaim can come only from a parameter of <paramref name="method"/>.
-    /// </summary>
-    private static (SleepReason? Direct, List<ParameterSleep> Parameters) SleepingAllocations(
-        Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols, HashSet<SyntaxNode> afterRelease, CancellationToken ct)
-    {
-        var parameters = new List<ParameterSleep>();
-        var directReclaim = symbols.Bits.DirectReclaim;
-        if (directReclaim == 0)
-        {
-            return (null, parameters);
-        }
-
-        FlagValueAnalysis? flags = null;
-        BlockingGuards? guards = null;
-        SleepReason? first = null;
-        foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
-        {
-            if (operation is not IInvocationOperation invocation || !symbols.IsAllocation(invocation.TargetMethod)
-                || symbols.FlagsArgument(invocation) is not { } argument || afterRelease.Contains(invocation.Syntax))
-            {
-                continue;
-            }
-
-            flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-            var value = flags.GetValue(argument.Value);
-            if (value.HasErrors || (value.May & directReclaim) == 0)
-            {
-                continue;
-            }
-
-            var location = invocation.Syntax.GetLocation();
-            var line = location.GetLineSpan().StartLinePosition.Line + 1;
-            if ((value.ConstantBits & directReclaim) != 0)
-            {
-                // `gfp.AllowsBlocking() ? AllocPage(Gfp.Kernel) : AllocPage(Gfp.Atomic)`: sleeps only when the caller allows it.
-                guards ??= BlockingGuards.Run(graph, method, symbols);
-                var guard = guards.GuardsAt(block);
-                if (guard != 0 && method is not null)
-                {
-                    var constant = value.OriginsOf(directReclaim, constant: true).FirstOrDefault()?.Description ?? "DirectReclaim";
-                    foreach (var parameter in method.Parameters)
-                    {
-                        if (parameter.Ordinal < 64 && (guard & (1UL << parameter.Ordinal)) != 0)
-                        {
-                            parameters.Add(new ParameterSleep(parameter.Ordinal, parameter.Name, line, constant));
-                        }
-                    }
-
-                    continue;
-                }
-
-                if (first is null || location.SourceSpan.Start < first.Location.SourceSpan.Start)
-                {
-                    var origin = value.OriginsOf(directReclaim, constant: true).FirstOrDefault();
-                    first = SleepReason.Direct($"allocates with {origin?.Description ?? "DirectReclaim"} at line {line}", location);
-                }
-
-                continue;
-            }
-
-            // The flag-value analysis names a parameter origin "parameter 'name'" (FlagOrigin.Description).
-            foreach (var origin in value.OriginsOf(directReclaim, constant: false))
-            {
-                foreach (var parameter in method?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty)
-                {
-                    if (origin.Kind == FlagOriginKind.Parameter && origin.Description == $"parameter '{parameter.Name}'")
-                    {
-                        parameters.Add(new ParameterSleep(parameter.Ordinal, parameter.Name, line));
-                    }
-                }
-            }
-        }
-
-        return (first, parameters);
-    }
-
-    /// <summary>The Gfp arguments of a call that carry DirectReclaim from a constant: parameter ordinal to the constant.</summary>
-    private static Dictionary<int, string> SleepingArguments(IOperation call, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken ct)
-    {
-        var result = new Dictionary<int, string>();
-        var arguments = call switch
-        {
-            IInvocationOperation invocation => invocation.Arguments,
-            IObjectCreationOperation creation => creation.Arguments,
-            _ => ImmutableArray<IArgumentOperation>.Empty,
-        };
-
-        FlagValueAnalysis? flags = null;
-        foreach (var argument in arguments)
-        {
-            if (argument.Parameter is not { } parameter || !symbols.IsGfp(parameter.Type))
-            {
-                continue;
-            }
-
-            flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-            var value = flags.GetValue(argument.Value);
-            if (!value.HasErrors && (value.ConstantBits & symbols.Bits.DirectReclaim) != 0)
-            {
-                var origin = value.OriginsOf(symbols.Bits.DirectReclaim, constant: true).FirstOrDefault();
-                result[parameter.Ordinal] = origin?.Description ?? "DirectReclaim";
-            }
-        }
-
-        return result;
-    }
-
-    private static MethodSleepFacts Facts(FunctionInfo function, SleepReason? allocation, List<ParameterSleep>? parameters, HashSet<SyntaxNode> afterRelease)
-    {
-        var direct = allocation;
-        var callees = new List<(IMethodSymbol, Location)>();
-        foreach (var (operation, kind, method) in function.Calls)
-        {
-            if (afterRelease.Contains(operation.Syntax))
-            {
-                continue;
-            }
-
-            var location = operation.Syntax.GetLocation();
-            SleepReason? reason = kind switch
-            {
-                SleepingCallKind.Synchronize => SleepReason.Direct("calls 'Rcu.Synchronize()'", location),
-                SleepingCallKind.MightSleep => SleepReason.Direct($"calls '{SleepingCalls.Display(kind, method)}', which is marked [MightSleep]", location),
-                _ => null,
+                SleepingCallKind.Synchronize => "it blocks until a grace period ends",
+                SleepingCallKind.MightSleep => $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]",
+                _ => CallSite.Create(operation, method!, graph, block, owner, state.Symbols, state.Compilation, context.CancellationToken)
+                    ?.SleepReason(state.Symbols.Bits),
             };
-
-            if (reason is null)
+            if (why is not null)
             {
-                callees.Add((SleepSummaries.Key(method), location));
-            }
-            else if (direct is null || location.SourceSpan.Start < direct.Location.SourceSpan.Start)
-            {
-                direct = reason;
-            }
-        }
-
-        return new MethodSleepFacts(direct, callees, (IReadOnlyList<ParameterSleep>?)parameters ?? System.Array.Empty<ParameterSleep>());
-    }
-
-    private static void ReportThroughSummaries(CompilationAnalysisContext context, CompilationState state)
-    {
-        state.Summaries.Resolve();
-        foreach (var call in state.Pending)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            if (state.Summaries.TryExplain(call.Callee, out var chain)
-                || state.Summaries.TryExplainArguments(call.Callee, call.SleepingArguments, out chain))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(SleepingCallThroughSummary, call.Location, call.Name, call.Context, chain));
+                context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), why));
             }
         }
     }
 
     private sealed class CompilationState
     {
-        public CompilationState(RuntimeSymbols symbols, IAssemblySymbol assembly)
+        public CompilationState(RuntimeSymbols symbols, Compilation compilation)
         {
             Symbols = symbols;
-            Assembly = assembly;
+            Compilation = compilation;
         }
 
         public RuntimeSymbols Symbols { get; }
 
-        public IAssemblySymbol Assembly { get; }
+        public Compilation Compilation { get; }
 
-        public SleepSummaries Summaries { get; } = new();
-
-        public ConcurrentQueue<PendingCall> Pending { get; } = new();
-    }
-
-    private sealed class PendingCall
-    {
-        public PendingCall(IMethodSymbol callee, string name, Location location, string context, IReadOnlyDictionary<int, string> sleepingArguments)
-        {
-            Callee = callee;
-            Name = name;
-            Location = location;
-            Context = context;
-            SleepingArguments = sleepingArguments;
-        }
-
-        /// <summary>Parameter ordinal to the constant with DirectReclaim this call passes for it.</summary>
-        public IReadOnlyDictionary<int, string> SleepingArguments { get; }
-
-        public IMethodSymbol Callee { get; }
-
-        public string Name { get; }
-
-        public Location Location { get; }
-
-        public string Context { get; }
+        public IAssemblySymbol Assembly => Compilation.Assembly;
     }
 }
