@@ -42,3 +42,57 @@ public sealed class AllocationHookAttribute : Attribute;
 /// </remarks>
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.ReturnValue, Inherited = false)]
 public sealed class NoCodetagPagesAttribute : Attribute;
+
+/// <summary>
+/// The member runs with the lock <see cref="LockName"/> held by its caller (Linux's <c>__must_hold(l)</c> /
+/// <c>lockdep_assert_held(l)</c>): it is atomic context when that lock is a spin lock, so nothing in it may sleep.
+/// </summary>
+/// <remarks>
+/// Write the name of the field, property or parameter that holds the lock (<c>[LockHeld(nameof(_lock))]</c>), or
+/// <c>"rcu"</c> for an RCU read-side section, or <c>"runqueue"</c> for the scheduler's runqueue lock.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
+public sealed class LockHeldAttribute(string lockName) : Attribute
+{
+    /// <summary>The field, property or parameter holding the lock, or <c>"rcu"</c> / <c>"runqueue"</c>.</summary>
+    public string LockName { get; } = lockName;
+}
+
+/// <summary>The member runs with interrupts disabled (its caller disabled them): atomic context, nothing in it may sleep.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = false)]
+public sealed class IrqsDisabledAttribute : Attribute;
+
+/// <summary>
+/// The member is called in atomic context: from an interrupt handler, a timer or a softirq. Nothing in it may sleep.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = false)]
+public sealed class RunsInAtomicContextAttribute : Attribute;
+
+/// <summary>
+/// The method takes the lock <see cref="LockName"/> and returns holding it, for its caller to release (Linux's
+/// <c>__acquires(l)</c>). Name the lock as for <see cref="LockHeldAttribute"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class AcquiresLockAttribute(string lockName) : Attribute
+{
+    /// <summary>The field, property or parameter holding the lock, or <c>"rcu"</c> / <c>"runqueue"</c>.</summary>
+    public string LockName { get; } = lockName;
+}
+
+/// <summary>
+/// The method is called holding the lock <see cref="LockName"/> and returns having released it (Linux's
+/// <c>__releases(l)</c>). Name the lock as for <see cref="LockHeldAttribute"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ReleasesLockAttribute(string lockName) : Attribute
+{
+    /// <summary>The field, property or parameter holding the lock, or <c>"rcu"</c> / <c>"runqueue"</c>.</summary>
+    public string LockName { get; } = lockName;
+}
+
+/// <summary>
+/// The delegate passed to this parameter is invoked in atomic context (as a timer callback, an interrupt handler or
+/// under a lock the callee holds): the lambda or method passed must not sleep.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+public sealed class InvokedInAtomicContextAttribute : Attribute;

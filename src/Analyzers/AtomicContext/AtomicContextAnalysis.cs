@@ -8,8 +8,10 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 namespace GfpAnalyzers.Analyzers.AtomicContext;
 
 /// <summary>
-/// Where, in one control-flow graph, an RCU read lock may be held (or the whole body is atomic because
-/// of <c>[RcuReadLockHeld]</c> / <c>[AllocationHook]</c>). One forward pass per graph over sets of
+/// Where, in one control-flow graph, a lock of any atomic kind may be held (RCU read lock, spinlocks and rwlocks,
+/// interrupts / preemption / bottom halves disabled, the runqueue lock; the caller's locks from <c>[RcuReadLockHeld]</c>,
+/// <c>[LockHeld]</c>, <c>[IrqsDisabled]</c>), or the whole body is atomic because of <c>[AllocationHook]</c> /
+/// <c>[RunsInAtomicContext]</c>. One forward pass per graph over sets of
 /// <see cref="PathState"/>s to a fixpoint; afterwards every lookup is a dictionary hit.
 /// Lambdas and local functions are separate graphs: analyse them with their own symbol
 /// (<see cref="ControlFlowGraphs.WithNestedGraphs"/>); code created inside a section but run later is not in it.
@@ -23,21 +25,25 @@ internal sealed class AtomicContextAnalysis
     private readonly AtomicContext?[][] _contexts;
     private readonly bool[][] _computed;
     private readonly AtomicContext? _hookContext;
-    private readonly AtomicContext _callerContext;
+    private readonly AtomicContext? _bodyContext;
+    private readonly string _name;
+    private readonly int _lambdaLine;
 
     private AtomicContextAnalysis(LockFlow flow, ISymbol owner, RuntimeSymbols symbols, CancellationToken ct)
     {
         _flow = flow;
-        var name = DisplayName(owner);
-        var lambdaLine = owner is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
+        _name = DisplayName(owner);
+        _lambdaLine = owner is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
             ? flow.Graph.OriginalOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1
             : 0;
         if (HasAttribute(owner, symbols.AllocationHookAttribute, symbols) || HookInstallations.IsInstalledHook(flow.Graph, owner, symbols, ct))
         {
-            _hookContext = new AtomicContext(AtomicContextKind.AllocationHook, null, name, lambdaLine);
+            _hookContext = new AtomicContext(AtomicContextKind.AllocationHook, null, _name, _lambdaLine);
         }
 
-        _callerContext = new AtomicContext(AtomicContextKind.RcuReadLockHeldMethod, null, name, lambdaLine);
+        _bodyContext = _hookContext ?? (HasAttribute(owner, symbols.RunsInAtomicContextAttribute, symbols)
+            ? new AtomicContext(AtomicContextKind.RunsInAtomicContextMethod, null, _name, _lambdaLine, attribute: "[RunsInAtomicContext]")
+            : null);
         var blocks = flow.Graph.Blocks.Length;
         _contexts = new AtomicContext?[blocks][];
         _computed = new bool[blocks][];
@@ -59,15 +65,34 @@ internal sealed class AtomicContextAnalysis
             return cached;
         }
 
-        var callerHoldsLock = HasAttribute(owningSymbol, symbols.RcuReadLockHeldAttribute, symbols);
-        var flow = LockFlow.Run(cfg, owningSymbol, symbols, callerHoldsLock, ct);
+        var flow = LockFlow.Run(cfg, owningSymbol, symbols, CallerLocks.Of(owningSymbol, symbols), ct);
         var analysis = new AtomicContextAnalysis(flow, owningSymbol, symbols, ct);
         return Cache.GetValue(cfg, _ => analysis);
     }
 
     /// <summary>
+    /// Where a scheduler lock may be held (waking kswapd there can deadlock): allocation hooks, runqueue-lock sections,
+    /// <c>[LockHeld("runqueue")]</c> methods. Null when none may be held at <paramref name="operationInCfg"/>.
+    /// </summary>
+    public AtomicContext? GetSchedulerLockContext(IOperation operationInCfg)
+    {
+        var known = _flow.Scan.Positions.TryGetValue(operationInCfg, out var position);
+        if (known && !_flow.Graph.Blocks[position.Block].IsReachable)
+        {
+            return null;
+        }
+
+        if (_hookContext is not null || !known)
+        {
+            return _hookContext;
+        }
+
+        return ContextOf(_flow.StatesBefore(operationInCfg, position.Block, position.Statement), schedulerLocksOnly: true);
+    }
+
+    /// <summary>
     /// The atomic context <paramref name="operationInCfg"/> (an operation of this graph's blocks, or one
-    /// nested in them) may run in, or null when no read-side section may be held there.
+    /// nested in them) may run in, or null when no lock may be held there.
     /// </summary>
     public AtomicContext? GetContext(IOperation operationInCfg)
     {
@@ -78,9 +103,9 @@ internal sealed class AtomicContextAnalysis
             return null;
         }
 
-        if (_hookContext is not null)
+        if (_bodyContext is not null)
         {
-            return _hookContext;
+            return _bodyContext;
         }
 
         if (!known)
@@ -104,13 +129,19 @@ internal sealed class AtomicContextAnalysis
         return _contexts[block][statement];
     }
 
-    private AtomicContext? ContextOf(IEnumerable<PathState> states)
+    /// <summary>
+    /// The context the paths give: the outermost lock of any path that may hold one, named deterministically: a
+    /// caller's lock first (the attribute is the clearest way to say why; the first attribute wins), else the lock
+    /// call earliest in the source. With <paramref name="schedulerLocksOnly"/>, only scheduler locks count.
+    /// </summary>
+    private AtomicContext? ContextOf(IEnumerable<PathState> states, bool schedulerLocksOnly = false)
     {
-        Location? earliest = null;
-        var any = false;
+        LockSite? caller = null;
+        LockSite? earliest = null;
         foreach (var state in states)
         {
-            if (!state.MayHold)
+            var outermost = Outermost(state, schedulerLocksOnly);
+            if (outermost is null)
             {
                 if (_flow.Degraded)
                 {
@@ -121,27 +152,56 @@ internal sealed class AtomicContextAnalysis
                 continue;
             }
 
-            if (_flow.Degraded && !state.IsDepthKnown)
+            if (outermost.IsCaller)
             {
-                return null;
+                caller = caller is null || outermost.Id < caller.Id ? outermost : caller;
             }
-
-            var bottom = state.SiteAt(0);
-            if (bottom == PathState.CallerSite)
+            else if (earliest is null || outermost.Location!.SourceSpan.Start < earliest.Location!.SourceSpan.Start)
             {
-                // The caller's lock may still be held: the attribute is the clearest way to say why.
-                return _callerContext;
-            }
-
-            any = true;
-            var site = _flow.Scan.Sites[bottom];
-            if (earliest is null || (site is not null && site.SourceSpan.Start < earliest.SourceSpan.Start))
-            {
-                earliest = site;
+                earliest = outermost;
             }
         }
 
-        return any ? new AtomicContext(AtomicContextKind.RcuReadSection, earliest, _callerContext.MethodName) : null;
+        if (caller is not null)
+        {
+            return CallerContext(caller);
+        }
+
+        return earliest is null ? null : AtomicContext.ForSite(earliest, _name);
+    }
+
+    /// <summary>The outermost held site of a state (that is a scheduler lock, if asked); null when none, or it was forgotten.</summary>
+    private LockSite? Outermost(PathState state, bool schedulerLocksOnly)
+    {
+        if (!state.MayHold || (_flow.Degraded && !state.IsDepthKnown))
+        {
+            return null;
+        }
+
+        var levels = state.IsDepthKnown ? state.Depth : 1;
+        for (var level = 0; level < levels; level++)
+        {
+            if (_flow.Scan.Sites[state.SiteAt(level)] is not { } site)
+            {
+                // A site the degraded pass forgot: nothing to name.
+                return null;
+            }
+
+            if (!schedulerLocksOnly || site.IsSchedulerLock)
+            {
+                return site;
+            }
+        }
+
+        return null;
+    }
+
+    private AtomicContext CallerContext(LockSite caller)
+    {
+        var kind = caller.CallerAttribute == CallerLocks.RcuReadLockHeld
+            ? AtomicContextKind.RcuReadLockHeldMethod
+            : caller.CallerAttribute == CallerLocks.IrqsDisabled ? AtomicContextKind.IrqsDisabledMethod : AtomicContextKind.LockHeldMethod;
+        return new AtomicContext(kind, null, _name, _lambdaLine, attribute: caller.CallerAttribute);
     }
 
     internal static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute, RuntimeSymbols symbols)

@@ -8,8 +8,9 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 
 /// <summary>
 /// One walk over every operation of a control-flow graph: where each operation sits (block, statement),
-/// the lock / unlock / guard-dispose calls and writes to tracked conditions in evaluation order, and which
-/// <c>bool</c> locals and parameters can be tracked as conditions.
+/// the lock / unlock / guard-dispose calls of every lock kind (<see cref="LockTypes"/>) and writes to tracked
+/// conditions in evaluation order, and which <c>bool</c> locals and parameters can be tracked as conditions.
+/// Every lock call is a <see cref="LockSite"/>; the caller's locks (from attributes) are sites too.
 /// </summary>
 internal sealed class GraphScan
 {
@@ -20,30 +21,43 @@ internal sealed class GraphScan
     private readonly ISymbol _owner;
     private readonly HashSet<ISymbol> _candidates = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _excluded = new(SymbolEqualityComparer.Default);
-    private readonly List<Location?> _sites = new() { null };
+    private readonly List<LockSite?> _sites = new() { null };
     private readonly List<(int Site, ILocalSymbol Local)> _guardLocals = new();
+    private readonly List<(LockEvent Event, ILocalSymbol Local)> _localGuardDisposes = new();
 
-    private GraphScan(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner)
+    /// <summary>The branch value being walked, when the statement is a conditional branch's condition.</summary>
+    private IOperation? _condition;
+
+    private GraphScan(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks)
     {
         _symbols = symbols;
         _owner = owner;
         var blocks = cfg.Blocks;
-        Events = new RcuEvent[]?[blocks.Length][];
+        Events = new LockEvent[]?[blocks.Length][];
         foreach (var block in blocks)
         {
             var statements = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
-            Events[block.Ordinal] = new RcuEvent[]?[statements];
+            Events[block.Ordinal] = new LockEvent[]?[statements];
+        }
+
+        foreach (var caller in callerLocks)
+        {
+            CallerSites.Add(_sites.Count);
+            _sites.Add(new LockSite(_sites.Count, null, caller.Family, caller.Identity, caller.Name, null, null, caller.Attribute));
         }
     }
+
+    /// <summary>The sites of the caller's locks, held on entry (outermost first).</summary>
+    public List<int> CallerSites { get; } = new();
 
     /// <summary>Block ordinal and statement index (the branch value is the last index) of every operation in the graph.</summary>
     public Dictionary<IOperation, (int Block, int Statement)> Positions { get; } = new();
 
     /// <summary>Per block, per statement: the events in evaluation order, or null when there are none.</summary>
-    public RcuEvent[]?[][] Events { get; }
+    public LockEvent[]?[][] Events { get; }
 
-    /// <summary>Where each lock site is; index 0 is the caller's lock (no location).</summary>
-    public IReadOnlyList<Location?> Sites => _sites;
+    /// <summary>Every lock site by id; index 0 is null (a site the degraded pass forgot).</summary>
+    public IReadOnlyList<LockSite?> Sites => _sites;
 
     /// <summary>
     /// Lock sites whose guard leaves the method's hands (returned, stored in a field, passed on): whoever holds
@@ -60,11 +74,11 @@ internal sealed class GraphScan
     /// <summary>Tracked conditions and their bit index.</summary>
     public Dictionary<ISymbol, int> Tracked { get; } = new(SymbolEqualityComparer.Default);
 
-    public static GraphScan Run(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, System.Threading.CancellationToken ct)
+    public static GraphScan Run(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, System.Threading.CancellationToken ct)
     {
-        var scan = new GraphScan(cfg, symbols, owner);
-        var raw = new List<RcuEvent>();
-        var rawByStatement = new List<(int Block, int Statement, RcuEvent[] Events)>();
+        var scan = new GraphScan(cfg, symbols, owner, callerLocks);
+        var raw = new List<LockEvent>();
+        var rawByStatement = new List<(int Block, int Statement, LockEvent[] Events)>();
         foreach (var block in cfg.Blocks)
         {
             ct.ThrowIfCancellationRequested();
@@ -78,7 +92,7 @@ internal sealed class GraphScan
                 }
 
                 raw.Clear();
-                scan.Walk(statement, block.Ordinal, i, raw);
+                scan.Walk(statement, block.Ordinal, i, i == count && block.ConditionKind != ControlFlowConditionKind.None, raw);
                 if (raw.Count > 0)
                 {
                     rawByStatement.Add((block.Ordinal, i, raw.ToArray()));
@@ -94,12 +108,14 @@ internal sealed class GraphScan
 
         scan.ChooseTracked(cfg);
         scan.FindEscapedGuards();
+        var disposes = scan.ResolveGuardDisposes();
         foreach (var (blockOrdinal, statement, events) in rawByStatement)
         {
-            var kept = new List<RcuEvent>(events.Length);
-            foreach (var e in events)
+            var kept = new List<LockEvent>(events.Length);
+            foreach (var raw0 in events)
             {
-                if (e.Kind != RcuEventKind.ConditionWrite || scan.Tracked.ContainsKey(e.Symbol!))
+                var e = disposes.TryGetValue(raw0.Operation, out var resolved) ? resolved : raw0;
+                if (e.Kind != LockEventKind.ConditionWrite || scan.Tracked.ContainsKey(e.Symbol!))
                 {
                     kept.Add(e);
                 }
@@ -188,8 +204,9 @@ internal sealed class GraphScan
     }
 
     /// <summary>Post-order walk: an invocation or assignment takes effect after its operands.</summary>
-    private void Walk(IOperation root, int block, int statement, List<RcuEvent> events)
+    private void Walk(IOperation root, int block, int statement, bool isCondition, List<LockEvent> events)
     {
+        _condition = isCondition ? root : null;
         var stack = new Stack<(IOperation Operation, bool ChildrenDone)>();
         stack.Push((root, false));
         while (stack.Count > 0)
@@ -217,7 +234,7 @@ internal sealed class GraphScan
         }
     }
 
-    private void Visit(IOperation operation, List<RcuEvent> events)
+    private void Visit(IOperation operation, List<LockEvent> events)
     {
         switch (operation)
         {
@@ -225,35 +242,34 @@ internal sealed class GraphScan
                 HasInvalidOperations = true;
                 break;
 
-            case IInvocationOperation invocation:
-                var method = invocation.TargetMethod;
-                if (_symbols.IsReadLock(method))
+            case IInvocationOperation invocation when _symbols.Locks.Classify(invocation.TargetMethod) is { } lockOperation:
+                VisitLockCall(invocation, lockOperation, events);
+                break;
+
+            case IInvocationOperation invocation when IsGuardDispose(invocation, out var guardType, out var guardLocal):
+                var dispose = new LockEvent(LockEventKind.GuardDispose, invocation, 0, null, null, new LockRelease(null, null, string.Empty, 0, guardType, null));
+                events.Add(dispose);
+                if (guardLocal is not null)
                 {
-                    events.Add(new RcuEvent(RcuEventKind.Lock, invocation, _sites.Count, null, null));
-                    ClassifyGuard(invocation, _sites.Count);
-                    _sites.Add(invocation.Syntax.GetLocation());
-                }
-                else if (_symbols.IsReadUnlock(method))
-                {
-                    events.Add(new RcuEvent(RcuEventKind.Unlock, invocation, 0, null, null));
-                }
-                else if (IsGuardDispose(invocation))
-                {
-                    events.Add(new RcuEvent(RcuEventKind.GuardDispose, invocation, 0, null, null));
+                    _localGuardDisposes.Add((dispose, guardLocal));
                 }
 
+                break;
+
+            case ISimpleAssignmentOperation { IsRef: false } simple when Written(simple.Target) is { } target && IsTryLockCall(simple.Value):
+                // `ok = l.TryLock()`: the TryAcquire event sets `ok` on each of the two paths it makes.
                 break;
 
             case ISimpleAssignmentOperation { IsRef: false } simple when Written(simple.Target) is { } target:
-                events.Add(new RcuEvent(RcuEventKind.ConditionWrite, simple, 0, target, simple.Value.ConstantValue is { HasValue: true, Value: bool value } ? value : null));
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, simple, 0, target, simple.Value.ConstantValue is { HasValue: true, Value: bool value } ? value : null));
                 break;
 
             case ICompoundAssignmentOperation compound when Written(compound.Target) is { } target:
-                events.Add(new RcuEvent(RcuEventKind.ConditionWrite, compound, 0, target, null));
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, compound, 0, target, null));
                 break;
 
             case ICoalesceAssignmentOperation coalesce when Written(coalesce.Target) is { } target:
-                events.Add(new RcuEvent(RcuEventKind.ConditionWrite, coalesce, 0, target, null));
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, coalesce, 0, target, null));
                 break;
 
             case IDeconstructionAssignmentOperation deconstruction:
@@ -261,7 +277,7 @@ internal sealed class GraphScan
                 {
                     if (Written(part) is { } written)
                     {
-                        events.Add(new RcuEvent(RcuEventKind.ConditionWrite, deconstruction, 0, written, null));
+                        events.Add(new LockEvent(LockEventKind.ConditionWrite, deconstruction, 0, written, null));
                     }
                 }
 
@@ -274,8 +290,152 @@ internal sealed class GraphScan
         }
     }
 
+    private void VisitLockCall(IInvocationOperation invocation, LockOperation operation, List<LockEvent> events)
+    {
+        var identity = LockOperation.Domain(operation.Family) ?? PathOf(invocation.Instance);
+        var name = identity ?? invocation.Instance?.Syntax.ToString() ?? operation.LinuxName;
+        if (operation.Role == LockRole.Release)
+        {
+            var flags = operation.RestoresFlags && invocation.Arguments.Length == 1 ? ReferencedVariable(invocation.Arguments[0].Value) : null;
+            events.Add(new LockEvent(LockEventKind.Release, invocation, 0, null, null, new LockRelease(operation, identity, name, 0, null, flags)));
+            return;
+        }
+
+        var id = _sites.Count;
+        var returnsGuard = _symbols.Locks.IsGuard(invocation.TargetMethod.ReturnType);
+        var site = new LockSite(id, operation, operation.Family, identity, name, invocation.Syntax.GetLocation(),
+            returnsGuard ? invocation.TargetMethod.ReturnType.OriginalDefinition : null, null);
+        site.ReceiverText = invocation.Instance?.Syntax.ToString() ?? invocation.TargetMethod.ContainingType.Name;
+        _sites.Add(site);
+        if (operation.Role == LockRole.TryAcquire)
+        {
+            if (operation.Variant == LockVariant.IrqSave && invocation.Arguments.Length == 1)
+            {
+                // TryLockIrqSave(out var flags)
+                site.FlagsLocal = ReferencedVariable(invocation.Arguments[0].Value);
+            }
+
+            var kind = IsBranchCondition(invocation) ? LockEventKind.TryAcquireOnBranch : LockEventKind.TryAcquire;
+            events.Add(new LockEvent(kind, invocation, id, AssignedLocal(invocation), null));
+            return;
+        }
+
+        events.Add(new LockEvent(LockEventKind.Acquire, invocation, id, null, null));
+        if (returnsGuard)
+        {
+            ClassifyGuard(invocation, id);
+        }
+        else if (operation.Variant == LockVariant.IrqSave)
+        {
+            site.FlagsLocal = AssignedLocal(invocation);
+        }
+    }
+
+    /// <summary>The call is the branch condition itself (through <c>!</c> and conversions): <c>if (l.TryLock())</c>.</summary>
+    private bool IsBranchCondition(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
+        {
+            operation = operation.Parent;
+        }
+
+        return operation.Parent is null && operation == _condition;
+    }
+
+    private bool IsTryLockCall(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value is IInvocationOperation invocation && _symbols.Locks.Classify(invocation.TargetMethod)?.Role == LockRole.TryAcquire;
+    }
+
+    /// <summary>The local or parameter a call's result is stored in (<c>var flags = LocalIrq.Save();</c>), if any.</summary>
+    private static ISymbol? AssignedLocal(IOperation value)
+    {
+        while (value.Parent is IConversionOperation conversion)
+        {
+            value = conversion;
+        }
+
+        return value.Parent is ISimpleAssignmentOperation assignment && assignment.Value == value ? ReferencedVariable(assignment.Target) : null;
+    }
+
+    private static ISymbol? ReferencedVariable(IOperation operation)
+    {
+        while (operation is IConversionOperation or IDeclarationExpressionOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IDeclarationExpressionOperation)operation).Expression;
+        }
+
+        return operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            _ => null,
+        };
+    }
+
     /// <summary>
-    /// Where the guard of a <c>ReadLock()</c> goes. Discarded, a <c>using</c> resource, or a local: the method
+    /// Which lock a receiver denotes, as a path of names: <c>_lock</c> and <c>this._lock</c> are "_lock",
+    /// <c>dev.Lock</c> is "dev.Lock". Anything else (a call, an indexer) is unknown (null).
+    /// </summary>
+    public static string? PathOf(IOperation? receiver)
+    {
+        while (receiver is IConversionOperation conversion)
+        {
+            receiver = conversion.Operand;
+        }
+
+        switch (receiver)
+        {
+            case ILocalReferenceOperation local:
+                return local.Local.Name;
+            case IParameterReferenceOperation parameter:
+                return parameter.Parameter.Name;
+            case IFieldReferenceOperation field:
+                return Member(field.Instance, field.Field.Name);
+            case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                return Member(property.Instance, property.Property.Name);
+            default:
+                return null;
+        }
+
+        static string? Member(IOperation? instance, string name)
+            => instance is null or IInstanceReferenceOperation ? name : PathOf(instance) is { } path ? path + "." + name : null;
+    }
+
+    /// <summary>A guard Dispose on a local assigned from exactly one lock call releases that call's site.</summary>
+    private Dictionary<IOperation, LockEvent> ResolveGuardDisposes()
+    {
+        var result = new Dictionary<IOperation, LockEvent>();
+        foreach (var (dispose, local) in _localGuardDisposes)
+        {
+            var site = 0;
+            foreach (var (candidate, guardLocal) in _guardLocals)
+            {
+                if (SymbolEqualityComparer.Default.Equals(guardLocal, local))
+                {
+                    site = site == 0 ? candidate : -1;
+                }
+            }
+
+            if (site > 0)
+            {
+                var release = dispose.Release!;
+                result[dispose.Operation] = new LockEvent(LockEventKind.GuardDispose, dispose.Operation, 0, null, null,
+                    new LockRelease(null, _sites[site]!.Identity, _sites[site]!.Name, site, release.GuardType, null));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Where the guard of a lock call goes. Discarded, a <c>using</c> resource, or a local: the method
     /// owns the lock. Anything else (returned, stored, passed as an argument): it escapes.
     /// </summary>
     private void ClassifyGuard(IOperation invocation, int site)
@@ -297,9 +457,15 @@ internal sealed class GraphScan
                 _guardLocals.Add((site, local.Local));
                 return;
             default:
-                EscapedSites.Add(site);
+                MarkEscaped(site);
                 return;
         }
+    }
+
+    private void MarkEscaped(int site)
+    {
+        EscapedSites.Add(site);
+        _sites[site]!.Escaped = true;
     }
 
     /// <summary>A guard held in a local escapes when the local is used for anything but being written or disposed.</summary>
@@ -331,7 +497,7 @@ internal sealed class GraphScan
         {
             if (escapingLocals.Contains(local))
             {
-                EscapedSites.Add(site);
+                MarkEscaped(site);
             }
         }
     }
@@ -360,26 +526,52 @@ internal sealed class GraphScan
         };
     }
 
-    private bool IsGuardDispose(IInvocationOperation invocation)
+    /// <summary>A guard's <c>Dispose()</c> (a <c>using</c> may call <c>IDisposable.Dispose</c> on the converted guard).</summary>
+    private bool IsGuardDispose(IInvocationOperation invocation, out ITypeSymbol? guardType, out ILocalSymbol? local)
     {
+        guardType = null;
+        local = null;
         var method = invocation.TargetMethod;
-        if (_symbols.IsGuardDispose(method))
-        {
-            return true;
-        }
-
-        if (method.Name != "Dispose" || method.Parameters.Length != 0 || _symbols.RcuReadGuard is null)
+        if (method.Name != "Dispose" || method.Parameters.Length != 0)
         {
             return false;
         }
 
-        // A using statement may call IDisposable.Dispose on the (converted) guard.
         var instance = invocation.Instance;
         while (instance is IConversionOperation conversion)
         {
             instance = conversion.Operand;
         }
 
-        return SymbolEqualityComparer.Default.Equals(instance?.Type?.OriginalDefinition, _symbols.RcuReadGuard);
+        var type = _symbols.Locks.IsGuard(method.ContainingType) ? method.ContainingType : instance?.Type;
+        if (!_symbols.Locks.IsGuard(type))
+        {
+            return false;
+        }
+
+        guardType = type!.OriginalDefinition;
+        local = (instance as ILocalReferenceOperation)?.Local;
+        return true;
     }
+}
+
+/// <summary>A lock the caller holds on entry, from an attribute on the method.</summary>
+internal readonly struct CallerLock
+{
+    public CallerLock(LockFamily family, string? identity, string name, string attribute)
+    {
+        Family = family;
+        Identity = identity;
+        Name = name;
+        Attribute = attribute;
+    }
+
+    public LockFamily Family { get; }
+
+    public string? Identity { get; }
+
+    public string Name { get; }
+
+    /// <summary>As messages write it: "[LockHeld(\"_lock\")]", "[IrqsDisabled]", "[RcuReadLockHeld]".</summary>
+    public string Attribute { get; }
 }

@@ -9,9 +9,15 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.AtomicContext;
 
 /// <summary>
-/// The forward "which read locks may be held" pass over a control-flow graph.
+/// The forward "which locks may be held" pass over a control-flow graph, for every lock kind at once.
 /// <list type="bullet">
-/// <item>Each block's entry holds a <see cref="PathStateSet"/>; statements apply their <see cref="RcuEvent"/>s.</item>
+/// <item>Each block's entry holds a <see cref="PathStateSet"/>; statements apply their <see cref="LockEvent"/>s.</item>
+/// <item>
+/// A release takes off the innermost held site of the same lock (<see cref="LockRelease.Matches"/>), not blindly the
+/// top: different locks may be released out of order, as Linux allows.
+/// </item>
+/// <item><c>TryLock()</c> holds its lock only where it returned true: on the success edge of a branch on it, or on
+/// the "taken" half of the paths it splits (with the bool it is stored in, if tracked, set accordingly).</item>
 /// <item>Conditional branches on a tracked <c>bool</c> keep only the paths where it can have that value.</item>
 /// <item>A branch that leaves try regions runs their finally blocks first, with a continuation frame per path.</item>
 /// <item>A catch (or, for exceptions, a finally) handler is entered with every state seen inside its try region.</item>
@@ -43,11 +49,10 @@ internal sealed class LockFlow
     private PathState[]?[]? _before;
     private int _added;
 
-    private LockFlow(ControlFlowGraph graph, GraphScan scan, bool callerHoldsLock)
+    private LockFlow(ControlFlowGraph graph, GraphScan scan)
     {
         Graph = graph;
         Scan = scan;
-        CallerHoldsLock = callerHoldsLock;
         _in = new PathStateSet?[graph.Blocks.Length];
         _handlers = new List<HandlerTarget>?[graph.Blocks.Length];
     }
@@ -56,8 +61,8 @@ internal sealed class LockFlow
 
     public GraphScan Scan { get; }
 
-    /// <summary>A <c>[RcuReadLockHeld]</c> method: paths start holding the caller's lock.</summary>
-    public bool CallerHoldsLock { get; }
+    /// <summary>A <c>[RcuReadLockHeld]</c> / <c>[LockHeld]</c> / <c>[IrqsDisabled]</c> method: paths start holding the caller's locks.</summary>
+    public bool CallerHoldsLock => Scan.CallerSites.Count > 0;
 
     /// <summary>The pass gave up (a pathological graph); rules that need "must" facts say nothing.</summary>
     public bool Incomplete { get; private set; }
@@ -71,9 +76,9 @@ internal sealed class LockFlow
     /// <summary>Each branch into the exit block (before its finally blocks ran) and the paths that leave through it.</summary>
     public IReadOnlyDictionary<ControlFlowBranch, PathStateSet> Exits => _exits;
 
-    public static LockFlow Run(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols, bool callerHoldsLock, CancellationToken ct)
+    public static LockFlow Run(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols, IReadOnlyList<CallerLock> callerLocks, CancellationToken ct)
     {
-        var flow = new LockFlow(graph, GraphScan.Run(graph, symbols, owner, ct), callerHoldsLock);
+        var flow = new LockFlow(graph, GraphScan.Run(graph, symbols, owner, callerLocks, ct));
         flow.Solve(ct);
         return flow;
     }
@@ -102,10 +107,7 @@ internal sealed class LockFlow
                 continue;
             }
 
-            for (var i = 0; i < result.Count; i++)
-            {
-                result[i] = Apply(e, result[i]);
-            }
+            ApplyAll(e, result);
         }
 
         return result;
@@ -124,22 +126,104 @@ internal sealed class LockFlow
         var result = states.ToList();
         for (var e = 0; e < index; e++)
         {
-            for (var i = 0; i < result.Count; i++)
-            {
-                result[i] = Apply(events[e], result[i]);
-            }
+            ApplyAll(events[e], result);
         }
 
         return result;
     }
 
-    /// <summary>The state after an event (exposed for the balance rule).</summary>
-    public PathState Apply(RcuEvent e, PathState state) => e.Kind switch
+    /// <summary>
+    /// The states after an event, in place. A <see cref="LockEventKind.TryAcquire"/> splits each path in two (taken,
+    /// not taken), appended in that order; every other event maps each state to one.
+    /// </summary>
+    public void ApplyAll(LockEvent e, List<PathState> states)
     {
-        RcuEventKind.Lock => Degraded ? state.Push(e.Site).OutermostSiteOnly() : state.Push(e.Site),
-        RcuEventKind.Unlock or RcuEventKind.GuardDispose => state.Pop(),
-        _ => !Degraded && Scan.Tracked.TryGetValue(e.Symbol!, out var index) ? state.WithCondition(index, e.Value) : state,
+        if (e.Kind != LockEventKind.TryAcquire)
+        {
+            for (var i = 0; i < states.Count; i++)
+            {
+                states[i] = Apply(e, states[i]);
+            }
+
+            return;
+        }
+
+        var tracked = !Degraded && e.Symbol is not null && Scan.Tracked.TryGetValue(e.Symbol, out var index) ? index : -1;
+        var count = states.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var state = states[i];
+            var taken = Push(state, e.Site);
+            states[i] = tracked < 0 ? taken : taken.WithCondition(tracked, true);
+            states.Add(tracked < 0 ? state : state.WithCondition(tracked, false));
+        }
+
+        if (states.Count > 64)
+        {
+            // Many TryLocks in one statement list: the halves repeat; keep each path state once.
+            var distinct = states.Distinct().ToList();
+            states.Clear();
+            states.AddRange(distinct);
+        }
+    }
+
+    /// <summary>The state after an event that does not split paths (a TryAcquire on a branch acts on the edge, not here).</summary>
+    private PathState Apply(LockEvent e, PathState state) => e.Kind switch
+    {
+        LockEventKind.Acquire => Push(state, e.Site),
+        LockEventKind.Release or LockEventKind.GuardDispose => MatchingLevel(e.Release!, state) is var level and >= 0 ? state.RemoveAt(level) : state,
+        LockEventKind.ConditionWrite => !Degraded && Scan.Tracked.TryGetValue(e.Symbol!, out var index) ? state.WithCondition(index, e.Value) : state,
+        _ => state,
     };
+
+    private PathState Push(PathState state, int site) => Degraded ? state.Push(site).OutermostSiteOnly() : state.Push(site);
+
+    /// <summary>
+    /// The nesting level of the site <paramref name="release"/> releases: the innermost held site of the same lock;
+    /// -1 when none is held (or the depth is unknown). A guard held in a local releases its own lock call's site,
+    /// or (the lock was dropped and taken again) the innermost site of the same lock taken with the same guard type.
+    /// Sites the degraded pass forgot match any release, after the known ones.
+    /// </summary>
+    public int MatchingLevel(LockRelease release, PathState state)
+    {
+        if (!state.IsDepthKnown)
+        {
+            return -1;
+        }
+
+        for (var level = state.Depth - 1; level >= 0; level--)
+        {
+            if (Scan.Sites[state.SiteAt(level)] is { } site && release.Matches(site))
+            {
+                return level;
+            }
+        }
+
+        if (release.IsGuardDispose && release.GuardSite != 0)
+        {
+            for (var level = state.Depth - 1; level >= 0; level--)
+            {
+                if (Scan.Sites[state.SiteAt(level)] is { } site && site.Identity == release.Identity
+                    && SymbolEqualityComparer.Default.Equals(site.GuardType, release.GuardType))
+                {
+                    return level;
+                }
+            }
+        }
+
+        if (Degraded)
+        {
+            for (var level = state.Depth - 1; level >= 0; level--)
+            {
+                if (state.SiteAt(level) == PathState.UnknownSite)
+                {
+                    return level;
+                }
+            }
+        }
+
+        return -1;
+    }
 
     private static bool IsAncestorOrSelf(IOperation candidate, IOperation operation)
     {
@@ -172,10 +256,7 @@ internal sealed class LockFlow
 
             foreach (var e in list)
             {
-                for (var j = 0; j < states.Count; j++)
-                {
-                    states[j] = Apply(e, states[j]);
-                }
+                ApplyAll(e, states);
             }
         }
 
@@ -222,7 +303,7 @@ internal sealed class LockFlow
     {
         var visits = new int[blocks.Length];
         var budget = 64 * blocks.Length + 1024;
-        Propagate(0, PathState.Initial(CallerHoldsLock));
+        Propagate(0, PathState.Initial(Scan.CallerSites));
         while (_queue.Count > 0)
         {
             ct.ThrowIfCancellationRequested();
@@ -262,7 +343,7 @@ internal sealed class LockFlow
         for (var i = 0; i < events.Length; i++)
         {
             var list = events[i];
-            if (!exposed && (list is null || !IsLoneRcuCall(list)))
+            if (!exposed && (list is null || !IsLoneLockCall(list)))
             {
                 handlers?.ForEach(h => PropagateToHandler(h, states));
                 exposed = true;
@@ -275,10 +356,7 @@ internal sealed class LockFlow
 
             for (var k = 0; k < list.Length; k++)
             {
-                for (var j = 0; j < states.Count; j++)
-                {
-                    states[j] = Apply(list[k], states[j]);
-                }
+                ApplyAll(list[k], states);
 
                 exposed = k == list.Length - 1 && EndsStatement(list[k].Operation);
                 if (!exposed)
@@ -306,6 +384,16 @@ internal sealed class LockFlow
             return;
         }
 
+        if (TryLockOnBranch(block, out var trySite, out var tryNegated))
+        {
+            // `if (l.TryLock())` / `if (!l.TryLock()) return;`: the lock is held only on the success edge.
+            var taken = states.Select(state => Push(state, trySite)).ToList();
+            var successIsConditional = jumpsWhenTrue != tryNegated;
+            Follow(block.ConditionalSuccessor, successIsConditional ? taken : states);
+            Follow(block.FallThroughSuccessor, successIsConditional ? states : taken);
+            return;
+        }
+
         var symbol = GraphScan.ConditionSymbol(block.BranchValue, out var negated);
         if (symbol is null || Degraded || !Scan.Tracked.TryGetValue(symbol, out var index))
         {
@@ -318,9 +406,49 @@ internal sealed class LockFlow
         Follow(block.FallThroughSuccessor, Assume(states, index, jumpsWhenTrue == negated));
     }
 
+    /// <summary>The branch condition is a TryLock call (through <c>!</c>): its site and whether it is negated.</summary>
+    private bool TryLockOnBranch(BasicBlock block, out int site, out bool negated)
+    {
+        site = 0;
+        negated = false;
+        var events = Scan.Events[block.Ordinal];
+        if (events.Length == 0 || events[events.Length - 1] is not { } list)
+        {
+            return false;
+        }
+
+        var condition = block.BranchValue;
+        while (true)
+        {
+            switch (condition)
+            {
+                case IConversionOperation conversion:
+                    condition = conversion.Operand;
+                    continue;
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    negated = !negated;
+                    condition = not.Operand;
+                    continue;
+            }
+
+            break;
+        }
+
+        foreach (var e in list)
+        {
+            if (e.Kind == LockEventKind.TryAcquireOnBranch && e.Operation == condition)
+            {
+                site = e.Site;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The statement is one lock, unlock or dispose call on a plain receiver, and nothing else.</summary>
-    private static bool IsLoneRcuCall(RcuEvent[] events)
-        => events.Length == 1 && events[0].Kind != RcuEventKind.ConditionWrite && EndsStatement(events[0].Operation)
+    private static bool IsLoneLockCall(LockEvent[] events)
+        => events.Length == 1 && events[0].Kind != LockEventKind.ConditionWrite && EndsStatement(events[0].Operation)
            && events[0].Operation is IInvocationOperation { Arguments.Length: 0 } call
            && IsPlainReceiver(call.Instance);
 

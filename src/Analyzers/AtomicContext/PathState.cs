@@ -3,8 +3,8 @@ using System;
 namespace GfpAnalyzers.Analyzers.AtomicContext;
 
 /// <summary>
-/// What one path (or a bundle of paths that agree) knows at a program point: the stack of read locks
-/// held (which <c>ReadLock()</c> sites, outermost first), the values of tracked <c>bool</c> locals and
+/// What one path (or a bundle of paths that agree) knows at a program point: the stack of locks
+/// held (which <see cref="LockSite"/>s, outermost first; any kind: RCU, spinlocks, irq/preempt/bh off, runqueue), the values of tracked <c>bool</c> locals and
 /// parameters (for correlated conditions such as <c>if (c) lock; … if (c) unlock;</c>), and the pending
 /// continuation of the <c>finally</c> blocks being run (so a finally reached from several exits sends each
 /// path back to its own exit).
@@ -17,8 +17,8 @@ internal readonly struct PathState : IEquatable<PathState>
     /// <summary>Some number of locks (possibly zero) whose exact count was lost (nesting beyond <see cref="MaxDepth"/>).</summary>
     public const byte UnknownDepth = byte.MaxValue;
 
-    /// <summary>The site id of the lock the caller of a <c>[RcuReadLockHeld]</c> method holds.</summary>
-    public const int CallerSite = 0;
+    /// <summary>The site id kept for a lock whose site the degraded pass forgot (<see cref="OutermostSiteOnly"/>).</summary>
+    public const int UnknownSite = 0;
 
     private const int SiteBits = 16;
     private const ulong SiteMask = 0xFFFF;
@@ -51,8 +51,17 @@ internal readonly struct PathState : IEquatable<PathState>
     /// <summary>A lock may be held on these paths.</summary>
     public bool MayHold => Depth != 0;
 
-    public static PathState Initial(bool callerHoldsLock)
-        => callerHoldsLock ? new PathState(CallerSite, 1, 0, 0, 0) : default;
+    /// <summary>The state on entry: the caller's locks (outermost first) are held.</summary>
+    public static PathState Initial(System.Collections.Generic.IReadOnlyList<int> callerSites)
+    {
+        var state = default(PathState);
+        foreach (var site in callerSites)
+        {
+            state = state.Push(site);
+        }
+
+        return state;
+    }
 
     /// <summary>The lock site at nesting level <paramref name="level"/> (0 = outermost); for an unknown depth only level 0 is kept.</summary>
     public int SiteAt(int level) => (int)((_sites >> (SiteBits * level)) & SiteMask);
@@ -74,17 +83,17 @@ internal readonly struct PathState : IEquatable<PathState>
         return new PathState(sites, (byte)(Depth + 1), KnownTrue, KnownFalse, Continuation);
     }
 
-    /// <summary>Releases the innermost lock; releasing none leaves none (the unlock is reported separately).</summary>
-    public PathState Pop()
+    /// <summary>Releases the lock at nesting level <paramref name="level"/>; the locks above it move down one level.</summary>
+    public PathState RemoveAt(int level)
     {
-        if (Depth is 0 or UnknownDepth)
+        if (Depth is 0 or UnknownDepth || level < 0 || level >= Depth)
         {
             return this;
         }
 
-        var level = Depth - 1;
-        var sites = _sites & ~(SiteMask << (SiteBits * level));
-        return new PathState(sites, (byte)level, KnownTrue, KnownFalse, Continuation);
+        var below = level == 0 ? 0UL : _sites & ((1UL << (SiteBits * level)) - 1);
+        var above = Depth - 1 > level ? (_sites >> (SiteBits * (level + 1))) << (SiteBits * level) : 0UL;
+        return new PathState(below | above, (byte)(Depth - 1), KnownTrue, KnownFalse, Continuation);
     }
 
     public PathState WithCondition(int index, bool? value)

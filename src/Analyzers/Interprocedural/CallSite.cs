@@ -60,7 +60,7 @@ internal sealed class CallSite
     public static CallSite? Create(IOperation call, IMethodSymbol callee, ControlFlowGraph graph, int block, ISymbol owner,
         RuntimeSymbols symbols, Compilation compilation, CancellationToken ct)
     {
-        if (call is IInvocationOperation { IsVirtual: true })
+        if (LocalFacts.IsUnknownDispatch(call))
         {
             return null;
         }

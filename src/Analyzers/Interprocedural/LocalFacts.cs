@@ -99,10 +99,13 @@ internal sealed class LocalFacts
                 case SleepingCallKind.Synchronize:
                     sleeps.Add(new SleepEffect("calls 'Rcu.Synchronize()'", location, ImmutableArray<string>.Empty, holding));
                     break;
+                case SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, symbols) is { } sleepingLock:
+                    sleeps.Add(new SleepEffect($"{Lowercase(sleepingLock.Opening)} at line {Line(location)}: {sleepingLock.Reason}", location, ImmutableArray<string>.Empty, holding));
+                    break;
                 case SleepingCallKind.MightSleep:
                     sleeps.Add(new SleepEffect($"calls '{SleepingCalls.Display(kind, target!)}', which is marked [MightSleep]", location, ImmutableArray<string>.Empty, holding));
                     break;
-                case SleepingCallKind.SourceMethod when !(operation is IInvocationOperation { IsVirtual: true }):
+                case SleepingCallKind.SourceMethod when !IsUnknownDispatch(operation):
                     flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
                     calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, trusted, symbols)));
                     break;
@@ -111,6 +114,20 @@ internal sealed class LocalFacts
 
         return new LocalFacts(sleeps, flows, calls);
     }
+
+    /// <summary>
+    /// A virtual or interface call whose target an override may replace: its effects are unknown (silent). A call on a
+    /// sealed type, to a sealed override, or through <c>base.</c> runs exactly the method bound.
+    /// </summary>
+    public static bool IsUnknownDispatch(IOperation call)
+        => call is IInvocationOperation { IsVirtual: true, TargetMethod: var target }
+           && !target.IsSealed && !target.ContainingType.IsSealed && !target.ContainingType.IsValueType;
+
+    /// <summary>"Taking mutex '_m'" as a verb phrase inside a chain: "takes mutex '_m'".</summary>
+    private static string Lowercase(string opening)
+        => opening.StartsWith("Taking ", System.StringComparison.Ordinal) ? "takes " + opening.Substring("Taking ".Length) : opening;
+
+    private static int Line(Location location) => location.GetLineSpan().StartLinePosition.Line + 1;
 
     /// <summary>What a call passes, by the callee's parameter ordinal, in terms of the caller's graph.</summary>
     public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, FlagValueAnalysis flags, ulong trusted, RuntimeSymbols symbols)
@@ -169,14 +186,15 @@ internal sealed class LocalFacts
     }
 
     /// <summary>
-    /// In a [RcuReadLockHeld] method that drops the caller's lock to sleep (<c>ReadUnlock(); sleep; ReadLock();</c>,
-    /// the documented idiom): what runs only after the caller's lock is released does not happen in its callers' section.
+    /// In a method that runs with its caller's lock held ([RcuReadLockHeld], [LockHeld], [IrqsDisabled]) and drops it to
+    /// sleep (<c>ReadUnlock(); sleep; ReadLock();</c>, the documented idiom): what runs only after the caller's lock is released does not happen in its callers' section.
     /// </summary>
     private static HashSet<IOperation> AfterCallersLockReleased(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
     {
         var result = new HashSet<IOperation>();
-        if (!AtomicContextAnalysis.HasAttribute(method, symbols.RcuReadLockHeldAttribute, symbols)
+        if (CallerLocks.Of(method, symbols).Count == 0
             || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+            || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
             || !HasLockCalls(graph, symbols))
         {
             return result;
@@ -187,7 +205,7 @@ internal sealed class LocalFacts
         {
             var relevant = SleepingCalls.Classify(operation, symbols, assembly).Kind != SleepingCallKind.None
                 || (operation is IInvocationOperation invocation && symbols.IsAllocation(invocation.TargetMethod));
-            if (relevant && analysis.GetContext(operation)?.Kind != AtomicContextKind.RcuReadLockHeldMethod)
+            if (relevant && analysis.GetContext(operation)?.IsCallerHeld != true)
             {
                 result.Add(operation);
             }
@@ -201,7 +219,7 @@ internal sealed class LocalFacts
         foreach (var operation in ControlFlowGraphs.Operations(graph))
         {
             if (operation is IInvocationOperation invocation
-                && (symbols.IsReadLock(invocation.TargetMethod) || symbols.IsReadUnlock(invocation.TargetMethod)))
+                && symbols.IsLockOperation(invocation.TargetMethod))
             {
                 return true;
             }

@@ -3,14 +3,17 @@
 //   2. GFP003  DirectReclaim from an unknown source, not cleared                (may sleep, caller's choice)
 //   3. GFP002  KswapdReclaim from a constant                                   (may wake kswapd)
 //   4. GFP003  KswapdReclaim, NoFail, ThisNode or zone modifiers from an unknown source, not cleared
-// With gfp_analyzers.GFP002.scope = allocation_hooks, kswapd wake-ups (steps 3 and 4) count only in hooks.
+// Kswapd wake-ups (steps 3 and 4) count where gfp_analyzers.GFP002.scope says: scheduler_locks (default: allocation
+// hooks, runqueue-lock sections, [LockHeld("runqueue")]), all (every atomic context), allocation_hooks (hooks only).
 //
 // Diagnostic.Properties (for code fixes):
 //   "BitsToClear"  the offending bits as hex ("0x400"): GFP001 DirectReclaim, GFP002 KswapdReclaim,
 //                  GFP003 every bit named in the message.
 //   "FlagsToClear" the same bits as Gfp member names, comma-separated ("KswapdReclaim,NoFail,ThisNode";
 //                  the four zone modifiers as "ZoneMask").
-//   "ContextKind"  RcuReadSection | RcuReadLockHeldMethod | AllocationHook.
+//   "ContextKind"  the AtomicContextKind named in the message: RcuReadSection | RcuReadLockHeldMethod | AllocationHook |
+//                  LockSection | IrqsDisabled | PreemptDisabled | BhDisabled | RunqueueLock | LockHeldMethod |
+//                  IrqsDisabledMethod | RunsInAtomicContextMethod.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.AtomicContext;
@@ -62,7 +65,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (atomic.Kind != AtomicContextKind.AllocationHook)
+            if (!atomic.IsWholeBody)
             {
                 // Only the paths that may hold the lock count: `flags = c ? Kernel : Atomic; if (!c) lock;` is clean.
                 value = ValueWhereLockMayBeHeld(flags, contexts, site) ?? FlagValue.Invalid;
@@ -72,9 +75,17 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            var kswapdCounts = atomic.Kind == AtomicContextKind.AllocationHook
-                || !GfpAnalyzerOptions.KswapdOnlyInAllocationHooks(context.Options, site.Invocation.Syntax.SyntaxTree);
+            // Where kswapd wake-ups count (the scope option); the paths of the flags are those of the whole context.
+            var kswapdContext = GfpAnalyzerOptions.Gfp002Scope(context.Options, site.Invocation.Syntax.SyntaxTree) switch
+            {
+                KswapdScope.All => atomic,
+                KswapdScope.AllocationHooks => atomic.Kind == AtomicContextKind.AllocationHook ? atomic : null,
+                _ => contexts.GetSchedulerLockContext(site.Invocation),
+            };
+            var kswapdCounts = kswapdContext is not null;
             var inherited = value.UnknownBits & hazards & (kswapdCounts ? uint.MaxValue : ~bits.KswapdReclaim);
+            // A GFP003 that names only KswapdReclaim names the scheduler lock that makes it dangerous.
+            var inheritedContext = kswapdContext is not null && (inherited & ~bits.KswapdReclaim) == 0 ? kswapdContext : atomic;
 
             if (site.IsIncomplete())
             {
@@ -83,8 +94,8 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
 
             var diagnostic = FromConstant(site, value, atomic, bits.DirectReclaim, GFP001SleepingAllocationInAtomicContext.Rule)
                 ?? ((inherited & bits.DirectReclaim) != 0 ? Inherited(site, value, atomic, inherited, symbols) : null)
-                ?? (kswapdCounts ? FromConstant(site, value, atomic, bits.KswapdReclaim, GFP002KswapdWakeupInAtomicContext.Rule) : null)
-                ?? (inherited != 0 ? Inherited(site, value, atomic, inherited, symbols) : null);
+                ?? (kswapdContext is not null ? FromConstant(site, value, kswapdContext, bits.KswapdReclaim, GFP002KswapdWakeupInAtomicContext.Rule) : null)
+                ?? (inherited != 0 ? Inherited(site, value, inheritedContext, inherited, symbols) : null);
             if (diagnostic is not null)
             {
                 context.ReportDiagnostic(diagnostic);
@@ -161,7 +172,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>How bits came from a source the method does not control, for the GFP003 message.</summary>
-    private static string Provenance(FlagOrigin origin) => origin.Kind switch
+    internal static string Provenance(FlagOrigin origin) => origin.Kind switch
     {
         FlagOriginKind.Parameter => "inherited from " + origin.Description,
         FlagOriginKind.Field or FlagOriginKind.Property => "read from " + origin.Description,

@@ -10,28 +10,40 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>
-/// GFP008: an explicit <c>ReadLock()</c> still held where a path leaves the method, or a <c>ReadUnlock()</c>
-/// where no read lock is held. Judged on the lock flow of <see cref="AtomicContextAnalysis"/>: a leak is
-/// reported at an exit only when the lock is held on every path reaching that exit, an unlock only when
-/// no path reaching it holds a lock — so conditional locking that is balanced by the same condition is quiet.
-/// In a <c>[RcuReadLockHeld]</c> method the caller's lock counts as held on entry: releasing it (and taking it
-/// again) is allowed; leaving with more than it is a leak.
+/// GFP008: lock and unlock do not balance, for every lock kind (RCU read lock, spinlocks and rwlocks in all their
+/// variants, preempt / irq / bh disabling, the runqueue lock). Judged on the lock flow of
+/// <see cref="AtomicContextAnalysis"/>:
+/// <list type="bullet">
+/// <item>a lock still held at an exit on every path reaching it;</item>
+/// <item>a release where no path holds that lock;</item>
+/// <item>a release with the wrong primitive (<c>LockIrqSave</c> released by <c>Unlock</c>, <c>LocalIrq.Save</c> by <c>Enable</c>);</item>
+/// <item>a restore handing back flags another save produced;</item>
+/// <item>irqsave sections restored out of order (the outer flags re-enable interrupts under the inner lock).</item>
+/// </list>
+/// One ID for all of them: each is the same mistake, a lock and its release that do not pair, and the messages say
+/// which. In a method whose caller holds a lock (<c>[RcuReadLockHeld]</c>, <c>[LockHeld]</c>, <c>[IrqsDisabled]</c>)
+/// that lock counts as held on entry: dropping and retaking it is allowed.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 {
-    private const string Title = "RCU read lock and unlock do not balance";
+    /// <summary>Diagnostic property: the release call that pairs with the leaked lock ("_lock.UnlockIrqRestore(flags)").</summary>
+    public const string ReleaseCallProperty = "ReleaseCall";
+
+    private const string Title = "Lock and unlock do not balance";
 
     private const string Description =
-        "Every rcu_read_lock() needs its rcu_read_unlock() on every path out of the function. A section left open " +
-        "keeps the CPU in atomic context after the method returns (and blocks grace periods); an unlock without a lock " +
-        "corrupts the nesting count. Prefer 'using (rcu.ReadLock()) { ... }', which releases on every path.";
+        "Every lock needs its release, with the matching primitive, on every path out of the function: rcu_read_lock / " +
+        "rcu_read_unlock, spin_lock_irqsave / spin_unlock_irqrestore with the same flags, preempt_disable / preempt_enable, " +
+        "local_irq_save / local_irq_restore. A section left open keeps the CPU in atomic context after the method returns; " +
+        "an unlock without a lock, or with the wrong primitive, corrupts the lock or the interrupt state. Prefer the guard " +
+        "forms ('using (l.Lock()) { ... }'), which release on every path.";
 
     internal static readonly DiagnosticDescriptor LockNotReleased = RuleDescriptors.Create(
         DiagnosticIds.UnbalancedRcuReadLock,
         Title,
         "The RCU read lock taken at {0} is still held when '{1}' {2}",
-        RuleCategories.Rcu,
+        RuleCategories.AtomicContext,
         DiagnosticSeverity.Warning,
         Description);
 
@@ -39,11 +51,57 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         DiagnosticIds.UnbalancedRcuReadLock,
         Title,
         "'ReadUnlock()' is called where no RCU read lock is held on any path{0}",
-        RuleCategories.Rcu,
+        RuleCategories.AtomicContext,
         DiagnosticSeverity.Warning,
         Description);
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(LockNotReleased, UnlockWithoutLock);
+    /// <summary>Any other lock kind left held: "'_lock' is still held (spin_lock_irqsave at line 12) when 'M' returns at line 20".</summary>
+    internal static readonly DiagnosticDescriptor LockLeftHeld = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "{0} {1} ({2} at {3}) when '{4}' {5}",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
+    /// <summary>"'_lock.Unlock()' is called where '_lock' is not held on any path".</summary>
+    internal static readonly DiagnosticDescriptor ReleaseWithoutLock = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "'{0}' is called where {1} {2} on any path{3}",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
+    /// <summary>"'_lock.Unlock()' does not match the spin_lock_irqsave at line 12: release it with '_lock.UnlockIrqRestore(flags)'".</summary>
+    internal static readonly DiagnosticDescriptor WrongRelease = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "'{0}' does not match the {1} at line {2}: release it with '{3}'",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
+    /// <summary>"'LocalIrq.Restore(outer)' hands back 'outer', not the flags the local_irq_save at line 9 saved in 'inner'".</summary>
+    internal static readonly DiagnosticDescriptor FlagsMismatch = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "'{0}' hands back '{1}', not the flags the {2} at line {3} saved in '{4}'",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
+    /// <summary>"'_a.UnlockIrqRestore(fa)' restores interrupts while the spin_lock_irqsave at line 9, taken after it, is still held".</summary>
+    internal static readonly DiagnosticDescriptor RestoreOutOfOrder = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "'{0}' restores the interrupt state of line {1} while the {2} at line {3}, taken after it, is still held: restore in reverse order",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        LockNotReleased, UnlockWithoutLock, LockLeftHeld, ReleaseWithoutLock, WrongRelease, FlagsMismatch, RestoreOutOfOrder);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -79,12 +137,22 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                ReportUnlocksWithoutLock(context, analysis.Flow);
-                if (!AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
+                var releases = CallerLocks.Names(owner, symbols.ReleasesLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
+                ReportReleases(context, analysis.Flow, releases);
+                var acquires = CallerLocks.Names(owner, symbols.AcquiresLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
+                if (AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
                 {
                     // [AcquiresRcuReadLock] (__acquires(RCU)): returning with the lock held is the method's job.
-                    ReportLeakedLocks(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner));
+                    acquires.Add("rcu");
                 }
+
+                if (owner is IMethodSymbol { ReturnType: var returned } && symbols.Locks.IsGuard(returned))
+                {
+                    // A method that returns a lock guard hands the release to whoever disposes it (a guard factory).
+                    continue;
+                }
+
+                GFP008LockLeaks.Report(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner), acquires);
             }
         }
     }
@@ -94,8 +162,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in root.Descendants())
         {
-            if (operation is IInvocationOperation invocation
-                && (symbols.IsReadLock(invocation.TargetMethod) || symbols.IsReadUnlock(invocation.TargetMethod)))
+            if (operation is IInvocationOperation invocation && symbols.IsLockOperation(invocation.TargetMethod))
             {
                 return true;
             }
@@ -104,15 +171,9 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void ReportUnlocksWithoutLock(OperationBlockAnalysisContext context, LockFlow flow)
+    /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>
+    private static void ReportReleases(OperationBlockAnalysisContext context, LockFlow flow, List<string> releasedForCaller)
     {
-        // A method that releases without ever locking is a release helper (like RcuReadGuard.Dispose): its
-        // caller's lock is not ours to count. [RcuReadLockHeld] says how many locks it starts with.
-        if (flow.Scan.Sites.Count == 1 && !flow.CallerHoldsLock)
-        {
-            return;
-        }
-
         var events = flow.Scan.Events;
         for (var block = 0; block < events.Length; block++)
         {
@@ -125,88 +186,101 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
                 for (var i = 0; i < list.Length; i++)
                 {
-                    if (list[i].Kind != RcuEventKind.Unlock)
+                    if (list[i].Kind != LockEventKind.Release)
                     {
                         continue;
                     }
 
                     var states = flow.StatesBeforeEvent(block, statement, i);
-                    if (states.Count > 0 && states.All(state => state.Depth == 0))
+                    if (states.Count > 0 && states.All(state => state.IsDepthKnown))
                     {
-                        var detail = flow.CallerHoldsLock ? " (the caller's lock has already been released)" : string.Empty;
-                        context.ReportDiagnostic(Diagnostic.Create(UnlockWithoutLock, list[i].Operation.Syntax.GetLocation(), detail));
+                        ReportRelease(context, flow, list[i], states, releasedForCaller);
                     }
                 }
             }
         }
     }
 
-    private static void ReportLeakedLocks(OperationBlockAnalysisContext context, LockFlow flow, string methodName)
+    private static void ReportRelease(OperationBlockAnalysisContext context, LockFlow flow, LockEvent e, IReadOnlyList<PathState> states, List<string> releasedForCaller)
     {
-        // Group the branches into the exit block by the return statement (or end) they come from.
-        var byExit = new Dictionary<SyntaxNode, (MethodExit Exit, List<PathState> States)>();
-        var allMapped = true;
-        foreach (var pair in flow.Exits)
+        var release = e.Release!;
+        var operation = release.Operation!;
+        var location = e.Operation.Syntax.GetLocation();
+        var call = e.Operation.Syntax.ToString();
+        var matched = states.Select(state => (State: state, Level: flow.MatchingLevel(release, state))).ToList();
+        if (matched.All(m => m.Level < 0))
         {
-            if (ExitLocator.Locate(pair.Key) is not { } exit)
+            // A method that releases a lock it never takes is a release helper (like a guard's Dispose, or
+            // __releases(l)): its caller's lock is not ours to count.
+            var anySite = flow.Scan.Sites.Any(site => site is not null && release.Matches(site));
+            if (!anySite || (release.Identity is { } identity && releasedForCaller.Contains(identity)))
             {
-                allMapped = false;
-                continue;
+                return;
             }
 
-            if (!byExit.TryGetValue(exit.Node, out var entry))
-            {
-                entry = (exit, new List<PathState>());
-                byExit.Add(exit.Node, entry);
-            }
-
-            entry.States.AddRange(pair.Value.States);
+            var detail = flow.CallerHoldsLock && flow.Scan.CallerSites.Any(id => release.Matches(flow.Scan.Sites[id]!))
+                ? " (the caller's lock has already been released)"
+                : string.Empty;
+            context.ReportDiagnostic(operation.Family == LockFamily.Rcu
+                ? Diagnostic.Create(UnlockWithoutLock, location, detail)
+                : Diagnostic.Create(ReleaseWithoutLock, location, call, LockSite.NounOf(operation.Family, release.Name), LockSite.NotHeldOf(operation.Family), detail));
+            return;
         }
 
-        var baseDepth = flow.CallerHoldsLock ? 1 : 0;
-        foreach (var (exit, states) in byExit.Values)
+        if (matched.Any(m => m.Level < 0))
         {
-            // A branch we could not place may belong to any exit that has neither return value nor statement
-            // of its own (a `return;` or the end); those exits then say nothing rather than guess.
-            if (!allMapped && (exit.IsEnd || exit.Node is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax { Expression: null }))
-            {
-                continue;
-            }
+            return;
+        }
 
-            // Every path must still hold a lock of this method's own beyond what it started with.
-            var sites = new SortedSet<int>();
-            var everyPathLeaks = states.Count > 0;
-            foreach (var state in states)
+        // Every path releases a held site of this lock: judge the site each path releases, when they all agree.
+        var sites = matched.Select(m => flow.Scan.Sites[m.State.SiteAt(m.Level)]!).Distinct().ToList();
+        if (sites.Count != 1 || sites[0].Operation is not { } acquire)
+        {
+            return;
+        }
+
+        var site = sites[0];
+        if (!operation.Pairs(acquire))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(WrongRelease, location, call, acquire.LinuxName, site.Line, site.ExpectedRelease));
+            return;
+        }
+
+        if (operation.RestoresFlags && release.Flags is { } flags && site.FlagsLocal is { } saved
+            && !SymbolEqualityComparer.Default.Equals(flags, saved))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(FlagsMismatch, location, call, flags.Name, acquire.LinuxName, site.Line, saved.Name));
+            return;
+        }
+
+        if (operation.RestoresFlags)
+        {
+            // Restoring the outer flags while an inner irqsave section is still open turns interrupts back on under it.
+            LockSite? inner = null;
+            foreach (var (state, level) in matched)
             {
-                var leaks = false;
-                for (var level = baseDepth; state.IsDepthKnown && level < state.Depth; level++)
+                LockSite? found = null;
+                for (var above = level + 1; above < state.Depth; above++)
                 {
-                    var id = state.SiteAt(level);
-                    if (!flow.Scan.EscapedSites.Contains(id) && flow.Scan.Sites[id] is { } site)
+                    if (flow.Scan.Sites[state.SiteAt(above)] is { Operation.Variant: LockVariant.IrqSave } candidate)
                     {
-                        sites.Add(site.GetLineSpan().StartLinePosition.Line + 1);
-                        leaks = true;
+                        found = candidate;
+                        break;
                     }
                 }
 
-                everyPathLeaks &= leaks;
+                if (found is null)
+                {
+                    return;
+                }
+
+                inner = inner is null || found.Id < inner.Id ? found : inner;
             }
 
-            if (!everyPathLeaks)
+            if (inner is not null)
             {
-                continue;
+                context.ReportDiagnostic(Diagnostic.Create(RestoreOutOfOrder, location, call, site.Line, inner.Operation!.LinuxName, inner.Line));
             }
-
-            var how = exit.IsEnd ? "reaches its end" : $"returns at line {exit.Line}";
-            context.ReportDiagnostic(Diagnostic.Create(LockNotReleased, exit.Location, Lines(sites), methodName, how));
         }
-    }
-
-    private static string Lines(SortedSet<int> lines)
-    {
-        var list = lines.ToList();
-        return list.Count == 1
-            ? "line " + list[0]
-            : "lines " + string.Join(", ", list.Take(list.Count - 1)) + " and " + list[list.Count - 1];
     }
 }

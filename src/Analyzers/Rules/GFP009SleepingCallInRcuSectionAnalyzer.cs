@@ -12,8 +12,10 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>
-/// GFP009: a call that may sleep inside an RCU read-side section or other atomic context (see
-/// <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c> and <c>[MightSleep]</c> calls are reported as
+/// GFP009: a call that may sleep in atomic context: an RCU read-side section, a spinlock or rwlock section, with
+/// interrupts, preemption or bottom halves disabled, with the runqueue lock held, in an annotated method or an
+/// allocation hook (see <see cref="AtomicContextAnalysis"/>). <c>Rcu.Synchronize()</c>, <c>[MightSleep]</c> calls and
+/// sleeping locks (<c>KMutex.Lock</c>, <c>KSemaphore.Down</c>: "Taking mutex '_m' may sleep …") are reported as
 /// the method is analysed. A call to a method of this compilation is judged by the callee's summary
 /// (<see cref="SummaryStore"/>, built on demand from the callee's body in whatever file it is, so the result is
 /// the same while typing as in a full build): the callee sleeps if, for the arguments this call passes, some path
@@ -24,12 +26,14 @@ namespace GfpAnalyzers.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
-    private const string Title = "Call that may sleep inside an RCU read-side section";
+    private const string Title = "Call that may sleep in atomic context";
 
     private const string Description =
-        "Code between rcu_read_lock() and rcu_read_unlock(), in a [RcuReadLockHeld] method or in an allocation hook " +
-        "must not sleep: synchronize_rcu() there waits for itself, and a sleeping allocation or might_sleep() function is " +
-        "'BUG: sleeping function called from invalid context'. Move the call out of the section.";
+        "Code in atomic context must not sleep: between rcu_read_lock() and rcu_read_unlock(), under a spinlock or rwlock " +
+        "(any variant), with interrupts, preemption or bottom halves disabled, with the runqueue lock held, in a method " +
+        "marked [RcuReadLockHeld], [LockHeld], [IrqsDisabled] or [RunsInAtomicContext], or in an allocation hook. " +
+        "synchronize_rcu() there waits for itself; a mutex, a semaphore, a sleeping allocation or a might_sleep() function " +
+        "is 'BUG: sleeping function called from invalid context'. Move the call out of the section.";
 
     // {0}: "Call to 'Flush'" or "Reading property 'Lazy'".
     private const string MessageFormat = "{0} may sleep {1}: {2}";
@@ -88,8 +92,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
         => function.HasLockCalls
            || (function.Symbol is { } symbol
-               && (AtomicContextAnalysis.HasAttribute(symbol, symbols.RcuReadLockHeldAttribute, symbols)
+               && (CallerLocks.Of(symbol, symbols).Count > 0
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
+                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.RunsInAtomicContextAttribute, symbols)
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, ControlFlowGraph graph, ISymbol owner)
@@ -104,6 +109,12 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
             var name = SleepingCalls.Describe(kind, method!);
             var location = operation.Syntax.GetLocation();
+            if (kind == SleepingCallKind.MightSleep && SleepingCalls.SleepingLock(operation, state.Symbols) is { } sleepingLock)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, sleepingLock.Opening, atomic.Describe(), sleepingLock.Reason));
+                continue;
+            }
+
             var why = kind switch
             {
                 SleepingCallKind.Synchronize => "it blocks until a grace period ends",

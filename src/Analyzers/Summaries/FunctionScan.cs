@@ -53,7 +53,7 @@ internal static class FunctionScan
                     break;
                 case IInvocationOperation invocation:
                     function.HasAllocations |= symbols.IsAllocation(invocation.TargetMethod);
-                    function.HasLockCalls |= symbols.IsReadLock(invocation.TargetMethod) || symbols.IsReadUnlock(invocation.TargetMethod);
+                    function.HasLockCalls |= symbols.IsLockOperation(invocation.TargetMethod);
                     break;
             }
 

@@ -38,7 +38,7 @@ internal static class SleepingCalls
         }
 
         // Allocations are GFP001's to judge (with their flags); lock calls are not sleeping calls.
-        if (symbols.IsAllocation(method) || symbols.IsReadLock(method) || symbols.IsReadUnlock(method))
+        if (symbols.IsAllocation(method) || symbols.IsLockOperation(method))
         {
             return (SleepingCallKind.None, null);
         }
@@ -54,6 +54,31 @@ internal static class SleepingCalls
         }
 
         return HasBodyHere(method, assembly) ? (SleepingCallKind.SourceMethod, method) : (SleepingCallKind.None, null);
+    }
+
+    /// <summary>
+    /// A sleeping lock taken by this call (<c>KMutex.Lock</c>, <c>KSemaphore.Down</c>): how a message opens ("Taking mutex
+    /// '_m'") and why it sleeps; null for any other call.
+    /// </summary>
+    public static (string Opening, string Reason)? SleepingLock(IOperation operation, RuntimeSymbols symbols)
+    {
+        if (operation is not IInvocationOperation { TargetMethod: var method } invocation)
+        {
+            return null;
+        }
+
+        var receiver = AtomicContext.GraphScan.PathOf(invocation.Instance) ?? invocation.Instance?.Syntax.ToString() ?? method.ContainingType.Name;
+        if (method.Name == "Lock" && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.KMutex))
+        {
+            return ($"Taking mutex '{receiver}'", "mutex_lock() sleeps while another task holds the mutex");
+        }
+
+        if (method.Name == "Down" && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.KSemaphore))
+        {
+            return ($"Taking semaphore '{receiver}'", "down() sleeps until the semaphore is available");
+        }
+
+        return null;
     }
 
     /// <summary>"Rcu.Synchronize()" for the grace-period wait, otherwise the method's name.</summary>

@@ -1,3 +1,4 @@
+using GfpAnalyzers.Analyzers.AtomicContext;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -25,7 +26,39 @@ internal sealed class RuntimeSymbols
         AllocationHookAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AllocationHookAttribute");
         EarlyAllocHook = compilation.GetTypeByMetadataName(RuntimeNamespace + ".EarlyAllocHook");
         AcquiresRcuReadLockAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AcquiresRcuReadLockAttribute");
+        LockHeldAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockHeldAttribute");
+        IrqsDisabledAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".IrqsDisabledAttribute");
+        RunsInAtomicContextAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RunsInAtomicContextAttribute");
+        AcquiresLockAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AcquiresLockAttribute");
+        ReleasesLockAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".ReleasesLockAttribute");
+        KMutex = compilation.GetTypeByMetadataName(RuntimeNamespace + ".KMutex");
+        KSemaphore = compilation.GetTypeByMetadataName(RuntimeNamespace + ".KSemaphore");
+        Locks = LockTypes.Resolve(compilation, rcu);
     }
+
+    /// <summary>The types whose calls take or release atomic-context locks (<see cref="LockTypes"/>).</summary>
+    public LockTypes Locks { get; }
+
+    /// <summary><c>[LockHeld("name")]</c> (<c>__must_hold</c>): the caller holds that lock on entry.</summary>
+    public INamedTypeSymbol? LockHeldAttribute { get; }
+
+    /// <summary><c>[IrqsDisabled]</c>: the method runs with interrupts disabled.</summary>
+    public INamedTypeSymbol? IrqsDisabledAttribute { get; }
+
+    /// <summary><c>[RunsInAtomicContext]</c>: interrupt handler, timer, softirq: atomic everywhere.</summary>
+    public INamedTypeSymbol? RunsInAtomicContextAttribute { get; }
+
+    /// <summary><c>[AcquiresLock("name")]</c> (<c>__acquires</c>): returns holding the lock.</summary>
+    public INamedTypeSymbol? AcquiresLockAttribute { get; }
+
+    /// <summary><c>[ReleasesLock("name")]</c> (<c>__releases</c>): returns having released the caller's lock.</summary>
+    public INamedTypeSymbol? ReleasesLockAttribute { get; }
+
+    /// <summary>The sleeping mutex (struct mutex).</summary>
+    public INamedTypeSymbol? KMutex { get; }
+
+    /// <summary>The sleeping semaphore (struct semaphore).</summary>
+    public INamedTypeSymbol? KSemaphore { get; }
 
     public INamedTypeSymbol Gfp { get; }
     public GfpBits Bits { get; }
@@ -88,6 +121,30 @@ internal sealed class RuntimeSymbols
     /// <summary><c>RcuReadGuard.Dispose()</c>, which is <c>ReadUnlock()</c>.</summary>
     public bool IsGuardDispose(IMethodSymbol? method)
         => method is not null && RcuReadGuard is not null && IsMemberOf(method, RcuReadGuard) && method.Name == "Dispose";
+
+    /// <summary>A call that takes or releases an atomic-context lock (RCU, spinlocks, preempt/irq/bh, runqueue).</summary>
+    public bool IsLockOperation(IMethodSymbol? method) => method is not null && Locks.Classify(method) is not null;
+
+    /// <summary>The string arguments of every <paramref name="attribute"/> on the symbol, in source order.</summary>
+    public System.Collections.Generic.List<string> AttributeNames(ISymbol? symbol, INamedTypeSymbol? attribute)
+    {
+        var names = new System.Collections.Generic.List<string>();
+        if (symbol is null || attribute is null)
+        {
+            return names;
+        }
+
+        foreach (var data in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute)
+                && data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Value is string name)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
 
     public bool HasAttribute(ISymbol? symbol, INamedTypeSymbol? attribute)
     {

@@ -57,23 +57,16 @@ public sealed partial class PageAllocator
     }
 
     /// <summary>
-    /// might_alloc(): an allocation that may sleep (<c>__GFP_DIRECT_RECLAIM</c>) must not be made in an RCU
-    /// read-side section or with a spinlock (the runqueue lock) held.
+    /// might_alloc(): an allocation that may sleep (<c>__GFP_DIRECT_RECLAIM</c>) must not be made in atomic context
+    /// (a spin lock or the runqueue lock held, preemption, bottom halves or interrupts off, an RCU read-side section),
+    /// as <see cref="PreemptCount"/> tells.
     /// </summary>
     private void MightAlloc(Gfp gfp, AllocSite site)
     {
-        var rcuDepth = RcuReaders.CurrentDepth;
-        var atomic = Scheduler.RunqueueLockHeld ? 1 : 0;
-        if (!gfp.AllowsBlocking() || (rcuDepth == 0 && atomic == 0))
+        var report = gfp.AllowsBlocking() ? AtomicSleepReport.MightSleep(site.ToString()) : null;
+        if (report is not null)
         {
-            return;
+            Log.Print(report + $"\nmode:{GfpFormat.FormatMode(gfp)}");
         }
-
-        Log.Print(
-            $"BUG: sleeping function called from invalid context at {site}\n"
-            + $"in_atomic(): {atomic}, irqs_disabled(): {atomic}, non_block: 0, pid: {CurrentTask.Pid}, name: {CurrentTask.Comm}\n"
-            + $"preempt_count: {atomic}, expected: 0\n"
-            + $"RCU nest depth: {rcuDepth}, expected: 0\n"
-            + $"mode:{GfpFormat.FormatMode(gfp)}");
     }
 }

@@ -53,7 +53,8 @@ public sealed class Rcu
 
     /// <summary>
     /// synchronize_rcu(): waits for every reader, on any thread, that started before it. Called inside a
-    /// read-side section it would wait for itself: it reports that and returns at once.
+    /// read-side section it would wait for itself: it reports that and returns at once. It may sleep: in other atomic
+    /// context (see <see cref="PreemptCount"/>) it reports "BUG: sleeping function called from invalid context" first.
     /// </summary>
     public void Synchronize()
     {
@@ -67,11 +68,11 @@ public sealed class Rcu
             return;
         }
 
-        if (Scheduler.RunqueueLockHeld)
+        // Past the read-side check, so the RCU nest depth is 0: any report is a spin lock, preemption, bottom halves or interrupts off.
+        var report = AtomicSleepReport.MightSleep("kernel/rcu/tree.c (synchronize_rcu)");
+        if (report is not null)
         {
-            Log.Print(
-                "BUG: sleeping function called from invalid context at kernel/rcu/tree.c (synchronize_rcu)\n"
-                + $"in_atomic(): 1, irqs_disabled(): 1, non_block: 0, pid: {CurrentTask.Pid}, name: {CurrentTask.Comm}");
+            Log.Print(report);
         }
 
         RcuReaders.WaitForPreexistingReaders(StallTimeout, ReportStall);

@@ -27,11 +27,20 @@ public class GFP002KswapdWakeupInAtomicContextTests
         """;
 
     [Fact]
-    public async Task Atomic_in_section_and_NoWait_in_hook()
+    public async Task Scope_all_reports_Atomic_in_section_and_NoWait_in_hook()
     {
-        await VerifyCS.VerifyAnalyzerAsync(HookAndSection,
-            VerifyCS.Diagnostic("GFP002").WithLocation(0).WithArguments("in allocation hook 'Record'", "Gfp.NoWait"),
-            VerifyCS.Diagnostic("GFP002").WithLocation(1).WithArguments("inside the RCU read-side section entered at line 9", "Gfp.Atomic"));
+        var test = new VerifyCS.Test { TestCode = HookAndSection };
+        Gfp002Scope.All(test.TestState);
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("GFP002").WithLocation(0).WithArguments("in allocation hook 'Record'", "Gfp.NoWait"));
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("GFP002").WithLocation(1).WithArguments("inside the RCU read-side section entered at line 9", "Gfp.Atomic"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Default_scope_reports_the_hook_but_not_Atomic_under_rcu_read_lock()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(HookAndSection.Replace("{|#1:Gfp.Atomic|}", "Gfp.Atomic"),
+            VerifyCS.Diagnostic("GFP002").WithLocation(0).WithArguments("in allocation hook 'Record'", "Gfp.NoWait"));
     }
 
     [Fact]
@@ -67,8 +76,11 @@ public class GFP002KswapdWakeupInAtomicContextTests
                 void M(PageAllocator a) => a.AllocPage({|#0:Gfp.Kernel & ~Gfp.DirectReclaim|});
             }
             """;
-        await VerifyCS.VerifyAnalyzerAsync(source,
+        var test = new VerifyCS.Test { TestCode = source };
+        Gfp002Scope.All(test.TestState);
+        test.ExpectedDiagnostics.Add(
             VerifyCS.Diagnostic("GFP002").WithLocation(0).WithArguments("in method 'M' marked [RcuReadLockHeld]", "Gfp.Kernel & ~Gfp.DirectReclaim"));
+        await test.RunAsync();
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public class GFP003GuardNarrowingTests
                 }
                 """,
         };
+        // The cases name inherited KswapdReclaim under rcu_read_lock(): kswapd wake-ups count in every atomic context.
+        Gfp002Scope.All(test.TestState);
         test.ExpectedDiagnostics.Add(expected);
         return test.RunAsync();
     }

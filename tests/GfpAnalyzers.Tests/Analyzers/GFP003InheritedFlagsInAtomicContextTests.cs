@@ -24,10 +24,19 @@ public class GFP003InheritedFlagsInAtomicContextTests
 
     private const string Section = "inside the RCU read-side section entered at line 7";
 
+    /// <summary>These cases name every hazardous bit, KswapdReclaim included: kswapd wake-ups count in every atomic context.</summary>
+    private static async Task VerifyScopeAllAsync(string source, params Microsoft.CodeAnalysis.Testing.DiagnosticResult[] expected)
+    {
+        var test = new VerifyCS.Test { TestCode = source };
+        Gfp002Scope.All(test.TestState);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
     [Fact]
     public async Task Caller_flags_passed_through()
     {
-        await VerifyCS.VerifyAnalyzerAsync(InSection(", Gfp gfp", "{|#0:gfp|}"),
+        await VerifyScopeAllAsync(InSection(", Gfp gfp", "{|#0:gfp|}"),
             VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments(Section,
                 "ZoneMask, DirectReclaim, KswapdReclaim, NoFail and ThisNode inherited from parameter 'gfp'"));
     }
@@ -35,7 +44,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
     [Fact]
     public async Task Mask_that_clears_DirectReclaim_and_ZoneMask_names_the_bits_that_leak()
     {
-        await VerifyCS.VerifyAnalyzerAsync(InSection(", Gfp gfpFlags", "{|#0:gfpFlags & ~(Gfp.DirectReclaim | Gfp.ZoneMask)|}"),
+        await VerifyScopeAllAsync(InSection(", Gfp gfpFlags", "{|#0:gfpFlags & ~(Gfp.DirectReclaim | Gfp.ZoneMask)|}"),
             VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments(Section,
                 "KswapdReclaim, NoFail and ThisNode inherited from parameter 'gfpFlags'"));
     }
@@ -44,7 +53,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
     public async Task Bits_from_several_sources_are_grouped_by_source()
     {
         const string members = "Gfp _defaults; Gfp Mode { get; set; } static Gfp Pick() { return Gfp.High; }";
-        await VerifyCS.VerifyAnalyzerAsync(
+        await VerifyScopeAllAsync(
             InSection(", Gfp gfp", "{|#0:(gfp & Gfp.NoFail) | (_defaults & Gfp.ThisNode) | (Mode & Gfp.Dma) | (Pick() & Gfp.KswapdReclaim)|}", members),
             VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments(Section,
                 "NoFail inherited from parameter 'gfp'; ThisNode read from field '_defaults'; Dma read from property 'Mode'; KswapdReclaim returned by call to 'Pick'"));
@@ -53,7 +62,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
     [Fact]
     public async Task Inherited_DirectReclaim_outranks_a_constant_kswapd_wakeup()
     {
-        await VerifyCS.VerifyAnalyzerAsync(InSection(", Gfp gfp", "{|#0:(gfp & Gfp.Reclaim) | Gfp.Atomic|}"),
+        await VerifyScopeAllAsync(InSection(", Gfp gfp", "{|#0:(gfp & Gfp.Reclaim) | Gfp.Atomic|}"),
             VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments(Section,
                 "DirectReclaim and KswapdReclaim inherited from parameter 'gfp'"));
     }
@@ -61,7 +70,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
     [Fact]
     public async Task Constant_kswapd_wakeup_outranks_other_inherited_bits()
     {
-        await VerifyCS.VerifyAnalyzerAsync(InSection(", Gfp gfp", "{|#0:(gfp & Gfp.NoFail) | Gfp.Atomic|}"),
+        await VerifyScopeAllAsync(InSection(", Gfp gfp", "{|#0:(gfp & Gfp.NoFail) | Gfp.Atomic|}"),
             VerifyCS.Diagnostic("GFP002").WithLocation(0).WithArguments(Section, "Gfp.Atomic"));
     }
 
@@ -91,7 +100,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
     [InlineData("(gfp & Gfp.Zero) | Gfp.High | Gfp.NoCodetag")]
     public async Task No_diagnostic_when_every_hazardous_bit_is_cleared(string flags)
     {
-        await VerifyCS.VerifyAnalyzerAsync(InSection(", Gfp gfp", flags));
+        await VerifyScopeAllAsync(InSection(", Gfp gfp", flags));
     }
 
     [Fact]
@@ -103,7 +112,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
                 void M(PageAllocator a, Gfp gfp) => a.AllocPage(gfp);
             }
             """;
-        await VerifyCS.VerifyAnalyzerAsync(source);
+        await VerifyScopeAllAsync(source);
     }
 
     [Fact]
@@ -120,7 +129,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
                 }
             }
             """;
-        await VerifyCS.VerifyAnalyzerAsync(source);
+        await VerifyScopeAllAsync(source);
     }
 
     [Fact]
@@ -143,7 +152,7 @@ public class GFP003InheritedFlagsInAtomicContextTests
                 }
             }
             """;
-        await VerifyCS.VerifyAnalyzerAsync(source,
+        await VerifyScopeAllAsync(source,
             VerifyCS.Diagnostic("GFP003").WithLocation(0).WithArguments("inside the RCU read-side section entered at line 11",
                 "KswapdReclaim inherited from parameter 'gfp'"));
     }
@@ -164,6 +173,6 @@ public class GFP003InheritedFlagsInAtomicContextTests
                 }
             }
             """;
-        await VerifyCS.VerifyAnalyzerAsync(source);
+        await VerifyScopeAllAsync(source);
     }
 }

@@ -18,10 +18,19 @@ internal static class FixTest<TAnalyzer, TCodeFix>
     public static Task VerifyAsync(string source, string fixedSource, string equivalenceKey)
         => VerifyAsync(new[] { source }, new[] { fixedSource }, equivalenceKey);
 
-    public static async Task VerifyAsync(string[] sources, string[] fixedSources, string equivalenceKey, params DiagnosticResult[] expected)
+    public static Task VerifyAsync(string[] sources, string[] fixedSources, string equivalenceKey, params DiagnosticResult[] expected)
+        => VerifyAsync(sources, fixedSources, equivalenceKey, editorConfig: null, expected);
+
+    /// <summary>As above, with an <c>.editorconfig</c> for the analyzer run (e.g. <see cref="Gfp002Scope.AllConfig"/>).</summary>
+    public static async Task VerifyAsync(string[] sources, string[] fixedSources, string equivalenceKey, string? editorConfig, params DiagnosticResult[] expected)
     {
-        // `{|GFP008:...|}` markup: GFP008 has two descriptors (leak, stray unlock); the ID and span are what is checked.
+        // `{|GFP008:...|}` markup: GFP008 has several descriptors (leak, stray unlock, …); the ID and span are what is checked.
         var test = new CSharpCodeFixVerifier<TAnalyzer, TCodeFix>.Test { CodeActionEquivalenceKey = equivalenceKey, MarkupOptions = MarkupOptions.UseFirstDescriptor };
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
+        }
+
         for (var i = 0; i < sources.Length; i++)
         {
             test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));

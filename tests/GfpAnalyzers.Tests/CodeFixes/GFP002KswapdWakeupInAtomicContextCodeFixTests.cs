@@ -57,7 +57,8 @@ public class GFP002KswapdWakeupInAtomicContextCodeFixTests
                 }
             }
             """;
-        await Fix.VerifyAsync(source, fixedSource, Key);
+        // Under rcu_read_lock() kswapd wake-ups are GFP002's only with scope = all (the strict preset).
+        await Fix.VerifyAsync(new[] { source }, new[] { fixedSource }, Key, Gfp002Scope.AllConfig);
     }
 
     [Fact]
@@ -105,6 +106,6 @@ public class GFP002KswapdWakeupInAtomicContextCodeFixTests
                 }
             }
             """;
-        await Fix.VerifyAsync(new[] { first, second }, new[] { firstFixed, secondFixed }, Key);
+        await Fix.VerifyAsync(new[] { first, second }, new[] { firstFixed, secondFixed }, Key, Gfp002Scope.AllConfig);
     }
 }

@@ -29,7 +29,7 @@ public class GFP003InheritedFlagsInAtomicContextCodeFixTests
                 Page? Refill(PageAllocator a, Gfp gfp) => a.AllocPage((gfp & ~(Gfp.Reclaim | Gfp.NoFail | Gfp.ThisNode | Gfp.ZoneMask)) | Gfp.High);
             }
             """;
-        await Fix.VerifyAsync(source, fixedSource, ClearKey);
+        await Fix.VerifyAsync(new[] { source }, new[] { fixedSource }, ClearKey, Gfp002Scope.AllConfig);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class GFP003InheritedFlagsInAtomicContextCodeFixTests
                 void M(PageAllocator a) => a.AllocPage((_gfp & ~(Gfp.Reclaim | Gfp.NoFail | Gfp.ThisNode | Gfp.ZoneMask)) | Gfp.Zero | Gfp.High);
             }
             """;
-        await Fix.VerifyAsync(source, fixedSource, ClearKey);
+        await Fix.VerifyAsync(new[] { source }, new[] { fixedSource }, ClearKey, Gfp002Scope.AllConfig);
     }
 
     [Fact]
@@ -188,6 +188,6 @@ public class GFP003InheritedFlagsInAtomicContextCodeFixTests
                 void M(PageAllocator a) => a.AllocPage((NextFlags() & ~(Gfp.Reclaim | Gfp.NoFail | Gfp.ThisNode | Gfp.ZoneMask)) | Gfp.High);
             }
             """;
-        await Fix.VerifyAsync(source, fixedSource, ClearKey);
+        await Fix.VerifyAsync(new[] { source }, new[] { fixedSource }, ClearKey, Gfp002Scope.AllConfig);
     }
 }

@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+using System.Linq;
+using GfpAnalyzers.Analyzers.AtomicContext;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>
+/// GFP008's first case: a lock of the method's own still held where a path leaves it. Judged per exit (a return
+/// statement or the end) and per lock (RCU; or one lock identity of one family): reported only when every path
+/// reaching that exit still holds it. Caller's locks (attributes) are not the method's own; a caller's lock the
+/// method dropped and took again is the caller's again.
+/// </summary>
+internal static class GFP008LockLeaks
+{
+    public static void Report(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller)
+    {
+        // Group the branches into the exit block by the return statement (or end) they come from.
+        var byExit = new Dictionary<SyntaxNode, (MethodExit Exit, List<PathState> States)>();
+        var allMapped = true;
+        foreach (var pair in flow.Exits)
+        {
+            if (ExitLocator.Locate(pair.Key) is not { } exit)
+            {
+                allMapped = false;
+                continue;
+            }
+
+            if (!byExit.TryGetValue(exit.Node, out var entry))
+            {
+                entry = (exit, new List<PathState>());
+                byExit.Add(exit.Node, entry);
+            }
+
+            entry.States.AddRange(pair.Value.States);
+        }
+
+        foreach (var (exit, states) in byExit.Values.OrderBy(e => e.Exit.Location.SourceSpan.Start))
+        {
+            // A branch we could not place may belong to any exit that has neither return value nor statement
+            // of its own (a `return;` or the end); those exits then say nothing rather than guess.
+            if (!allMapped && (exit.IsEnd || exit.Node is ReturnStatementSyntax { Expression: null }))
+            {
+                continue;
+            }
+
+            ReportExit(context, flow, methodName, acquiredForCaller, exit, states);
+        }
+    }
+
+    private static void ReportExit(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller, MethodExit exit, List<PathState> states)
+    {
+        if (states.Count == 0 || states.Any(state => !state.IsDepthKnown))
+        {
+            return;
+        }
+
+        // Per lock: the sites leaked on each path. A lock is reported when every path leaks one of its sites.
+        var leaksPerState = states.Select(state => Leaked(flow, state, acquiredForCaller)).ToList();
+        var groups = leaksPerState.SelectMany(leaks => leaks).Select(Group).Distinct().OrderBy(g => g, System.StringComparer.Ordinal);
+        var how = exit.IsEnd ? "reaches its end" : $"returns at line {exit.Line}";
+        foreach (var group in groups)
+        {
+            if (!leaksPerState.All(leaks => leaks.Any(site => Group(site) == group)))
+            {
+                continue;
+            }
+
+            var sites = leaksPerState.SelectMany(leaks => leaks).Where(site => Group(site) == group).Distinct().OrderBy(site => site.Line).ToList();
+            var lines = Lines(new SortedSet<int>(sites.Select(site => site.Line)));
+            var first = sites[0];
+            if (first.Family == LockFamily.Rcu)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(GFP008UnbalancedRcuReadLockAnalyzer.LockNotReleased, exit.Location, lines, methodName, how));
+                continue;
+            }
+
+            var primitives = string.Join("/", sites.Select(site => site.Operation!.LinuxName).Distinct());
+            var releases = sites.Select(site => site.ExpectedRelease).Distinct().ToList();
+            var properties = releases.Count == 1 && (first.Operation!.Variant != LockVariant.IrqSave || first.FlagsLocal is not null)
+                ? System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, releases[0])
+                : null;
+            context.ReportDiagnostic(Diagnostic.Create(
+                GFP008UnbalancedRcuReadLockAnalyzer.LockLeftHeld, exit.Location, properties, Capitalized(first.Noun), first.StillHeld, primitives, lines, methodName, how));
+        }
+    }
+
+    /// <summary>The method's own sites still held on a path, minus escaped guards, locks returned on purpose, and retaken caller locks.</summary>
+    private static List<LockSite> Leaked(LockFlow flow, PathState state, List<string> acquiredForCaller)
+    {
+        var held = new List<LockSite>();
+        for (var level = 0; level < state.Depth; level++)
+        {
+            if (flow.Scan.Sites[state.SiteAt(level)] is { } site)
+            {
+                held.Add(site);
+            }
+        }
+
+        // A caller's lock released and taken again on this path: the retaken site is the caller's lock again.
+        var missingCallerLocks = flow.Scan.CallerSites.Select(id => flow.Scan.Sites[id]!).Where(caller => !held.Contains(caller)).ToList();
+        var leaked = new List<LockSite>();
+        foreach (var site in held)
+        {
+            if (site.IsCaller || site.Escaped || (site.Identity is { } identity && acquiredForCaller.Contains(identity)))
+            {
+                continue;
+            }
+
+            var retaken = missingCallerLocks.FirstOrDefault(caller => SameLock(caller, site));
+            if (retaken is not null)
+            {
+                missingCallerLocks.Remove(retaken);
+                continue;
+            }
+
+            leaked.Add(site);
+        }
+
+        return leaked;
+    }
+
+    private static bool SameLock(LockSite caller, LockSite site)
+        => (caller.Family == site.Family || caller.Family == LockFamily.Named) && (caller.Identity is null || caller.Identity == site.Identity);
+
+    /// <summary>RCU sites form one group (as ever); other locks group by family and identity.</summary>
+    private static string Group(LockSite site) => site.Family == LockFamily.Rcu ? "rcu" : site.Family + ":" + (site.Identity ?? site.Name);
+
+    private static string Capitalized(string text) => text.Length > 0 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text.Substring(1) : text;
+
+    private static string Lines(SortedSet<int> lines)
+    {
+        var list = lines.ToList();
+        return list.Count == 1
+            ? "line " + list[0]
+            : "lines " + string.Join(", ", list.Take(list.Count - 1)) + " and " + list[list.Count - 1];
+    }
+}

@@ -1,0 +1,120 @@
+namespace GfpAnalyzers.Runtime;
+
+/// <summary>How a spin lock or rwlock was taken, which decides what its release must undo.</summary>
+internal enum LockFlavor
+{
+    /// <summary>spin_lock(): preempt_disable().</summary>
+    Plain,
+
+    /// <summary>spin_lock_irq(): local_irq_disable() + preempt_disable().</summary>
+    Irq,
+
+    /// <summary>spin_lock_bh(): local_bh_disable() with SOFTIRQ_LOCK_OFFSET (bh disable + preempt disable).</summary>
+    Bh,
+
+    /// <summary>spin_lock_irqsave(): local_irq_save() + preempt_disable().</summary>
+    IrqSave,
+}
+
+/// <summary>
+/// What taking and releasing a lock of each <see cref="LockFlavor"/> does to the calling thread's
+/// <see cref="PreemptCount"/> and interrupt state, exactly as include/linux/spinlock_api_smp.h does it.
+/// </summary>
+internal static class LockContext
+{
+    /// <summary>The C name of the primitive, e.g. <c>spin_lock_irqsave</c> for prefix <c>spin</c>.</summary>
+    public static string LockName(string prefix, LockFlavor flavor) => prefix + "_lock" + Suffix(flavor);
+
+    /// <summary>The C name of the releasing primitive, e.g. <c>spin_unlock_irqrestore</c>.</summary>
+    public static string UnlockName(string prefix, LockFlavor flavor)
+        => prefix + "_unlock" + (flavor == LockFlavor.IrqSave ? "_irqrestore" : Suffix(flavor));
+
+    /// <summary>Raises the context for a lock of <paramref name="flavor"/>; returns the saved flags for irqsave.</summary>
+    public static IrqFlags Enter(LockFlavor flavor, string primitive)
+    {
+        var flags = default(IrqFlags);
+        switch (flavor)
+        {
+            case LockFlavor.Irq:
+                LocalIrq.Disable();
+                break;
+            case LockFlavor.IrqSave:
+                flags = IrqSaves.Save();
+                break;
+            case LockFlavor.Bh:
+                PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, primitive + "()");
+                break;
+        }
+
+        try
+        {
+            PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, primitive + "()");
+        }
+        catch (InvalidOperationException)
+        {
+            Undo(flavor, flags);
+            throw;
+        }
+
+        return flags;
+    }
+
+    /// <summary>Why releasing a lock of <paramref name="flavor"/> with <paramref name="flags"/> would corrupt the context, or null.</summary>
+    public static string? CheckExit(LockFlavor flavor, IrqFlags flags, IrqFlags savedFlags)
+    {
+        if (!PreemptCount.CanSub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask))
+        {
+            return $"preempt_count 0x{PreemptCount.Value:x} has no preempt_disable() left to undo (a preempt_enable() inside the section?)";
+        }
+
+        if (flavor == LockFlavor.Bh && !PreemptCount.CanSub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask))
+        {
+            return $"preempt_count 0x{PreemptCount.Value:x} has no local_bh_disable() left to undo (a local_bh_enable() inside the section?)";
+        }
+
+        if (flavor == LockFlavor.IrqSave)
+        {
+            if (flags != savedFlags)
+            {
+                return flags.Id == 0
+                    ? "the flags were not returned by a save (default(IrqFlags))"
+                    : $"the flags are not the ones this lock's irqsave returned ({flags} instead of {savedFlags})";
+            }
+
+            return IrqSaves.CheckRestore(flags);
+        }
+
+        return null;
+    }
+
+    /// <summary>Lowers the context after the lock itself was released. The caller checked it with <see cref="CheckExit"/>.</summary>
+    public static void Exit(LockFlavor flavor, IrqFlags flags)
+    {
+        Undo(flavor, flags);
+        PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable()");
+    }
+
+    private static void Undo(LockFlavor flavor, IrqFlags flags)
+    {
+        switch (flavor)
+        {
+            case LockFlavor.Irq:
+                LocalIrq.Enable();
+                break;
+            case LockFlavor.IrqSave:
+                IrqSaves.Restore(flags);
+                break;
+            case LockFlavor.Bh:
+                PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable()");
+                break;
+        }
+    }
+
+    private static string Suffix(LockFlavor flavor) => flavor switch
+    {
+        LockFlavor.Irq => "_irq",
+        LockFlavor.Bh => "_bh",
+        LockFlavor.IrqSave => "_irqsave",
+        _ => "",
+    };
+}

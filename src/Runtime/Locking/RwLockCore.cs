@@ -1,0 +1,227 @@
+namespace GfpAnalyzers.Runtime;
+
+/// <summary>
+/// The lock word and debug state of a <see cref="KRwLock"/>: any number of readers or one writer, with bounded spinning,
+/// each side's context accounting, and reports in the words of kernel/locking/spinlock_debug.c's rwlock checks.
+/// Readers may nest (read_lock is recursive in Linux); a thread that holds either side and asks for the write side, or
+/// holds the write side and asks for either, would deadlock: that is reported and throws.
+/// </summary>
+internal sealed class RwLockCore
+{
+    private const int Writer = -1;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<int, List<(LockFlavor Flavor, IrqFlags Flags)>> _readHolds = [];
+    private int _state;
+    private int _writer;
+    private LockFlavor _writeFlavor;
+    private IrqFlags _writeFlags;
+
+    public RwLockCore(string name, KernelLog? log)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        Log = log ?? new KernelLog();
+    }
+
+    public string Name { get; }
+
+    public KernelLog Log { get; }
+
+    public TimeSpan SpinTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int Readers => Math.Max(0, Volatile.Read(ref _state));
+
+    public bool WriteLocked => Volatile.Read(ref _state) == Writer;
+
+    public IrqFlags Lock(bool write, LockFlavor flavor, bool tryOnly, out bool taken)
+    {
+        var primitive = LockContext.LockName(write ? "write" : "read", flavor);
+        if (tryOnly)
+        {
+            primitive = primitive.Replace("_lock", "_trylock", StringComparison.Ordinal);
+        }
+
+        var me = Environment.CurrentManagedThreadId;
+        if (Volatile.Read(ref _writer) == me || (write && HoldsRead(me)))
+        {
+            Report("recursion");
+            throw new InvalidOperationException(
+                $"{primitive}(&{Name}): {CurrentTask.Comm}/{CurrentTask.Pid} already holds it{(write ? "" : " for writing")}; taking it again would deadlock (rwlock recursion).");
+        }
+
+        var flags = LockContext.Enter(flavor, primitive);
+        taken = tryOnly ? TryTake(write, me) : Spin(write, me);
+        if (!taken)
+        {
+            LockContext.Exit(flavor, flags);
+            if (tryOnly)
+            {
+                return default;
+            }
+
+            Report("lockup suspected");
+            throw new TimeoutException(
+                $"{primitive}(&{Name}): not available after {SpinTimeout.TotalMilliseconds:0} ms (rwlock lockup suspected).");
+        }
+
+        if (write)
+        {
+            _writeFlavor = flavor;
+            _writeFlags = flags;
+        }
+        else
+        {
+            lock (_gate)
+            {
+                if (!_readHolds.TryGetValue(me, out var holds))
+                {
+                    _readHolds[me] = holds = [];
+                }
+
+                holds.Add((flavor, flags));
+            }
+        }
+
+        HeldLocks.Acquired(Name, primitive);
+        return flags;
+    }
+
+    public void Unlock(bool write, LockFlavor flavor, IrqFlags flags)
+    {
+        var primitive = write ? LockContext.UnlockName("write", flavor) : LockContext.UnlockName("read", flavor);
+        var error = write ? CheckWriteUnlock(flavor, flags) : CheckReadUnlock(flavor, flags, out _);
+        if (error is not null)
+        {
+            Report(error.Value.What, $"{primitive}(&{Name}): {error.Value.Detail}");
+            return;
+        }
+
+        if (write)
+        {
+            _writeFlags = default;
+            Volatile.Write(ref _writer, 0);
+            Volatile.Write(ref _state, 0);
+        }
+        else
+        {
+            lock (_gate)
+            {
+                var holds = _readHolds[Environment.CurrentManagedThreadId];
+                CheckReadUnlock(flavor, flags, out var index);
+                holds.RemoveAt(index);
+                if (holds.Count == 0)
+                {
+                    _readHolds.Remove(Environment.CurrentManagedThreadId);
+                }
+            }
+
+            Interlocked.Decrement(ref _state);
+        }
+
+        HeldLocks.Released(Name);
+        LockContext.Exit(flavor, flags);
+    }
+
+    private (string What, string Detail)? CheckWriteUnlock(LockFlavor flavor, IrqFlags flags)
+    {
+        var writer = Volatile.Read(ref _writer);
+        if (writer == 0)
+        {
+            return ("already unlocked", "the lock is not held for writing");
+        }
+
+        if (writer != Environment.CurrentManagedThreadId)
+        {
+            return ("wrong owner", "the write side is held by another thread");
+        }
+
+        if (_writeFlavor != flavor)
+        {
+            return ("wrong unlock primitive",
+                $"locked with {LockContext.LockName("write", _writeFlavor)}(); use {LockContext.UnlockName("write", _writeFlavor)}()");
+        }
+
+        var error = LockContext.CheckExit(flavor, flags, _writeFlags);
+        return error is null ? null : ("bad unlock context", error);
+    }
+
+    private (string What, string Detail)? CheckReadUnlock(LockFlavor flavor, IrqFlags flags, out int index)
+    {
+        index = -1;
+        List<(LockFlavor Flavor, IrqFlags Flags)>? holds;
+        lock (_gate)
+        {
+            _readHolds.TryGetValue(Environment.CurrentManagedThreadId, out holds);
+            holds = holds?.ToList();
+        }
+
+        if (holds is null || holds.Count == 0)
+        {
+            return ("already unlocked", "this thread holds no read lock");
+        }
+
+        index = holds.FindLastIndex(h => h.Flavor == flavor);
+        if (index < 0)
+        {
+            var newest = holds[^1].Flavor;
+            return ("wrong unlock primitive",
+                $"locked with {LockContext.LockName("read", newest)}(); use {LockContext.UnlockName("read", newest)}()");
+        }
+
+        var error = LockContext.CheckExit(flavor, flags, holds[index].Flags);
+        return error is null ? null : ("bad unlock context", error);
+    }
+
+    private bool HoldsRead(int thread)
+    {
+        lock (_gate)
+        {
+            return _readHolds.ContainsKey(thread);
+        }
+    }
+
+    private bool TryTake(bool write, int me)
+    {
+        if (write)
+        {
+            if (Interlocked.CompareExchange(ref _state, Writer, 0) != 0)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _writer, me);
+            return true;
+        }
+
+        var state = Volatile.Read(ref _state);
+        return state >= 0 && Interlocked.CompareExchange(ref _state, state + 1, state) == state;
+    }
+
+    private bool Spin(bool write, int me)
+    {
+        var spinner = new SpinWait();
+        var started = Environment.TickCount64;
+        while (!TryTake(write, me))
+        {
+            if (Environment.TickCount64 - started > SpinTimeout.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: 20);
+        }
+
+        return true;
+    }
+
+    /// <summary>rwlock_bug(): "BUG: rwlock &lt;msg&gt; on CPU#0, comm/pid" and the lock's dump line.</summary>
+    private void Report(string what, string? detail = null)
+    {
+        var writer = Volatile.Read(ref _writer);
+        Log.Print(
+            $"BUG: rwlock {what} on CPU#0, {CurrentTask.Comm}/{CurrentTask.Pid}\n"
+            + $" lock: {Name}, .magic: deaf1eed, .owner: {(writer == 0 ? "<none>" : "writer")}/{(writer == 0 ? -1 : writer)}, .owner_cpu: {(writer == 0 ? -1 : 0)}, readers: {Readers}"
+            + (detail is null ? "" : "\n" + detail));
+    }
+}
