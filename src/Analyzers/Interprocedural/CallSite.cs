@@ -65,21 +65,21 @@ internal sealed class CallSite
             return null;
         }
 
-        var summary = SummaryStore.For(compilation, symbols).Get(callee, ct);
-        if (summary.IsUnknown)
+        var summary = SummaryStore.For(compilation, symbols).Get(callee, ct, graph);
+        if (summary.IsUnknown || (summary.Sleeps.IsEmpty && summary.Flows.IsEmpty))
         {
             return null;
         }
 
         var caller = owner as IMethodSymbol;
-        var atCall = ConditionFacts.Run(graph, caller, symbols).At(block);
-        if (atCall is not { } holding)
+        var conditions = ConditionFacts.Of(graph, caller, symbols);
+        if (conditions.At(block) is not { } holding)
         {
             return null;
         }
 
         var flags = FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-        var arguments = LocalFacts.Arguments(call, caller, flags, ConditionFacts.TrustedParameters(graph, caller), symbols);
+        var arguments = LocalFacts.Arguments(call, caller, flags, conditions.Trusted, symbols);
         return new CallSite(SummaryStore.Key(callee), summary, arguments, holding);
     }
 

@@ -20,14 +20,28 @@ internal sealed class ConditionFacts
     /// <summary>Rounds over the blocks before giving up (every block then knows nothing, which is sound).</summary>
     private const int MaxRounds = 64;
 
+    // Rules ask once per call site; the facts are the graph's, so compute them once per graph.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, ConditionFacts> Cache = new();
+
     private readonly ImmutableArray<ParameterCondition>?[] _facts;
 
-    private ConditionFacts(ImmutableArray<ParameterCondition>?[] facts) => _facts = facts;
+    private ConditionFacts(ImmutableArray<ParameterCondition>?[] facts, ulong trusted)
+    {
+        _facts = facts;
+        Trusted = trusted;
+    }
+
+    /// <summary>The method's parameters it never assigns (bit i: ordinal i): the only ones conditions and summaries name.</summary>
+    public ulong Trusted { get; }
 
     /// <summary>The atoms that hold on every path into <paramref name="block"/>; null when no feasible path reaches it.</summary>
     public ImmutableArray<ParameterCondition>? At(int block) => _facts[block];
 
-    public static ConditionFacts Run(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
+    /// <summary>The facts of <paramref name="graph"/> (owned by <paramref name="method"/>), computed once per graph.</summary>
+    public static ConditionFacts Of(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
+        => Cache.GetValue(graph, g => Run(g, method, symbols));
+
+    private static ConditionFacts Run(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
     {
         var blocks = graph.Blocks;
         var facts = new ImmutableArray<ParameterCondition>?[blocks.Length];
@@ -83,7 +97,7 @@ internal sealed class ConditionFacts
             }
         }
 
-        return new ConditionFacts(facts);
+        return new ConditionFacts(facts, trusted);
     }
 
     /// <summary><paramref name="set"/> with <paramref name="atom"/> added; null when they contradict.</summary>
@@ -182,7 +196,7 @@ internal sealed class ConditionFacts
 
         if (BitTest.Recognize(condition, symbols) is { } test)
         {
-            if (Trusted(test.Variable, method, trusted) is not { } ordinal || test.Exact is not null
+            if (TrustedOrdinal(test.Variable, method, trusted) is not { } ordinal || test.Exact is not null
                 || (test.All && (test.Bits & (test.Bits - 1)) != 0))
             {
                 return null;
@@ -195,7 +209,7 @@ internal sealed class ConditionFacts
         switch (condition)
         {
             case IParameterReferenceOperation reference when reference.Type?.SpecialType == SpecialType.System_Boolean:
-                return Trusted(reference.Parameter, method, trusted) is { } flag
+                return TrustedOrdinal(reference.Parameter, method, trusted) is { } flag
                     ? new ParameterCondition(flag, value ? ConditionKind.IsTrue : ConditionKind.IsFalse)
                     : null;
 
@@ -208,7 +222,7 @@ internal sealed class ConditionFacts
                     pattern = negatedPattern.Pattern;
                 }
 
-                if (pattern is not IConstantPatternOperation { Value: var constant } || Trusted(ParameterOf(tested), method, trusted) is not { } ordinal)
+                if (pattern is not IConstantPatternOperation { Value: var constant } || TrustedOrdinal(ParameterOf(tested), method, trusted) is not { } ordinal)
                 {
                     return null;
                 }
@@ -221,7 +235,7 @@ internal sealed class ConditionFacts
                 var (operand, constant) = comparison.RightOperand.ConstantValue.HasValue
                     ? (comparison.LeftOperand, comparison.RightOperand)
                     : (comparison.RightOperand, comparison.LeftOperand);
-                if (!constant.ConstantValue.HasValue || Trusted(ParameterOf(operand), method, trusted) is not { } ordinal)
+                if (!constant.ConstantValue.HasValue || TrustedOrdinal(ParameterOf(operand), method, trusted) is not { } ordinal)
                 {
                     return null;
                 }
@@ -267,7 +281,7 @@ internal sealed class ConditionFacts
         return (operation as IParameterReferenceOperation)?.Parameter;
     }
 
-    private static int? Trusted(ISymbol? symbol, IMethodSymbol? method, ulong trusted)
+    private static int? TrustedOrdinal(ISymbol? symbol, IMethodSymbol? method, ulong trusted)
         => symbol is IParameterSymbol { Ordinal: < 64 } parameter
            && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
            && (trusted & (1UL << parameter.Ordinal)) != 0
@@ -275,7 +289,7 @@ internal sealed class ConditionFacts
             : null;
 
     /// <summary>Value parameters the method never assigns (bit i: ordinal i).</summary>
-    public static ulong TrustedParameters(ControlFlowGraph graph, IMethodSymbol? method)
+    private static ulong TrustedParameters(ControlFlowGraph graph, IMethodSymbol? method)
     {
         ulong trusted = 0;
         foreach (var parameter in method?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty)

@@ -60,7 +60,6 @@ internal sealed class LocalFacts
         var excluded = AfterCallersLockReleased(graph, method, symbols, assembly, ct);
         ConditionFacts? conditions = null;
         FlagValueAnalysis? flags = null;
-        var trusted = ConditionFacts.TrustedParameters(graph, method);
         foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             var (kind, target) = SleepingCalls.Classify(operation, symbols, assembly);
@@ -72,7 +71,7 @@ internal sealed class LocalFacts
                 continue;
             }
 
-            conditions ??= ConditionFacts.Run(graph, method, symbols);
+            conditions ??= ConditionFacts.Of(graph, method, symbols);
             if (conditions.At(block) is not { } holding)
             {
                 continue;
@@ -107,7 +106,7 @@ internal sealed class LocalFacts
                     break;
                 case SleepingCallKind.SourceMethod when !IsUnknownDispatch(operation):
                     flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, trusted, symbols)));
+                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, conditions.Trusted, symbols)));
                     break;
             }
         }

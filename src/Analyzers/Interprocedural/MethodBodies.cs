@@ -57,7 +57,7 @@ internal static class MethodBodies
             operation = parent;
         }
 
-        if (operation is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || TooLarge(operation) || HasErrors(operation))
+        if (operation is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || TooLargeOrInvalid(operation))
         {
             return null;
         }
@@ -78,36 +78,20 @@ internal static class MethodBodies
             var member = model.GetOperation(node, ct);
             if (member is IMethodBodyOperation or IConstructorBodyOperation && GraphOf(member, ct) is { } outer)
             {
-                var pending = new Stack<ControlFlowGraph>();
-                pending.Push(outer);
-                while (pending.Count > 0)
-                {
-                    var graph = pending.Pop();
-                    foreach (var function in graph.LocalFunctions)
-                    {
-                        var nested = graph.GetLocalFunctionControlFlowGraph(function, ct);
-                        if (SymbolEqualityComparer.Default.Equals(function, local))
-                        {
-                            return nested;
-                        }
-
-                        pending.Push(nested);
-                    }
-                }
-
-                return null;
+                return LocalFunctionGraphFrom(outer, local, ct);
             }
         }
 
         return null;
     }
 
-    private static bool TooLarge(IOperation root)
+    /// <summary>Past the size bound, or code being typed (a body that does not bind): say nothing about it.</summary>
+    private static bool TooLargeOrInvalid(IOperation root)
     {
         var count = 0;
-        foreach (var _ in root.Descendants())
+        foreach (var operation in root.Descendants())
         {
-            if (++count > MaxOperations)
+            if (++count > MaxOperations || operation is IInvalidOperation)
             {
                 return true;
             }
@@ -116,17 +100,35 @@ internal static class MethodBodies
         return false;
     }
 
-    /// <summary>Code being typed: say nothing about a body that does not bind.</summary>
-    private static bool HasErrors(IOperation root)
+    /// <summary>
+    /// The graph of local function <paramref name="local"/> when <paramref name="caller"/> (a graph of the method that
+    /// declares it, or of another of its local functions) already has it: no second graph of the enclosing method.
+    /// </summary>
+    public static ControlFlowGraph? LocalFunctionGraphFrom(ControlFlowGraph caller, IMethodSymbol local, CancellationToken ct)
     {
-        foreach (var operation in root.Descendants())
+        var root = caller;
+        while (root.Parent is { } parent)
         {
-            if (operation is IInvalidOperation)
+            root = parent;
+        }
+
+        var pending = new Stack<ControlFlowGraph>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var graph = pending.Pop();
+            foreach (var function in graph.LocalFunctions)
             {
-                return true;
+                var nested = graph.GetLocalFunctionControlFlowGraph(function, ct);
+                if (SymbolEqualityComparer.Default.Equals(function, local))
+                {
+                    return nested;
+                }
+
+                pending.Push(nested);
             }
         }
 
-        return false;
+        return null;
     }
 }

@@ -15,6 +15,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 
 namespace GfpAnalyzers.Analyzers.Interprocedural;
 
@@ -60,12 +61,19 @@ internal sealed class SummaryStore
     };
 
     /// <summary>The summary of <paramref name="method"/> (a method of this compilation with a body), or <see cref="MethodSummary.Unknown"/>.</summary>
-    public MethodSummary Get(IMethodSymbol method, CancellationToken ct)
+    public MethodSummary Get(IMethodSymbol method, CancellationToken ct, ControlFlowGraph? callerGraph = null)
     {
         var key = Key(method);
         if (_summaries.TryGetValue(key, out var done))
         {
             return done;
+        }
+
+        if (callerGraph is not null && key.MethodKind == MethodKind.LocalFunction && !_locals.ContainsKey(key)
+            && MethodBodies.LocalFunctionGraphFrom(callerGraph, key, ct) is { } graph)
+        {
+            // The caller's graph already holds the local function's: its facts are the same as from a graph of its own.
+            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct));
         }
 
         Solve(key, ct);
