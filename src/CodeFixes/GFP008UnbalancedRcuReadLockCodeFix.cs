@@ -39,12 +39,11 @@ internal sealed class GFP008UnbalancedRcuReadLockCodeFix : GfpFixProvider
         if (IsUnlockWithoutLock(target, session, cancellationToken)
             || Exit(target) is not { } exit
             || (exit is BlockSyntax ? exit.Parent : FixTargets.EnclosingFunction(exit)) is not { } function
-            || LockReceiver(diagnostic, function, session, cancellationToken) is not { } receiver)
+            || ReleaseStatement(diagnostic, exit, function, session, cancellationToken) is not { } unlock)
         {
             return null;
         }
 
-        var unlock = UnlockStatement(receiver);
         var editor = session.CreateEditor();
         switch (exit)
         {
@@ -130,6 +129,28 @@ internal sealed class GFP008UnbalancedRcuReadLockCodeFix : GfpFixProvider
         }
 
         return receivers.Count == 1 && IsStable(receivers.Values.First()) ? receivers.Values.First() : null;
+    }
+
+    /// <summary>
+    /// The release to insert: for a lock other than RCU, the matching primitive the diagnostic names
+    /// (<c>_lock.UnlockIrqRestore(flags)</c>), when it binds at the exit; for RCU, <c>ReadUnlock()</c> on its receiver.
+    /// </summary>
+    private static StatementSyntax? ReleaseStatement(Diagnostic diagnostic, SyntaxNode exit, SyntaxNode function, FixSession session, CancellationToken cancellationToken)
+    {
+        if (diagnostic.Properties.TryGetValue(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, out var call))
+        {
+            if (string.IsNullOrEmpty(call) || SyntaxFactory.ParseExpression(call!) is not InvocationExpressionSyntax release)
+            {
+                return null;
+            }
+
+            // The receiver and the saved flags must be in scope where the release goes.
+            var position = exit is BlockSyntax body ? body.CloseBraceToken.SpanStart : exit.SpanStart;
+            var bound = session.Model.GetSpeculativeSymbolInfo(position, release, SpeculativeBindingOption.BindAsExpression);
+            return bound.Symbol is IMethodSymbol ? SyntaxFactory.ExpressionStatement(release) : null;
+        }
+
+        return LockReceiver(diagnostic, function, session, cancellationToken) is { } receiver ? UnlockStatement(receiver) : null;
     }
 
     private static StatementSyntax UnlockStatement(ExpressionSyntax receiver)

@@ -33,14 +33,18 @@ internal sealed class AtomicContext
     /// <summary>For <see cref="AtomicContextKind.LockSection"/>: the lock ("_lock").</summary>
     public string? LockName { get; }
 
-    /// <summary>For a method that runs in atomic context by annotation: the attribute as written ("[IrqsDisabled]").</summary>
+    /// <summary>
+    /// For a method that runs in atomic context by annotation: the attribute as written ("[IrqsDisabled]"); for a lambda
+    /// passed to an <c>[InvokedInAtomicContext]</c> parameter: the method that invokes it ("Interrupts.RunHardirq").
+    /// </summary>
     public string? Attribute { get; }
 
     /// <summary>The context comes from the caller (an attribute on the method), not from a lock taken here.</summary>
     public bool IsCallerHeld => Kind is AtomicContextKind.RcuReadLockHeldMethod or AtomicContextKind.LockHeldMethod or AtomicContextKind.IrqsDisabledMethod;
 
     /// <summary>The whole body is atomic, whatever locks it takes (<c>[AllocationHook]</c>, <c>[RunsInAtomicContext]</c>).</summary>
-    public bool IsWholeBody => Kind is AtomicContextKind.AllocationHook or AtomicContextKind.RunsInAtomicContextMethod;
+    public bool IsWholeBody => Kind is AtomicContextKind.AllocationHook or AtomicContextKind.RunsInAtomicContextMethod
+        or AtomicContextKind.InvokedInAtomicContextLambda;
 
     /// <summary>The 1-based line of <see cref="EnteredAt"/>, or 0 when unknown.</summary>
     public int EnteredAtLine => EnteredAt is null ? 0 : EnteredAt.GetLineSpan().StartLinePosition.Line + 1;
@@ -58,6 +62,7 @@ internal sealed class AtomicContext
             or AtomicContextKind.RunsInAtomicContextMethod when LambdaLine > 0 => $"in the lambda at line {LambdaLine} marked {AttributeText}",
         AtomicContextKind.RcuReadLockHeldMethod or AtomicContextKind.LockHeldMethod or AtomicContextKind.IrqsDisabledMethod
             or AtomicContextKind.RunsInAtomicContextMethod => $"in method '{MethodName}' marked {AttributeText}",
+        AtomicContextKind.InvokedInAtomicContextLambda => $"in the lambda at line {LambdaLine}, which '{Attribute}' invokes in atomic context",
         AtomicContextKind.LockSection => $"inside the {Primitive} section of '{LockName}'{Since(" entered at line ")}",
         AtomicContextKind.IrqsDisabled => "with interrupts disabled" + Since(" since line "),
         AtomicContextKind.PreemptDisabled => "with preemption disabled" + Since(" since line "),

@@ -43,7 +43,9 @@ internal sealed class AtomicContextAnalysis
 
         _bodyContext = _hookContext ?? (HasAttribute(owner, symbols.RunsInAtomicContextAttribute, symbols)
             ? new AtomicContext(AtomicContextKind.RunsInAtomicContextMethod, null, _name, _lambdaLine, attribute: "[RunsInAtomicContext]")
-            : null);
+            : AtomicCallbacks.LambdaOf(flow.Graph, owner) is { } lambda && AtomicCallbacks.InvokerOf(lambda, symbols) is { } invoker
+                ? new AtomicContext(AtomicContextKind.InvokedInAtomicContextLambda, null, _name, _lambdaLine, attribute: invoker.ContainingType.Name + "." + invoker.Name)
+                : null);
         var blocks = flow.Graph.Blocks.Length;
         _contexts = new AtomicContext?[blocks][];
         _computed = new bool[blocks][];

@@ -38,4 +38,7 @@ internal enum AtomicContextKind
 
     /// <summary>In a method marked <c>[RunsInAtomicContext]</c> (interrupt handler, timer, softirq).</summary>
     RunsInAtomicContextMethod,
+
+    /// <summary>In a lambda passed to a parameter marked <c>[InvokedInAtomicContext]</c> (an interrupt or softirq handler).</summary>
+    InvokedInAtomicContextLambda,
 }

@@ -99,7 +99,7 @@ internal sealed class LocalFacts
                     sleeps.Add(new SleepEffect("calls 'Rcu.Synchronize()'", location, ImmutableArray<string>.Empty, holding));
                     break;
                 case SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, symbols) is { } sleepingLock:
-                    sleeps.Add(new SleepEffect($"{Lowercase(sleepingLock.Opening)} at line {Line(location)}: {sleepingLock.Reason}", location, ImmutableArray<string>.Empty, holding));
+                    sleeps.Add(new SleepEffect(Lowercase(sleepingLock.Opening), location, ImmutableArray<string>.Empty, holding));
                     break;
                 case SleepingCallKind.MightSleep:
                     sleeps.Add(new SleepEffect($"calls '{SleepingCalls.Display(kind, target!)}', which is marked [MightSleep]", location, ImmutableArray<string>.Empty, holding));
@@ -125,8 +125,6 @@ internal sealed class LocalFacts
     /// <summary>"Taking mutex '_m'" as a verb phrase inside a chain: "takes mutex '_m'".</summary>
     private static string Lowercase(string opening)
         => opening.StartsWith("Taking ", System.StringComparison.Ordinal) ? "takes " + opening.Substring("Taking ".Length) : opening;
-
-    private static int Line(Location location) => location.GetLineSpan().StartLinePosition.Line + 1;
 
     /// <summary>What a call passes, by the callee's parameter ordinal, in terms of the caller's graph.</summary>
     public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, FlagValueAnalysis flags, ulong trusted, RuntimeSymbols symbols)

@@ -13,7 +13,7 @@
 //                  the four zone modifiers as "ZoneMask").
 //   "ContextKind"  the AtomicContextKind named in the message: RcuReadSection | RcuReadLockHeldMethod | AllocationHook |
 //                  LockSection | IrqsDisabled | PreemptDisabled | BhDisabled | RunqueueLock | LockHeldMethod |
-//                  IrqsDisabledMethod | RunsInAtomicContextMethod.
+//                  IrqsDisabledMethod | RunsInAtomicContextMethod | InvokedInAtomicContextLambda.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.AtomicContext;

@@ -79,9 +79,9 @@ internal static class GFP008LockLeaks
 
             var primitives = string.Join("/", sites.Select(site => site.Operation!.LinuxName).Distinct());
             var releases = sites.Select(site => site.ExpectedRelease).Distinct().ToList();
-            var properties = releases.Count == 1 && (first.Operation!.Variant != LockVariant.IrqSave || first.FlagsLocal is not null)
-                ? System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, releases[0])
-                : null;
+            // The release the code fix inserts; empty when there is no single one to write (mixed primitives, flags not in a local).
+            var release = releases.Count == 1 && (first.Operation!.Variant != LockVariant.IrqSave || first.FlagsLocal is not null) ? releases[0] : string.Empty;
+            var properties = System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, release);
             context.ReportDiagnostic(Diagnostic.Create(
                 GFP008UnbalancedRcuReadLockAnalyzer.LockLeftHeld, exit.Location, properties, Capitalized(first.Noun), first.StillHeld, primitives, lines, methodName, how));
         }

@@ -91,6 +91,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
     private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
         => function.HasLockCalls
+           || function.InvokedInAtomicContext
            || (function.Symbol is { } symbol
                && (CallerLocks.Of(symbol, symbols).Count > 0
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)

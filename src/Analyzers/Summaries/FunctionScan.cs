@@ -24,6 +24,9 @@ internal sealed class FunctionInfo
     public bool HasAllocations { get; set; }
 
     public bool HasLockCalls { get; set; }
+
+    /// <summary>A lambda passed to an <c>[InvokedInAtomicContext]</c> parameter: its body runs in atomic context.</summary>
+    public bool InvokedInAtomicContext { get; set; }
 }
 
 /// <summary>
@@ -44,7 +47,10 @@ internal static class FunctionScan
             switch (operation)
             {
                 case IAnonymousFunctionOperation lambda:
-                    function = new FunctionInfo(lambda.Symbol, isLambda: true);
+                    function = new FunctionInfo(lambda.Symbol, isLambda: true)
+                    {
+                        InvokedInAtomicContext = AtomicContext.AtomicCallbacks.InvokerOf(lambda, symbols) is not null,
+                    };
                     functions.Add(function);
                     break;
                 case ILocalFunctionOperation local:

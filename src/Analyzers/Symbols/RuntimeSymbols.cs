@@ -31,6 +31,7 @@ internal sealed class RuntimeSymbols
         RunsInAtomicContextAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RunsInAtomicContextAttribute");
         AcquiresLockAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".AcquiresLockAttribute");
         ReleasesLockAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".ReleasesLockAttribute");
+        InvokedInAtomicContextAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".InvokedInAtomicContextAttribute");
         KMutex = compilation.GetTypeByMetadataName(RuntimeNamespace + ".KMutex");
         KSemaphore = compilation.GetTypeByMetadataName(RuntimeNamespace + ".KSemaphore");
         Locks = LockTypes.Resolve(compilation, rcu);
@@ -53,6 +54,9 @@ internal sealed class RuntimeSymbols
 
     /// <summary><c>[ReleasesLock("name")]</c> (<c>__releases</c>): returns having released the caller's lock.</summary>
     public INamedTypeSymbol? ReleasesLockAttribute { get; }
+
+    /// <summary><c>[InvokedInAtomicContext]</c> on a delegate parameter: the callee invokes it in atomic context.</summary>
+    public INamedTypeSymbol? InvokedInAtomicContextAttribute { get; }
 
     /// <summary>The sleeping mutex (struct mutex).</summary>
     public INamedTypeSymbol? KMutex { get; }

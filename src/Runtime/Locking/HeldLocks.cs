@@ -7,19 +7,18 @@ namespace GfpAnalyzers.Runtime;
 internal static class HeldLocks
 {
     [ThreadStatic]
-    private static List<string>? t_held;
+    private static List<(string Name, string Primitive)>? t_held;
 
     /// <summary>Records that <paramref name="lockName"/> was taken with <paramref name="primitive"/>.</summary>
-    public static void Acquired(string lockName, string primitive) => (t_held ??= []).Add($"({lockName}), at: {primitive}");
+    public static void Acquired(string lockName, string primitive) => (t_held ??= []).Add((lockName, primitive));
 
     /// <summary>Forgets the newest hold of <paramref name="lockName"/>.</summary>
     public static void Released(string lockName)
     {
         var held = t_held;
-        var prefix = $"({lockName}),";
         for (var i = (held?.Count ?? 0) - 1; i >= 0; i--)
         {
-            if (held![i].StartsWith(prefix, StringComparison.Ordinal))
+            if (string.Equals(held![i].Name, lockName, StringComparison.Ordinal))
             {
                 held.RemoveAt(i);
                 return;
@@ -36,7 +35,7 @@ internal static class HeldLocks
             return $"no locks held by {CurrentTask.Comm}/{CurrentTask.Pid}.";
         }
 
-        var lines = held.Select((h, i) => $" #{i}: {h}");
+        var lines = held.Select((h, i) => $" #{i}: ({h.Name}), at: {h.Primitive}");
         return $"{held.Count} lock{(held.Count == 1 ? "" : "s")} held by {CurrentTask.Comm}/{CurrentTask.Pid}:\n" + string.Join("\n", lines);
     }
 }

@@ -45,13 +45,18 @@ internal static class IrqSaves
             return $"local_irq_restore() out of order: {outstanding.Count - 1 - index} later local_irq_save() still outstanding; restore them first";
         }
 
-        if (!PreemptCount.IrqsDisabled)
-        {
-            return "raw_local_irq_restore() called with IRQs enabled: interrupts were enabled inside the local_irq_save() section";
-        }
-
         return null;
     }
+
+    /// <summary>
+    /// CONFIG_DEBUG_IRQFLAGS's check: a restore with interrupts enabled means something enabled them inside the
+    /// local_irq_save() section. Linux warns and restores anyway.
+    /// </summary>
+    public static string? BogusRestoreWarning()
+        => PreemptCount.IrqsDisabled
+            ? null
+            : $"WARNING: CPU: 0 PID: {CurrentTask.Pid} at kernel/locking/irqflag-debug.c warn_bogus_irq_restore\n"
+                + "raw_local_irq_restore() called with IRQs enabled";
 
     /// <summary>local_irq_restore(): puts back the saved state. The caller checked it with <see cref="CheckRestore"/>.</summary>
     public static void Restore(IrqFlags flags)

@@ -17,6 +17,7 @@ namespace GfpAnalyzers.Runtime;
 public sealed class KMutex
 {
     private readonly object _gate = new();
+    private TimeSpan _hungTaskTimeout = TimeSpan.FromSeconds(120);
     private int _owner;
     private string _ownerComm = "<none>";
 
@@ -40,7 +41,11 @@ public sealed class KMutex
     /// <see cref="TimeoutException"/> (default 120 s, Linux's hung_task_timeout_secs).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
-    public TimeSpan HungTaskTimeout { get; init => field = SleepingWait.Positive(value); } = TimeSpan.FromSeconds(120);
+    public TimeSpan HungTaskTimeout
+    {
+        get => _hungTaskTimeout;
+        init => _hungTaskTimeout = SleepingWait.Positive(value);
+    }
 
     /// <summary>mutex_is_locked().</summary>
     public bool IsLocked => Volatile.Read(ref _owner) != 0;
@@ -63,7 +68,8 @@ public sealed class KMutex
                 Log.Print(
                     "WARNING: possible recursive locking detected\n"
                     + $"{CurrentTask.Comm}/{CurrentTask.Pid} is trying to acquire lock:\n ({Name}), at: mutex_lock\n"
-                    + $"but task is already holding lock:\n ({Name}), at: mutex_lock");
+                    + $"but task is already holding lock:\n ({Name}), at: mutex_lock"
+                    + CallTrace.OfCaller());
                 throw new InvalidOperationException($"mutex_lock(&{Name}): {CurrentTask.Comm}/{CurrentTask.Pid} already holds it; locking it again would deadlock.");
             }
 
@@ -91,7 +97,13 @@ public sealed class KMutex
     }
 
     /// <summary>mutex_unlock(): releases the mutex and wakes a waiter. Misuse is reported and changes nothing.</summary>
-    public void Unlock()
+    public void Unlock() => Release();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({(IsLocked ? "locked" : "unlocked")})";
+
+    // mutex_unlock() itself; the guard calls it too, so the runtime never calls the public Unlock the analyzers check.
+    internal void Release()
     {
         lock (_gate)
         {
@@ -100,7 +112,8 @@ public sealed class KMutex
                 Log.Print(
                     "WARNING: bad unlock balance detected!\n"
                     + $"{CurrentTask.Comm}/{CurrentTask.Pid} is trying to release lock ({Name}) at: mutex_unlock\n"
-                    + "but there are no more locks to release!");
+                    + "but there are no more locks to release!"
+                    + CallTrace.OfCaller());
                 return;
             }
 
@@ -108,7 +121,8 @@ public sealed class KMutex
             {
                 Log.Print(
                     $"WARNING: CPU: 0 PID: {CurrentTask.Pid} at kernel/locking/mutex.c mutex_unlock: DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)\n"
-                    + $"mutex_unlock(&{Name}) by {CurrentTask.Comm}/{CurrentTask.Pid}, but it is held by {_ownerComm}/{_owner}");
+                    + $"mutex_unlock(&{Name}) by {CurrentTask.Comm}/{CurrentTask.Pid}, but it is held by {_ownerComm}/{_owner}"
+                    + CallTrace.OfCaller());
                 return;
             }
 
@@ -118,9 +132,6 @@ public sealed class KMutex
             Monitor.PulseAll(_gate);
         }
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{Name} ({(IsLocked ? "locked" : "unlocked")})";
 
     private void Take(int me)
     {
@@ -138,5 +149,5 @@ public readonly struct MutexGuard : IDisposable
     internal MutexGuard(KMutex mutex) => _mutex = mutex;
 
     /// <summary>mutex_unlock().</summary>
-    public void Dispose() => _mutex?.Unlock();
+    public void Dispose() => _mutex?.Release();
 }

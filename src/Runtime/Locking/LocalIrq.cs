@@ -22,9 +22,23 @@ public static class LocalIrq
     /// outstanding save, or interrupts were enabled since the save (Linux's "raw_local_irq_restore() called with IRQs enabled").
     /// Nothing changes.
     /// </exception>
-    public static void Restore(IrqFlags flags)
+    public static void Restore(IrqFlags flags) => RestoreCore(flags);
+
+    /// <summary>guard(irq)(): disables interrupts until the guard is disposed (which enables them).</summary>
+    public static IrqGuard Guard()
     {
-        var error = IrqSaves.CheckRestore(flags);
+        PreemptCount.SetIrqsDisabled(true);
+        return new IrqGuard(true);
+    }
+
+    /// <summary>guard(irqsave)(): saves and disables interrupts until the guard is disposed (which restores them).</summary>
+    public static IrqSaveGuard SaveGuard() => new(IrqSaves.Save());
+
+    // The runtime's own code (guards) calls this, never the public Restore the analyzers check for balance.
+    internal static void RestoreCore(IrqFlags flags)
+    {
+        var error = IrqSaves.CheckRestore(flags)
+            ?? (IrqSaves.BogusRestoreWarning() is null ? null : "raw_local_irq_restore() called with IRQs enabled: interrupts were enabled inside the local_irq_save() section");
         if (error is not null)
         {
             throw new InvalidOperationException(error + ".");
@@ -32,16 +46,6 @@ public static class LocalIrq
 
         IrqSaves.Restore(flags);
     }
-
-    /// <summary>guard(irq)(): disables interrupts until the guard is disposed (which enables them).</summary>
-    public static IrqGuard Guard()
-    {
-        Disable();
-        return new IrqGuard(true);
-    }
-
-    /// <summary>guard(irqsave)(): saves and disables interrupts until the guard is disposed (which restores them).</summary>
-    public static IrqSaveGuard SaveGuard() => new(Save());
 }
 
 /// <summary>The result of <see cref="LocalIrq.Guard"/>; disposing it is <see cref="LocalIrq.Enable"/>.</summary>
@@ -56,7 +60,7 @@ public readonly struct IrqGuard : IDisposable
     {
         if (_active)
         {
-            LocalIrq.Enable();
+            PreemptCount.SetIrqsDisabled(false);
         }
     }
 }
@@ -74,7 +78,7 @@ public readonly struct IrqSaveGuard : IDisposable
     {
         if (Flags.Id != 0)
         {
-            LocalIrq.Restore(Flags);
+            LocalIrq.RestoreCore(Flags);
         }
     }
 }

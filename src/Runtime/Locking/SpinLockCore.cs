@@ -8,6 +8,7 @@ namespace GfpAnalyzers.Runtime;
 internal sealed class SpinLockCore
 {
     private readonly string _prefix;
+    private readonly LockUsage _usage = new();
     private int _owner;
 
     // Written by the owner only, while it holds the lock.
@@ -44,7 +45,7 @@ internal sealed class SpinLockCore
         }
 
         var flags = LockContext.Enter(flavor, primitive);
-        if (!Spin(me))
+        if (!TryTake(me) && !SpinFor(me))
         {
             var owner = Volatile.Read(ref _owner);
             Report("lockup suspected");
@@ -53,7 +54,7 @@ internal sealed class SpinLockCore
                 $"{primitive}(&{Name}): still held by thread {owner} after {SpinTimeout.TotalMilliseconds:0} ms (spinlock lockup suspected).");
         }
 
-        Acquired(flavor, flags, primitive);
+        Acquired(flavor, flags, primitive, trylock: false);
         return flags;
     }
 
@@ -62,14 +63,14 @@ internal sealed class SpinLockCore
     {
         var primitive = LockContext.LockName(_prefix, flavor).Replace("_lock", "_trylock", StringComparison.Ordinal);
         flags = LockContext.Enter(flavor, primitive);
-        if (Interlocked.CompareExchange(ref _owner, Environment.CurrentManagedThreadId, 0) != 0)
+        if (!TryTake(Environment.CurrentManagedThreadId))
         {
             LockContext.Exit(flavor, flags);
             flags = default;
             return false;
         }
 
-        Acquired(flavor, flags, primitive);
+        Acquired(flavor, flags, primitive, trylock: true);
         return true;
     }
 
@@ -105,6 +106,7 @@ internal sealed class SpinLockCore
             return;
         }
 
+        LockContext.WarnBogusRestore(flavor, Log);
         _ownerComm = "<none>";
         _flags = default;
         HeldLocks.Released(Name);
@@ -112,29 +114,18 @@ internal sealed class SpinLockCore
         LockContext.Exit(flavor, flags);
     }
 
-    private bool Spin(int me)
-    {
-        var spinner = new SpinWait();
-        var started = Environment.TickCount64;
-        while (Interlocked.CompareExchange(ref _owner, me, 0) != 0)
-        {
-            if (Environment.TickCount64 - started > SpinTimeout.TotalMilliseconds)
-            {
-                return false;
-            }
+    private bool TryTake(int me) => Interlocked.CompareExchange(ref _owner, me, 0) == 0;
 
-            spinner.SpinOnce(sleep1Threshold: 20);
-        }
+    // Apart from Lock so that the uncontended path allocates no closure.
+    private bool SpinFor(int me) => LockContext.SpinUntil(() => TryTake(me), SpinTimeout);
 
-        return true;
-    }
-
-    private void Acquired(LockFlavor flavor, IrqFlags flags, string primitive)
+    private void Acquired(LockFlavor flavor, IrqFlags flags, string primitive, bool trylock)
     {
         _flavor = flavor;
         _flags = flags;
         _ownerComm = CurrentTask.Comm;
         HeldLocks.Acquired(Name, primitive);
+        _usage.Acquired(Name, primitive, trylock, Log);
     }
 
     /// <summary>spin_bug(): "BUG: spinlock &lt;msg&gt; on CPU#0, comm/pid" and the lock's dump line.</summary>
@@ -144,6 +135,7 @@ internal sealed class SpinLockCore
         Log.Print(
             $"BUG: spinlock {what} on CPU#0, {CurrentTask.Comm}/{CurrentTask.Pid}\n"
             + $" lock: {Name}, .magic: dead4ead, .owner: {(owner == 0 ? "<none>" : _ownerComm)}/{(owner == 0 ? -1 : owner)}, .owner_cpu: {(owner == 0 ? -1 : 0)}"
-            + (detail is null ? "" : "\n" + detail));
+            + (detail is null ? "" : "\n" + detail)
+            + CallTrace.OfCaller());
     }
 }

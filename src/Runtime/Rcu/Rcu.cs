@@ -72,7 +72,7 @@ public sealed class Rcu
         var report = AtomicSleepReport.MightSleep("kernel/rcu/tree.c (synchronize_rcu)");
         if (report is not null)
         {
-            Log.Print(report);
+            Log.Print(report + CallTrace.OfCaller());
         }
 
         RcuReaders.WaitForPreexistingReaders(StallTimeout, ReportStall);

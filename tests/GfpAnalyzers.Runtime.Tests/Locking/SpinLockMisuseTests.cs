@@ -12,13 +12,17 @@ public class SpinLockMisuseTests
         var l = SpinLockKind.Create(kind);
         l.Lock();
 
+        var line = CallerLine() + 1;
         var error = Assert.Throws<InvalidOperationException>(() => l.LockIrq());
 
         Assert.Contains($"{l.Prefix}_lock_irq(&test_lock)", error.Message, StringComparison.Ordinal);
         var report = Assert.Single(l.Log.Messages);
-        Assert.Equal(
-            $"BUG: spinlock recursion on CPU#0, {Me}\n lock: test_lock, .magic: dead4ead, .owner: {CurrentTask.Comm}/{CurrentTask.Pid}, .owner_cpu: 0",
-            report);
+        Assert.StartsWith(
+            $"BUG: spinlock recursion on CPU#0, {Me}\n lock: test_lock, .magic: dead4ead, .owner: {CurrentTask.Comm}/{CurrentTask.Pid}, .owner_cpu: 0\n"
+            + "Call Trace:\n GfpAnalyzers.Runtime.Tests.",
+            report,
+            StringComparison.Ordinal);
+        Assert.EndsWith($" at tests/GfpAnalyzers.Runtime.Tests/Locking/SpinLockMisuseTests.cs:{line}", report, StringComparison.Ordinal);
         Assert.Equal(AtomicState.Preempt, AtomicState.Now);
         l.Unlock();
         Assert.Equal(AtomicState.Clean, AtomicState.Now);
@@ -82,8 +86,8 @@ public class SpinLockMisuseTests
 
         var report = Assert.Single(l.Log.Messages);
         Assert.StartsWith($"BUG: spinlock wrong unlock primitive on CPU#0, {Me}", report, StringComparison.Ordinal);
-        Assert.EndsWith(
-            $"locked with {l.Prefix}_lock_irqsave(), released with {l.Prefix}_unlock(); use {l.Prefix}_unlock_irqrestore()",
+        Assert.Contains(
+            $"\nlocked with {l.Prefix}_lock_irqsave(), released with {l.Prefix}_unlock(); use {l.Prefix}_unlock_irqrestore()\n",
             report,
             StringComparison.Ordinal);
         Assert.True(l.IsLocked());
@@ -156,6 +160,23 @@ public class SpinLockMisuseTests
     }
 
     [Fact]
+    public void Interrupts_enabled_inside_an_irqsave_section_get_Linuxs_warning_and_the_unlock_still_restores()
+    {
+        var l = new KSpinLock("test_lock");
+        var flags = l.LockIrqSave();
+        LocalIrq.Enable();
+
+        l.UnlockIrqRestore(flags);
+
+        Assert.StartsWith(
+            $"WARNING: CPU: 0 PID: {CurrentTask.Pid} at kernel/locking/irqflag-debug.c warn_bogus_irq_restore\nraw_local_irq_restore() called with IRQs enabled\nCall Trace:",
+            Assert.Single(l.Log.Messages),
+            StringComparison.Ordinal);
+        Assert.False(l.IsLocked);
+        Assert.Equal(AtomicState.Clean, AtomicState.Now);
+    }
+
+    [Fact]
     public void A_preempt_enable_inside_the_section_is_reported_at_unlock_without_underflowing()
     {
         var l = new KSpinLock("test_lock");
@@ -198,4 +219,6 @@ public class SpinLockMisuseTests
     [Fact]
     public void A_lock_needs_a_name()
         => Assert.Throws<ArgumentException>(() => new KRawSpinLock(" "));
+
+    private static int CallerLine([System.Runtime.CompilerServices.CallerLineNumber] int line = 0) => line;
 }
