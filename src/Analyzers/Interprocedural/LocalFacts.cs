@@ -39,12 +39,16 @@ internal sealed class CallFacts
 
 internal sealed class LocalFacts
 {
-    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls)
+    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedSet<int> atomicallyInvoked)
     {
         Sleeps = sleeps;
         Flows = flows;
         Calls = calls;
+        AtomicallyInvoked = atomicallyInvoked;
     }
+
+    /// <summary>Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext].</summary>
+    public SortedSet<int> AtomicallyInvoked { get; }
 
     public List<SleepEffect> Sleeps { get; }
 
@@ -111,7 +115,38 @@ internal sealed class LocalFacts
             }
         }
 
-        return new LocalFacts(sleeps, flows, calls);
+        return new LocalFacts(sleeps, flows, calls, AtomicallyInvokedParameters(graph, method, symbols, ct));
+    }
+
+    private static SortedSet<int> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
+    {
+        var result = new SortedSet<int>();
+        AtomicContextAnalysis? contexts = null;
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            switch (operation)
+            {
+                // callback(...) / callback.Invoke(...) where the method may hold a lock (or is atomic as a whole).
+                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var invoked } } invocation
+                    when SymbolEqualityComparer.Default.Equals(invoked.ContainingSymbol, method):
+                    contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct);
+                    if (contexts.GetContext(invocation) is not null)
+                    {
+                        result.Add(invoked.Ordinal);
+                    }
+
+                    break;
+
+                // Handing the parameter on to a parameter marked [InvokedInAtomicContext].
+                case IArgumentOperation { Parameter: { } target, Value: IParameterReferenceOperation { Parameter: var passed } }
+                    when SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, method)
+                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute):
+                    result.Add(passed.Ordinal);
+                    break;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>

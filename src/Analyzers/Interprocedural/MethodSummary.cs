@@ -7,6 +7,7 @@
 //           "parameter 'gfp' minus HighMem"), the chain and the conditions.
 // A summary is a pure function of the compilation: lists are ordered and capped deterministically.
 using System.Collections.Immutable;
+using System.Linq;
 using GfpAnalyzers.Analyzers.FlagValues;
 using Microsoft.CodeAnalysis;
 
@@ -18,13 +19,21 @@ internal sealed class MethodSummary
     public const int MaxSleeps = 8;
     public const int MaxFlows = 16;
 
-    public MethodSummary(ImmutableArray<string> parameterNames, ImmutableArray<SleepEffect> sleeps, ImmutableArray<FlagFlow> flows, bool isUnknown = false)
+    public MethodSummary(ImmutableArray<string> parameterNames, ImmutableArray<SleepEffect> sleeps, ImmutableArray<FlagFlow> flows, bool isUnknown = false,
+        ImmutableArray<int> atomicallyInvoked = default)
     {
         ParameterNames = parameterNames;
         Sleeps = sleeps;
         Flows = flows;
         IsUnknown = isUnknown;
+        AtomicallyInvoked = atomicallyInvoked.IsDefault ? ImmutableArray<int>.Empty : atomicallyInvoked;
     }
+
+    /// <summary>
+    /// The delegate parameters (ordinals, ascending) the method invokes in atomic context — itself, inside a section,
+    /// or by handing them to a method that does: a lambda passed there runs in atomic context.
+    /// </summary>
+    public ImmutableArray<int> AtomicallyInvoked { get; }
 
     /// <summary>Nothing is known (no body here, past a bound): every rule stays silent about calls to it.</summary>
     public static MethodSummary Unknown { get; } = new(ImmutableArray<string>.Empty, ImmutableArray<SleepEffect>.Empty, ImmutableArray<FlagFlow>.Empty, isUnknown: true);
@@ -39,7 +48,8 @@ internal sealed class MethodSummary
 
     public bool SameAs(MethodSummary other)
     {
-        if (IsUnknown != other.IsUnknown || Sleeps.Length != other.Sleeps.Length || Flows.Length != other.Flows.Length)
+        if (IsUnknown != other.IsUnknown || Sleeps.Length != other.Sleeps.Length || Flows.Length != other.Flows.Length
+            || !AtomicallyInvoked.SequenceEqual(other.AtomicallyInvoked))
         {
             return false;
         }

@@ -248,16 +248,24 @@ internal sealed class SummaryStore
     {
         var sleeps = new List<SleepEffect>(facts.Sleeps);
         var flows = new List<FlagFlow>(facts.Flows);
+        var invoked = new SortedSet<int>(facts.AtomicallyInvoked);
         foreach (var call in facts.Calls)
         {
             var callee = lookup(call.Callee);
             if (!callee.IsUnknown)
             {
                 CallComposition.Compose(call, callee, sleeps, flows);
+                foreach (var ordinal in callee.AtomicallyInvoked)
+                {
+                    if (ordinal < call.Arguments.Length && call.Arguments[ordinal] is { CallerOrdinal: >= 0 } passed)
+                    {
+                        invoked.Add(passed.CallerOrdinal);
+                    }
+                }
             }
         }
 
-        return new MethodSummary(ParameterNames(method), NormalizeSleeps(sleeps), NormalizeFlows(flows));
+        return new MethodSummary(ParameterNames(method), NormalizeSleeps(sleeps), NormalizeFlows(flows), atomicallyInvoked: invoked.ToImmutableArray());
     }
 
     /// <summary>

@@ -41,6 +41,12 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor SleepingCall = RuleDescriptors.Create(
         DiagnosticIds.SleepingCallInRcuSection, Title, MessageFormat, RuleCategories.AtomicContext, DiagnosticSeverity.Error, Description);
 
+    /// <summary>
+    /// Calls judged through the callee's summary: the same descriptor (no CompilationEnd tag), since summaries are built
+    /// on demand and reported as the caller is analysed. The name stays for the tests that say which path they exercise.
+    /// </summary>
+    internal static DiagnosticDescriptor SleepingCallThroughSummary => SleepingCall;
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(SleepingCall);
 
     public override void Initialize(AnalysisContext context)
