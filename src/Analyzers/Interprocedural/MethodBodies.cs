@@ -86,7 +86,7 @@ internal static class MethodBodies
     }
 
     /// <summary>Past the size bound, or code being typed (a body that does not bind): say nothing about it.</summary>
-    private static bool TooLargeOrInvalid(IOperation root)
+    public static bool TooLargeOrInvalid(IOperation root)
     {
         var count = 0;
         foreach (var operation in root.Descendants())

@@ -80,6 +80,22 @@ internal sealed class SummaryStore
         return _summaries.TryGetValue(key, out done) ? done : MethodSummary.Unknown;
     }
 
+    /// <summary>
+    /// The driver's graph of <paramref name="method"/>'s own body, when an analyzer has it at hand: the method's facts are
+    /// the same as from a graph built here, and the flag analysis of that graph is shared with the other rules.
+    /// </summary>
+    public void Offer(IMethodSymbol method, ControlFlowGraph graph, CancellationToken ct)
+    {
+        var key = Key(method);
+        // Under the same bounds as a graph built here, or the result would depend on who got there first.
+        if (graph.Parent is null && !_locals.ContainsKey(key) && !_summaries.ContainsKey(key)
+            && SymbolEqualityComparer.Default.Equals(method.PartialImplementationPart ?? method, method)
+            && !MethodBodies.TooLargeOrInvalid(graph.OriginalOperation))
+        {
+            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct));
+        }
+    }
+
     private LocalFacts? Local(IMethodSymbol key, CancellationToken ct)
     {
         if (_locals.TryGetValue(key, out var facts))
