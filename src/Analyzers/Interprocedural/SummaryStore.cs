@@ -3,8 +3,9 @@
 //
 // Recursion: the call graph reached from the asked method is walked with an iterative Tarjan (explicit
 // stack, no input-controlled recursion); each strongly connected component is solved after every component it
-// calls, by rounds over its members (in source order) until no summary changes — at most MaxRounds rounds, after
-// which the whole component is "unknown" (silent). Components larger than MaxComponent are unknown too.
+// calls, by a worklist over its members (lowest source position first; a member is redone when a callee in the
+// component changed) until no summary changes — at most MaxRounds evaluations per member on average, after which
+// the whole component is "unknown" (silent). Components larger than MaxComponent are unknown too.
 // Every choice is ordered by source location, so a summary is a pure function of the compilation: it does not
 // depend on which method was asked first nor on thread timing (two threads may solve the same component;
 // both get the same result and the first stored wins).
@@ -21,7 +22,7 @@ namespace GfpAnalyzers.Analyzers.Interprocedural;
 
 internal sealed class SummaryStore
 {
-    /// <summary>Rounds over one component before it is declared unknown.</summary>
+    /// <summary>Evaluations per member of one component (on average) before it is declared unknown.</summary>
     public const int MaxRounds = 32;
 
     /// <summary>Components (mutually recursive methods) with more members than this are unknown.</summary>
@@ -213,28 +214,60 @@ internal sealed class SummaryStore
                 : _summaries.TryGetValue(callee, out var done) ? done
                 : MethodSummary.Unknown;
 
-        for (var round = 0; round < MaxRounds; round++)
+        // A worklist in source order: a member is re-evaluated when a callee of the component changed, so a long cycle
+        // settles in about two passes. At most MaxRounds evaluations per member in all: past that, unknown.
+        var index = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < members.Count; i++)
         {
-            var changed = false;
-            foreach (var member in members)
-            {
-                ct.ThrowIfCancellationRequested();
-                var summary = Local(member, ct) is { } facts ? Compose(member, facts, Lookup) : MethodSummary.Unknown;
-                if (!summary.SameAs(current[member]))
-                {
-                    current[member] = summary;
-                    changed = true;
-                }
-            }
+            index[members[i]] = i;
+        }
 
-            if (!changed || !recursive)
+        var callers = new List<int>[members.Count];
+        for (var i = 0; i < members.Count; i++)
+        {
+            callers[i] = new List<int>();
+        }
+
+        foreach (var member in members)
+        {
+            foreach (var callee in successors[member])
             {
-                Store(members, current);
-                return;
+                if (index.TryGetValue(callee, out var calleeIndex))
+                {
+                    callers[calleeIndex].Add(index[member]);
+                }
             }
         }
 
-        Store(members, null);
+        var dirty = new SortedSet<int>(System.Linq.Enumerable.Range(0, members.Count));
+        var budget = (long)MaxRounds * members.Count;
+        while (dirty.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (budget-- == 0)
+            {
+                Store(members, null);
+                return;
+            }
+
+            var next = dirty.Min;
+            dirty.Remove(next);
+            var member = members[next];
+            var summary = Local(member, ct) is { } facts ? Compose(member, facts, Lookup) : MethodSummary.Unknown;
+            if (!summary.SameAs(current[member]))
+            {
+                current[member] = summary;
+                if (recursive)
+                {
+                    foreach (var caller in callers[next])
+                    {
+                        dirty.Add(caller);
+                    }
+                }
+            }
+        }
+
+        Store(members, current);
     }
 
     private void Store(List<IMethodSymbol> members, Dictionary<IMethodSymbol, MethodSummary>? solved)
