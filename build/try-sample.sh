@@ -5,7 +5,7 @@
 #   build/try-sample.sh samples/EarlyPfn.V5 [dotnet build arguments, e.g. -p:GfpAnalyzersPreset=strict]
 #   build/try-sample.sh samples/EarlyPfn.V6 --run
 #
-# Package: artifacts/packages/. Consumer: artifacts/consumers/<sample>/ (replaced on every run).
+# Package: artifacts/feed/ (build/pack-local-feed.sh). Consumer: artifacts/consumers/<sample>/ (replaced on every run).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
@@ -14,12 +14,12 @@ if [ $# -lt 1 ] || [ ! -d "$1" ]; then
 fi
 sample=$(cd "$1" && pwd); shift
 name=$(basename "$sample")
-suffix="local.$(date -u +%Y%m%d%H%M%S)"
-feed="$repo/artifacts/packages"
+feed="$repo/artifacts/feed"
 dest="$repo/artifacts/consumers/$name"
 
-dotnet pack "$repo/build/GfpAnalyzers.Package" -c Release -o "$feed" -p:VersionSuffix="$suffix" -nologo -v:q
-version=$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$repo/build/Version.props")-$suffix
+# The same packing as the README's install path: a version of its own (local.<UTC time>) in the local folder feed.
+packed=$("$repo/build/pack-local-feed.sh" --output "$feed" --quiet)
+version=$(sed -n 's/^version: //p' <<< "$packed")
 rm -rf "$dest"
 "$repo/build/sample-consumer.sh" "$feed" "$version" "$sample" "$dest"
 cd "$dest"

@@ -16,7 +16,9 @@ public sealed record ReportArguments(int Cpus, long? MemoryMiB, int Nodes, int T
 
           early allocations tracked           PFNs the tracker recorded
           pool pages used                     pages the tracker took to store them (the old design uses a static array)
-          warnings raised during boot         kernel log messages (the old array warns once when it overflows)
+          kernel log reports during boot      what the model's dmesg reported (the old array warns once when it
+                                              overflows); repeats beyond the printk ratelimit (10 per 5 s) are
+                                              counted, not printed, as in Linux
           "alloc_tag was not set" after boot  frees of early pages whose tag reference was never cleared
           top /proc/allocinfo lines           the call sites with the most live memory after boot
 

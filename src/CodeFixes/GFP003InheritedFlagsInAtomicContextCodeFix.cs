@@ -37,7 +37,10 @@ internal sealed class GFP003InheritedFlagsInAtomicContextCodeFix : GfpFixProvide
         var bits = session.Symbols.Bits;
         var mask = DiagnosticProperties.NamedBits(diagnostic, bits)
             ?? (bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask);
-        var inHook = FlagFixSupport.IsInAllocationHook(flags.Allocation, model, session.Symbols, cancellationToken);
+        // A hook is a hook however it is declared: a lambda installed with SetEarlyAllocHook needs NoCodetag as much as an
+        // [AllocationHook] method (the analyzer says which it found; the attribute test covers diagnostics without it).
+        var inHook = DiagnosticProperties.RaisedInAllocationHook(diagnostic)
+            || FlagFixSupport.IsInAllocationHook(flags.Allocation, model, session.Symbols, cancellationToken);
 
         // Constant operands that carry none of the masked bits stay outside the mask, as written.
         var inside = new List<ExpressionSyntax>();

@@ -39,9 +39,23 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
         var expression = flags.Expression;
         var editor = session.CreateEditor();
         var spelling = GfpSpelling.For(session.Model, expression.SpanStart, session.Symbols, cancellationToken);
-        var operand = FlagExpressions.OrOperands(FixTargets.Unwrap(expression))
-            .FirstOrDefault(candidate => FlagFixSupport.ConstantValue(candidate, session.Model, cancellationToken) == noFail);
-        if (operand is not null && FlagExpressions.TryGetRemoval(operand, out var replaced, out var replacement))
+        var operands = FlagExpressions.OrOperands(FixTargets.Unwrap(expression));
+        var noFails = operands.Where(candidate => FlagFixSupport.ConstantValue(candidate, session.Model, cancellationToken) == noFail).ToList();
+        var operand = noFails.FirstOrDefault();
+        if (noFails.Count > 1 && noFails.Count < operands.Count)
+        {
+            // `Gfp.Atomic | Gfp.NoFail | Gfp.NoFail` → `Gfp.Atomic`: every NoFail operand goes, or NoFail stays.
+            var remaining = operands.Where(candidate => !noFails.Contains(candidate)).Select(candidate => candidate.WithoutTrivia()).ToList();
+            var rebuilt = remaining.Skip(1).Aggregate(remaining[0], FlagExpressions.OrOf);
+            var chain = FixTargets.Unwrap(expression);
+            editor.ReplaceNode(chain, FlagExpressions.Parenthesize(rebuilt, 0).WithTriviaFrom(chain));
+        }
+        else if (noFails.Count > 1)
+        {
+            // Nothing but NoFail, several times.
+            editor.ReplaceNode(expression, spelling.Member("None").WithTriviaFrom(expression));
+        }
+        else if (operand is not null && FlagExpressions.TryGetRemoval(operand, out var replaced, out var replacement))
         {
             // `Gfp.Kernel | Gfp.NoFail` → `Gfp.Kernel`.
             editor.ReplaceNode(replaced, replacement);

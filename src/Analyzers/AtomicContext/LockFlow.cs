@@ -36,6 +36,13 @@ internal sealed class LockFlow
     /// <summary>Path states added over all program points before the pass gives up on conditions.</summary>
     internal const int StateBudget = 20_000;
 
+    /// <summary>
+    /// Path states one program point may hold before the pass gives up on conditions. Forgetting conditions (collapse)
+    /// does not bound the number of distinct lock stacks, which many locks of different kinds taken under independent
+    /// conditions multiply; past this many the degraded pass (outermost site and depth only) takes over.
+    /// </summary>
+    internal const int MaxStatesPerPoint = 96;
+
     private readonly PathStateSet?[] _in;
     private readonly List<HandlerTarget>?[] _handlers;
     private readonly Dictionary<ControlFlowRegion, List<HandlerTarget>?> _handlersByRegion = new();
@@ -48,6 +55,7 @@ internal sealed class LockFlow
     private readonly SortedSet<int> _queue = new();
     private PathState[]?[]? _before;
     private int _added;
+    private bool _tooManyAtOnePoint;
 
     private LockFlow(ControlFlowGraph graph, GraphScan scan)
     {
@@ -284,6 +292,7 @@ internal sealed class LockFlow
             _queue.Clear();
             _exits.Clear();
             _added = 0;
+            _tooManyAtOnePoint = false;
             Incomplete = false;
             if (!Fixpoint(blocks, ct))
             {
@@ -315,7 +324,7 @@ internal sealed class LockFlow
                 break;
             }
 
-            if (_added > StateBudget)
+            if (_added > StateBudget || _tooManyAtOnePoint)
             {
                 return false;
             }
@@ -629,6 +638,7 @@ internal sealed class LockFlow
         }
 
         _added++;
+        _tooManyAtOnePoint |= !Degraded && set.Count > MaxStatesPerPoint;
         _queue.Add(ordinal);
     }
 

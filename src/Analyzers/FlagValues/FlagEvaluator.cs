@@ -6,6 +6,11 @@
 // | & ^ ~, conversions and the conditional operator are exact; variables, parameters, fields,
 // properties and calls are unknown sources with provenance. FlagValueAnalysis derives from it and
 // replaces variable reads/writes with the state of the control-flow graph.
+//
+// Depth: operator chains (`a | b | c | ...`, either side nested) are walked with an explicit stack, so their
+// length never reaches the call stack; every other kind of nesting is bounded by MaxDepth. Past the bound the
+// evaluator gives up: the value is Invalid (rules say nothing) and DepthLimitReached tells a derived analysis
+// that writes below the bound were not seen.
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -17,6 +22,14 @@ namespace GfpAnalyzers.Analyzers.FlagValues;
 internal class FlagEvaluator
 {
     private const int MaxDescriptionLength = 60;
+
+    /// <summary>
+    /// Nesting (other than operator chains) followed before giving up: far above what hand-written code nests,
+    /// far below what overflows a thread's stack.
+    /// </summary>
+    internal const int MaxDepth = 200;
+
+    private int _depth;
 
     /// <summary>The value of an operation whose type is not tracked (never part of a message).</summary>
     private static readonly FlagValue NotAFlag = FlagValue.Unknown(FlagOriginKind.Unknown, "a value that is not a flag", null);
@@ -33,8 +46,16 @@ internal class FlagEvaluator
 
     protected RuntimeSymbols Symbols { get; }
 
+    /// <summary>True once an expression nested deeper than <see cref="MaxDepth"/> was left unevaluated.</summary>
+    public bool DepthLimitReached { get; private set; }
+
     /// <summary>The value of a single expression, without following variables through the method.</summary>
-    public static FlagValue Evaluate(IOperation expression, RuntimeSymbols symbols) => new FlagEvaluator(symbols).Visit(expression);
+    public static FlagValue Evaluate(IOperation expression, RuntimeSymbols symbols)
+    {
+        var evaluator = new FlagEvaluator(symbols);
+        var value = evaluator.Visit(expression);
+        return evaluator.DepthLimitReached ? FlagValue.Invalid : value;
+    }
 
     /// <summary>True for the types whose values the analysis tracks: <c>Gfp</c> and the integral types.</summary>
     public bool IsTracked(ITypeSymbol? type)
@@ -73,13 +94,27 @@ internal class FlagEvaluator
             return FlagValue.Invalid;
         }
 
-        var value = VisitCore(operation);
-        if (IsTracked(operation.Type))
+        if (_depth >= MaxDepth)
         {
-            Record(operation, value);
+            DepthLimitReached = true;
+            return FlagValue.Invalid;
         }
 
-        return value;
+        _depth++;
+        try
+        {
+            var value = IsChainLink(operation) ? VisitOperatorChain((IBinaryOperation)operation) : VisitCore(operation);
+            if (IsTracked(operation.Type))
+            {
+                Record(operation, value);
+            }
+
+            return value;
+        }
+        finally
+        {
+            _depth--;
+        }
     }
 
     /// <summary>Reads a local or parameter. The base evaluator does not follow variables.</summary>
@@ -180,7 +215,9 @@ internal class FlagEvaluator
             }
 
             case IBinaryOperation binary:
-                return VisitBinary(binary);
+                // Reached only for operations IsChainLink declines (they have errors): Visit walks the others.
+                VisitChildren(binary);
+                return FlagValue.Invalid;
 
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation, OperatorMethod: null } negation:
                 return FlagValue.Not(Visit(negation.Operand));
@@ -286,13 +323,6 @@ internal class FlagEvaluator
                 return operand.Must == constant && operand.May == constant ? operand : Describe(constant, operation);
             }
 
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Or, OperatorMethod: null } or:
-            {
-                // A constant union keeps its operands as separate sources: "DirectReclaim from Gfp.Kernel".
-                var union = FlagValue.Or(Visit(or.LeftOperand), Visit(or.RightOperand));
-                return union.Must == constant && union.May == constant ? union : Describe(constant, operation);
-            }
-
             default:
                 // Literals and constant &, ^, ~ expressions are one source each, named by their text.
                 return Describe(constant, operation);
@@ -326,10 +356,114 @@ internal class FlagEvaluator
         return result;
     }
 
-    private FlagValue VisitBinary(IBinaryOperation binary)
+    /// <summary>
+    /// True for a binary operation evaluated from its operands (a chain link): a non-constant one, or a constant
+    /// <c>|</c> not yet evaluated (a constant union keeps its operands as separate sources: "DirectReclaim from
+    /// Gfp.Kernel"). Other constants are one source each and are not walked.
+    /// </summary>
+    private bool IsChainLink(IOperation operation)
     {
-        var left = Visit(binary.LeftOperand);
-        var right = Visit(binary.RightOperand);
+        if (operation is not IBinaryOperation binary || operation.Type is { TypeKind: TypeKind.Error })
+        {
+            return false;
+        }
+
+        if (!operation.ConstantValue.HasValue || !IsTracked(operation.Type))
+        {
+            return true;
+        }
+
+        return binary is { OperatorKind: BinaryOperatorKind.Or, OperatorMethod: null }
+            && !_constants.ContainsKey(operation)
+            && TryToUInt32(operation.ConstantValue.Value, out _);
+    }
+
+    /// <summary>
+    /// Evaluates a tree of binary operations left operand first, then right, as the recursive walk would, with an
+    /// explicit stack: chains of any length (and either nesting) cost no call-stack depth.
+    /// </summary>
+    private FlagValue VisitOperatorChain(IBinaryOperation root)
+    {
+        var stack = new System.Collections.Generic.Stack<ChainFrame>();
+        stack.Push(new ChainFrame(root));
+        var result = FlagValue.Invalid;
+        while (stack.Count > 0)
+        {
+            var frame = stack.Pop();
+            if (frame.Step < 2)
+            {
+                var operand = frame.Step == 0 ? frame.Binary.LeftOperand : frame.Binary.RightOperand;
+                frame.Step++;
+                if (IsChainLink(operand))
+                {
+                    stack.Push(frame);
+                    stack.Push(new ChainFrame((IBinaryOperation)operand));
+                    continue;
+                }
+
+                frame.Complete(Visit(operand));
+                stack.Push(frame);
+                continue;
+            }
+
+            var value = CombineOperands(frame.Binary, frame.Left, frame.Right);
+            if (stack.Count == 0)
+            {
+                // The root: Visit records it.
+                result = value;
+                break;
+            }
+
+            if (IsTracked(frame.Binary.Type))
+            {
+                Record(frame.Binary, value);
+            }
+
+            stack.Peek().Complete(value);
+        }
+
+        return result;
+    }
+
+    /// <summary>One binary operation of a chain: which operand comes next, and the values so far.</summary>
+    private sealed class ChainFrame
+    {
+        public ChainFrame(IBinaryOperation binary) => Binary = binary;
+
+        public IBinaryOperation Binary { get; }
+
+        /// <summary>0: visit the left operand; 1: the right one; 2: combine.</summary>
+        public int Step { get; set; }
+
+        public FlagValue Left { get; private set; } = FlagValue.Invalid;
+
+        public FlagValue Right { get; private set; } = FlagValue.Invalid;
+
+        /// <summary>Stores the value of the operand last visited (Step already points past it).</summary>
+        public void Complete(FlagValue value)
+        {
+            if (Step == 1)
+            {
+                Left = value;
+            }
+            else
+            {
+                Right = value;
+            }
+        }
+    }
+
+    /// <summary>The value of a chain link from its operands' values (what VisitCore would compute).</summary>
+    private FlagValue CombineOperands(IBinaryOperation binary, FlagValue left, FlagValue right)
+    {
+        if (binary.ConstantValue.HasValue && IsTracked(binary.Type) && TryToUInt32(binary.ConstantValue.Value, out var constant))
+        {
+            var union = FlagValue.Or(left, right);
+            var known = union.Must == constant && union.May == constant ? union : Describe(constant, binary);
+            _constants[binary] = known;
+            return known;
+        }
+
         if (binary.OperatorMethod is not null)
         {
             return Describe(FlagOriginKind.Call, binary);

@@ -220,6 +220,8 @@ internal sealed class FlagValueAnalysis
                 }
             }
 
+            // An expression nested past the evaluator's bound hid its writes: nothing here can be trusted.
+            converged &= !DepthLimitReached;
             var values = new Dictionary<IOperation, List<PathValue>>();
             if (converged)
             {

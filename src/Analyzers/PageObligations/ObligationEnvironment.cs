@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -15,9 +16,6 @@ namespace GfpAnalyzers.Analyzers.PageObligations;
 /// </summary>
 internal sealed class ObligationEnvironment
 {
-    /// <summary>Summaries nest this deep at most; deeper callees count as unknown (they may clear).</summary>
-    private const int MaxSummaryDepth = 12;
-
     private readonly ConcurrentDictionary<IMethodSymbol, MethodObligationSummary> _summaries = new(SymbolEqualityComparer.Default);
 
     public ObligationEnvironment(
@@ -70,11 +68,13 @@ internal sealed class ObligationEnvironment
     }
 
     /// <summary>
-    /// The summary of a method of this compilation, computed on first use and cached. Returns null while the
-    /// method is being summarized further up the same query (recursion) or past the depth limit; methods in a
-    /// recursive cycle get <see cref="MethodObligationSummary.Opaque"/>, whichever of them is asked first.
+    /// The summary of a method of this compilation, computed on first use and cached. A pure function of the
+    /// compilation, whichever method is asked first and on whichever thread: summaries are computed bottom-up over
+    /// the strongly connected components of the call graph below <paramref name="method"/> (an iterative Tarjan walk,
+    /// so chains of any length cost no call-stack depth), and every method of a recursive cycle is
+    /// <see cref="MethodObligationSummary.Opaque"/>.
     /// </summary>
-    public MethodObligationSummary? GetSummary(IMethodSymbol method, ControlFlowGraph callerGraph, SummaryQuery query, CancellationToken cancellationToken)
+    public MethodObligationSummary GetSummary(IMethodSymbol method, ControlFlowGraph callerGraph, CancellationToken cancellationToken)
     {
         method = method.OriginalDefinition;
         if (_summaries.TryGetValue(method, out var cached))
@@ -82,43 +82,180 @@ internal sealed class ObligationEnvironment
             return cached;
         }
 
-        if (query.Enter(method) is not { } depth)
+        if (t_summarizing)
         {
-            return null;
-        }
-
-        if (depth >= MaxSummaryDepth)
-        {
-            // Not cached: which method is first asked this deep depends on which thread gets there first, and the
-            // cache must not remember a coarser summary than the method's own analysis gives.
-            query.Leave(depth);
+            // A callee the walk below did not list as an edge (it lists every call with arguments, so this is a
+            // safety net): never recurse, answer from syntax alone (itself a pure function of the method).
             return SyntacticSummary.Of(method, cancellationToken);
         }
 
-        MethodObligationSummary summary;
-        bool inCycle;
+        t_summarizing = true;
         try
         {
-            var graph = FindGraph(method, callerGraph, cancellationToken);
-            summary = graph is not null
-                ? PageObligationAnalysis.Run(graph, method, this, query, cancellationToken)?.Summary ?? MethodObligationSummary.Opaque
-                : SyntacticSummary.Of(method, cancellationToken);
+            SummarizeComponentsBelow(method, callerGraph, cancellationToken);
         }
         finally
         {
-            inCycle = query.Leave(depth);
+            t_summarizing = false;
         }
 
-        if (inCycle)
-        {
-            summary = MethodObligationSummary.Opaque;
-        }
-
-        return _summaries.GetOrAdd(method, summary);
+        return _summaries.TryGetValue(method, out var computed) ? computed : MethodObligationSummary.Opaque;
     }
 
-    /// <summary>Caches the summary a method's own analysis produced, unless the method turned out to be recursive.</summary>
-    public void Remember(IMethodSymbol method, MethodObligationSummary summary) => _summaries.TryAdd(method.OriginalDefinition, summary);
+    /// <summary>True while this thread computes summaries (the analysis of a callee must not start another walk).</summary>
+    [ThreadStatic]
+    private static bool t_summarizing;
+
+    /// <summary>
+    /// Tarjan's algorithm with an explicit stack over the methods reachable from <paramref name="root"/> through calls
+    /// that pass arguments. Components come out callees first; each is summarized when it comes out, so the analysis
+    /// of a method finds its callees' summaries already cached. Cached methods are still walked (their edges are cheap
+    /// and cached): whether a method is part of a cycle must not depend on what another thread finished first.
+    /// </summary>
+    private void SummarizeComponentsBelow(IMethodSymbol root, ControlFlowGraph rootCallerGraph, CancellationToken cancellationToken)
+    {
+        var index = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        var lowLink = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        var onStack = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        var component = new Stack<IMethodSymbol>();
+        var work = new Stack<(IMethodSymbol Method, CalleeList Callees, int Next)>();
+
+        void Visit(IMethodSymbol method, ControlFlowGraph callerGraph)
+        {
+            index[method] = lowLink[method] = index.Count;
+            component.Push(method);
+            onStack.Add(method);
+            work.Push((method, CalleesOf(method, callerGraph, cancellationToken), 0));
+        }
+
+        Visit(root, rootCallerGraph);
+        while (work.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (method, callees, next) = work.Pop();
+            if (next < callees.Methods.Count)
+            {
+                work.Push((method, callees, next + 1));
+                var callee = callees.Methods[next];
+                if (!index.ContainsKey(callee))
+                {
+                    Visit(callee, callees.Graph!);
+                }
+                else if (onStack.Contains(callee))
+                {
+                    lowLink[method] = Math.Min(lowLink[method], index[callee]);
+                }
+
+                continue;
+            }
+
+            if (work.Count > 0)
+            {
+                var caller = work.Peek().Method;
+                lowLink[caller] = Math.Min(lowLink[caller], lowLink[method]);
+            }
+
+            if (lowLink[method] != index[method])
+            {
+                continue;
+            }
+
+            var members = new List<IMethodSymbol>();
+            IMethodSymbol popped;
+            do
+            {
+                popped = component.Pop();
+                onStack.Remove(popped);
+                members.Add(popped);
+            }
+            while (!SymbolEqualityComparer.Default.Equals(popped, method));
+
+            var recursive = members.Count > 1 || callees.Methods.Contains(method, SymbolEqualityComparer.Default);
+            foreach (var member in members)
+            {
+                if (!_summaries.ContainsKey(member))
+                {
+                    _summaries.TryAdd(member, recursive ? MethodObligationSummary.Opaque : Summarize(member, cancellationToken));
+                }
+            }
+        }
+    }
+
+    /// <summary>The summary of a method whose callees (outside its own cycle) are all summarized already.</summary>
+    private MethodObligationSummary Summarize(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var graph = _callees.TryGetValue(method, out var callees) ? callees.Graph : null;
+        return graph is not null
+            ? PageObligationAnalysis.Run(graph, method, this, cancellationToken)?.Summary ?? MethodObligationSummary.Opaque
+            : SyntacticSummary.Of(method, cancellationToken);
+    }
+
+    /// <summary>
+    /// A method's graph (null when we cannot see its body) and the methods of this compilation it calls with
+    /// arguments: the calls whose summary its analysis may ask for. Computed once per method, in source order.
+    /// </summary>
+    private CalleeList CalleesOf(IMethodSymbol method, ControlFlowGraph callerGraph, CancellationToken cancellationToken)
+    {
+        if (_callees.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        var graph = FindGraph(method, callerGraph, cancellationToken);
+        var methods = new List<IMethodSymbol>();
+        if (graph is not null)
+        {
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    AddCallees(operation, seen, methods);
+                }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    AddCallees(branchValue, seen, methods);
+                }
+            }
+        }
+
+        return _callees.GetOrAdd(method, new CalleeList(graph, methods));
+    }
+
+    private void AddCallees(IOperation root, HashSet<IMethodSymbol> seen, List<IMethodSymbol> methods)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            var (target, arguments) = operation switch
+            {
+                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments.Length),
+                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments.Length),
+                _ => (null, 0),
+            };
+            if (target is not null && arguments > 0 && target.MethodKind != MethodKind.DelegateInvoke
+                && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, CompilationAssembly)
+                && seen.Add(target.OriginalDefinition))
+            {
+                methods.Add(target.OriginalDefinition);
+            }
+        }
+    }
+
+    private readonly ConcurrentDictionary<IMethodSymbol, CalleeList> _callees = new(SymbolEqualityComparer.Default);
+
+    private sealed class CalleeList
+    {
+        public CalleeList(ControlFlowGraph? graph, List<IMethodSymbol> methods)
+        {
+            Graph = graph;
+            Methods = methods;
+        }
+
+        public ControlFlowGraph? Graph { get; }
+
+        public List<IMethodSymbol> Methods { get; }
+    }
 
     /// <summary>
     /// The graph of a callee whose body the caller's semantic model can see: a local function of an enclosing
@@ -179,50 +316,5 @@ internal sealed class ObligationEnvironment
         }
 
         return graph;
-    }
-}
-
-/// <summary>
-/// The chain of methods being summarized for one top-level analysis, with a Tarjan-style low link so that
-/// every method of a recursive cycle is recognized as such.
-/// </summary>
-internal sealed class SummaryQuery
-{
-    private readonly List<IMethodSymbol> _stack = new();
-
-    /// <summary>Per frame: the lowest depth of a method on the stack that this frame's analysis reached again.</summary>
-    private readonly List<int> _lowLinks = new();
-
-    /// <summary>Pushes <paramref name="method"/> and returns its depth, or null when it is already on the stack (recursion).</summary>
-    public int? Enter(IMethodSymbol method)
-    {
-        for (var i = 0; i < _stack.Count; i++)
-        {
-            if (SymbolEqualityComparer.Default.Equals(_stack[i], method.OriginalDefinition))
-            {
-                var top = _lowLinks.Count - 1;
-                _lowLinks[top] = Math.Min(_lowLinks[top], i);
-                return null;
-            }
-        }
-
-        _stack.Add(method.OriginalDefinition);
-        _lowLinks.Add(int.MaxValue);
-        return _stack.Count - 1;
-    }
-
-    /// <summary>Pops the method entered at <paramref name="depth"/>; true when it is part of a recursive cycle.</summary>
-    public bool Leave(int depth)
-    {
-        var lowLink = _lowLinks[depth];
-        _stack.RemoveAt(depth);
-        _lowLinks.RemoveAt(depth);
-        if (lowLink < depth)
-        {
-            // The cycle reaches further up: the caller is part of it too.
-            _lowLinks[depth - 1] = Math.Min(_lowLinks[depth - 1], lowLink);
-        }
-
-        return lowLink <= depth;
     }
 }

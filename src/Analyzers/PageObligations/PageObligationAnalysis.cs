@@ -64,7 +64,6 @@ internal sealed class PageObligationAnalysis
     private readonly ControlFlowGraph _graph;
     private readonly IMethodSymbol _owner;
     private readonly ObligationEnvironment _environment;
-    private readonly SummaryQuery _query;
     private readonly CancellationToken _cancellationToken;
     private readonly HashSet<ISymbol> _captured;
     private readonly Dictionary<object, PageOrigin> _origins = new(VariableKeyComparer.Instance);
@@ -87,12 +86,11 @@ internal sealed class PageObligationAnalysis
     private bool _reporting;
     private int _steps;
 
-    private PageObligationAnalysis(ControlFlowGraph graph, IMethodSymbol owner, ObligationEnvironment environment, SummaryQuery query, CancellationToken cancellationToken)
+    private PageObligationAnalysis(ControlFlowGraph graph, IMethodSymbol owner, ObligationEnvironment environment, CancellationToken cancellationToken)
     {
         _graph = graph;
         _owner = owner;
         _environment = environment;
-        _query = query;
         _cancellationToken = cancellationToken;
         _captured = CapturedVariables(graph.OriginalOperation);
         var count = graph.Blocks.Length;
@@ -111,9 +109,9 @@ internal sealed class PageObligationAnalysis
     /// Analyzes <paramref name="graph"/>, the body of <paramref name="owner"/>. Returns null when the analysis
     /// gives up (too many iterations), in which case nothing is reported and callers see an opaque summary.
     /// </summary>
-    public static PageObligationResult? Run(ControlFlowGraph graph, IMethodSymbol owner, ObligationEnvironment environment, SummaryQuery query, CancellationToken cancellationToken)
+    public static PageObligationResult? Run(ControlFlowGraph graph, IMethodSymbol owner, ObligationEnvironment environment, CancellationToken cancellationToken)
     {
-        var analysis = new PageObligationAnalysis(graph, owner, environment, query, cancellationToken);
+        var analysis = new PageObligationAnalysis(graph, owner, environment, cancellationToken);
         try
         {
             return analysis.Run();
@@ -508,10 +506,64 @@ internal sealed class PageObligationAnalysis
 
     // ---------------------------------------------------------------- operations
 
+    /// <summary>
+    /// Operation nesting followed before giving up (operator chains do not count: they are walked in a loop). Past it
+    /// the analysis gives up like on an exhausted budget: nothing reported, callers see an opaque summary.
+    /// </summary>
+    private const int MaxDepth = 200;
+
+    /// <summary>Member-access chains (<c>a.b.c</c>) compared as locations up to this length; longer ones are not tracked.</summary>
+    private const int MaxMemberChain = 32;
+
+    private int _depth;
+
     private PageValue Evaluate(IOperation? operation, ObligationState state)
+    {
+        if (_depth >= MaxDepth)
+        {
+            throw new BudgetExceededException();
+        }
+
+        _depth++;
+        try
+        {
+            return EvaluateCore(operation, state);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    /// <summary>
+    /// Operands of a binary operator chain (<c>a | b | c</c>, nested on the left as the parser builds it), left to
+    /// right, in a loop: a chain of any length costs one level of depth.
+    /// </summary>
+    private PageValue EvaluateOperatorChain(IBinaryOperation binary, ObligationState state)
+    {
+        var spine = new Stack<IBinaryOperation>();
+        IOperation leftmost = binary;
+        while (leftmost is IBinaryOperation link)
+        {
+            spine.Push(link);
+            leftmost = link.LeftOperand;
+        }
+
+        Evaluate(leftmost, state);
+        while (spine.Count > 0)
+        {
+            Evaluate(spine.Pop().RightOperand, state);
+        }
+
+        return PageValue.Other;
+    }
+
+    private PageValue EvaluateCore(IOperation? operation, ObligationState state)
     {
         switch (operation)
         {
+            case IBinaryOperation binary:
+                return EvaluateOperatorChain(binary, state);
             case null:
                 return PageValue.Other;
             case IConversionOperation conversion:
@@ -620,9 +672,18 @@ internal sealed class PageObligationAnalysis
     }
 
     /// <summary>The value of a simple operand without evaluating anything (for null tests of a branch already evaluated).</summary>
-    private PageValue Peek(IOperation operation, ObligationState state) => operation switch
+    private PageValue Peek(IOperation operation, ObligationState state)
     {
-        IConversionOperation conversion => Peek(conversion.Operand, state),
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return PeekCore(operation, state);
+    }
+
+    private PageValue PeekCore(IOperation operation, ObligationState state) => operation switch
+    {
         ILocalReferenceOperation local => ReadVariable(local.Local, state),
         IParameterReferenceOperation parameter => ReadVariable(parameter.Parameter, state),
         IFlowCaptureReferenceOperation reference => state.Variables.TryGetValue(reference.Id, out var value) ? value : PageValue.Other,
@@ -791,9 +852,9 @@ internal sealed class PageObligationAnalysis
     }
 
     /// <summary>The location a member read denotes, when its receiver chain is simple enough to compare reads.</summary>
-    private MemberLocation? LocationOf(IMemberReferenceOperation member)
+    private MemberLocation? LocationOf(IMemberReferenceOperation member, int length = 0)
     {
-        if (member is IPropertyReferenceOperation { Arguments.Length: > 0 } || member.Member is not (IFieldSymbol or IPropertySymbol))
+        if (length >= MaxMemberChain || member is IPropertyReferenceOperation { Arguments.Length: > 0 } || member.Member is not (IFieldSymbol or IPropertySymbol))
         {
             return null;
         }
@@ -814,7 +875,7 @@ internal sealed class PageObligationAnalysis
             IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => MemberLocation.This,
             ILocalReferenceOperation local when IsTrackable(local.Local) => local.Local,
             IParameterReferenceOperation parameter when IsTrackable(parameter.Parameter) => parameter.Parameter,
-            IFieldReferenceOperation or IPropertyReferenceOperation => LocationOf((IMemberReferenceOperation)instance),
+            IFieldReferenceOperation or IPropertyReferenceOperation => LocationOf((IMemberReferenceOperation)instance, length + 1),
             _ => null,
         };
         return receiver is null ? null : new MemberLocation(member.Member, receiver);
@@ -1003,7 +1064,7 @@ internal sealed class PageObligationAnalysis
     private MethodObligationSummary? SummaryOf(IMethodSymbol method)
         => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _environment.CompilationAssembly)
            && method.MethodKind != MethodKind.DelegateInvoke
-            ? _environment.GetSummary(method, _graph, _query, _cancellationToken)
+            ? _environment.GetSummary(method, _graph, _cancellationToken)
             : null;
 
     /// <summary>

@@ -89,46 +89,46 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
 
             analyzedRoots.Add(root);
             var graph = context.GetControlFlowGraph(operationBlock);
-            AnalyzeGraph(context, environment, graph, owner, topLevel: true);
+            AnalyzeGraph(context, environment, graph, owner);
         }
     }
 
-    private static void AnalyzeGraph(OperationBlockAnalysisContext context, ObligationEnvironment environment, ControlFlowGraph graph, IMethodSymbol owner, bool topLevel)
+    /// <summary>
+    /// Analyzes a body and then the lambdas and local functions nested in it, with a queue (nesting depth is the
+    /// input's, so it must not become call-stack depth).
+    /// </summary>
+    private static void AnalyzeGraph(OperationBlockAnalysisContext context, ObligationEnvironment environment, ControlFlowGraph graph, IMethodSymbol owner)
     {
-        var query = new SummaryQuery();
-        if (query.Enter(owner) is not { } depth)
+        var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Owner)>();
+        pending.Enqueue((graph, owner));
+        while (pending.Count > 0)
         {
-            return;
-        }
+            var (current, currentOwner) = pending.Dequeue();
 
-        var result = PageObligationAnalysis.Run(graph, owner, environment, query, context.CancellationToken);
-        var recursive = query.Leave(depth);
-        if (result is null)
-        {
-            return;
-        }
-
-        if (!recursive && (topLevel || owner.MethodKind == MethodKind.LocalFunction))
-        {
-            environment.Remember(owner, result.Summary);
-        }
-
-        foreach (var report in result.Reports)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
-                report.Free.Syntax.GetLocation(),
-                report.PageText,
-                report.Origin.Description,
-                report.Freer,
-                PathDescription.Describe(graph, report.Fact.Witness, report.Fact.UnclearedOnEveryPath)));
-        }
-
-        foreach (var nested in result.NestedGraphs)
-        {
-            if (NestedOwner(nested) is { } nestedOwner)
+            // Reports depend only on the callees' summaries, which are a pure function of the compilation.
+            var result = PageObligationAnalysis.Run(current, currentOwner, environment, context.CancellationToken);
+            if (result is null)
             {
-                AnalyzeGraph(context, environment, nested, nestedOwner, topLevel: false);
+                continue;
+            }
+
+            foreach (var report in result.Reports)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Rule,
+                    report.Free.Syntax.GetLocation(),
+                    report.PageText,
+                    report.Origin.Description,
+                    report.Freer,
+                    PathDescription.Describe(current, report.Fact.Witness, report.Fact.UnclearedOnEveryPath)));
+            }
+
+            foreach (var nested in result.NestedGraphs)
+            {
+                if (NestedOwner(nested) is { } nestedOwner)
+                {
+                    pending.Enqueue((nested, nestedOwner));
+                }
             }
         }
     }

@@ -2,6 +2,9 @@
 // SetEarlyAllocHook) whose flags may lack NoCodetag. The hook runs
 // on every recorded allocation, so its own allocation re-enters it: unbounded recursion. Only the hook's own
 // body counts; lambdas and local functions created in it are not assumed to run inside the hook.
+// One finding per mistake: where GFP001, GFP002 or GFP003 already reports the same flags argument (their fixes add
+// NoCodetag in hooks), GFP007 stays silent, unless the user turned that rule off (GFP007AtomicContextRulesInHooks).
+// The hook is named as every atomic-context message names it (AtomicContext.Describe()).
 //
 // Diagnostic.Properties (for code fixes):
 //   "FlagToAdd"  "NoCodetag".
@@ -24,7 +27,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
     public static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         DiagnosticIds.HookAllocationWithoutNoCodetag,
         title: "Allocation in an allocation hook without NoCodetag re-enters the hook",
-        messageFormat: "Allocation in allocation hook '{0}' {1}: it {2}",
+        messageFormat: "Allocation {0} {1}: it {2}",
         RuleCategories.Codetag,
         DiagnosticSeverity.Warning,
         description: "An allocation hook runs for every allocation the allocator records, including its own. Its "
@@ -49,11 +52,6 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
            || (site.Owner is IMethodSymbol method
                && HookInstallations.HasHookShape(method, symbols)
                && HookInstallations.IsInstalledHook(site.Graph, site.Owner, symbols, ct));
-
-    private static string HookName(AllocationSite site)
-        => site.Owner is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
-            ? "lambda at line " + (site.Graph.OriginalOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
-            : AtomicContextAnalysis.DisplayName(site.Owner);
 
     private static void AnalyzeHooks(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
@@ -91,11 +89,25 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
                 continue;
             }
 
+            // The hook as the atomic-context analysis sees it: null in code that never runs.
+            var atomic = AtomicContextAnalysis.Create(site.Graph, site.Owner, symbols, context.CancellationToken).GetContext(site.Invocation);
+            if (atomic is not { Kind: AtomicContextKind.AllocationHook })
+            {
+                continue;
+            }
+
+            var reportedBy = GFP007AtomicContextRulesInHooks.RuleReporting(value, symbols.Bits);
+            if (reportedBy is not null
+                && !GFP007AtomicContextRulesInHooks.IsTurnedOff(context.Compilation, site.Invocation.Syntax.SyntaxTree, reportedBy, context.CancellationToken))
+            {
+                continue;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 site.FlagsLocation,
                 ImmutableDictionary<string, string?>.Empty.Add(FlagToAddProperty, "NoCodetag"),
-                HookName(site),
+                atomic.Describe(),
                 Lack(value, noCodetag),
                 // Only a constant lack is proven; a value the method does not control may well carry NoCodetag.
                 value.OriginsOf(noCodetag, constant: false).IsEmpty
@@ -114,6 +126,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
         var unknown = value.OriginsOf(noCodetag, constant: false);
         return unknown.IsEmpty
             ? "does not carry NoCodetag on every path"
-            : "relies on " + FlagNames.JoinSources(unknown) + " for NoCodetag";
+            // Said so that it reads right where the code never mentions NoCodetag (`gfp & ~Gfp.DirectReclaim`).
+            : "gets NoCodetag only from " + FlagNames.JoinSources(unknown) + ", which need not carry it";
     }
 }

@@ -27,22 +27,25 @@ internal static class FlagExpressions
     /// <summary>The operands of a top-level <c>|</c> chain, left to right (the expression itself when it is not one).</summary>
     public static List<ExpressionSyntax> OrOperands(ExpressionSyntax expression)
     {
+        // An explicit stack, right side pushed first: chains of any length cost no call-stack depth.
         var operands = new List<ExpressionSyntax>();
-        Collect(expression, operands);
-        return operands;
-
-        static void Collect(ExpressionSyntax expression, List<ExpressionSyntax> operands)
+        var pending = new Stack<ExpressionSyntax>();
+        pending.Push(expression);
+        while (pending.Count > 0)
         {
-            if (expression is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.BitwiseOrExpression))
+            var next = pending.Pop();
+            if (next is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.BitwiseOrExpression))
             {
-                Collect(binary.Left, operands);
-                Collect(binary.Right, operands);
+                pending.Push(binary.Right);
+                pending.Push(binary.Left);
             }
             else
             {
-                operands.Add(expression);
+                operands.Add(next);
             }
         }
+
+        return operands;
     }
 
     /// <summary>

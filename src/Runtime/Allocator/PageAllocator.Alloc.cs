@@ -5,6 +5,9 @@ public sealed partial class PageAllocator
     private const int SwapClusterMax = 32;
     private long _failures;
 
+    /// <summary>The rate-limit key of the <c>page allocation failure</c> report (<see cref="KernelLog.PrintRateLimited"/>).</summary>
+    public const string WarnAllocRateLimitKey = "warn_alloc";
+
     /// <summary>Allocations that returned null.</summary>
     public long FailedAllocations => Interlocked.Read(ref _failures);
 
@@ -25,7 +28,8 @@ public sealed partial class PageAllocator
             Interlocked.Increment(ref _failures);
             if ((gfp & Gfp.NoWarn) == 0)
             {
-                Log.Print($"{CurrentTask.Comm}: page allocation failure: order:{order}, mode:{GfpFormat.FormatMode(gfp)}, nodemask=(null) at {site}");
+                // warn_alloc() is rate-limited in Linux (nopage_rs): a machine out of memory prints a burst, not one line per failure.
+                Log.PrintRateLimited(WarnAllocRateLimitKey, $"{CurrentTask.Comm}: page allocation failure: order:{order}, mode:{GfpFormat.FormatMode(gfp)}, nodemask=(null) at {site}");
             }
 
             return null;

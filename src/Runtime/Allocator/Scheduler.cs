@@ -20,7 +20,7 @@ public static class Scheduler
     /// <exception cref="InvalidOperationException">The preemption depth field would overflow.</exception>
     public static RunqueueLockGuard LockRunqueue()
     {
-        PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "raw_spin_rq_lock()");
+        PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "raw_spin_rq_lock");
         t_rqLockDepth++;
         HeldLocks.Acquired("&rq->__lock", "raw_spin_rq_lock");
         return new RunqueueLockGuard(true);
@@ -35,7 +35,7 @@ public static class Scheduler
             throw new InvalidOperationException("raw_spin_rq_unlock() without holding the runqueue lock.");
         }
 
-        PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "raw_spin_rq_unlock()");
+        PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "raw_spin_rq_unlock");
         t_rqLockDepth--;
         HeldLocks.Released("&rq->__lock");
     }
@@ -51,6 +51,11 @@ public static class Scheduler
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0, [CallerMemberName] string function = "")
     {
         ArgumentNullException.ThrowIfNull(log);
+        if (!PreemptCount.SleepingForbidden)
+        {
+            return false;
+        }
+
         var report = AtomicSleepReport.MightSleep(new AllocSite(file ?? "", line, function ?? "").ToString());
         if (report is not null)
         {

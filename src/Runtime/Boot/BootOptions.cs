@@ -1,6 +1,6 @@
 namespace GfpAnalyzers.Runtime;
 
-/// <summary>The machine a <see cref="Kernel"/> boots on and the early-PFN tracker it uses.</summary>
+/// <summary>The machine a <see cref="KernelBoot"/> boots on and the early-PFN tracker it uses.</summary>
 public sealed record BootOptions
 {
     /// <summary>NR_CPUS of x86-64's largest configuration.</summary>

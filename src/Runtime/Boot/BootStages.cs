@@ -13,7 +13,7 @@ internal static class BootStages
     private const int EarlyKthreadsPerCpu = 5;
 
     /// <summary>kmem_cache_init(): the boot caches and one slab for each kmalloc size, per node.</summary>
-    public static void KmemCacheInit(Kernel kernel)
+    public static void KmemCacheInit(KernelBoot kernel)
     {
         for (var node = 0; node < kernel.Options.Nodes; node++)
         {
@@ -28,7 +28,7 @@ internal static class BootStages
     }
 
     /// <summary>setup_per_cpu_areas(), fork_idle() and the per-CPU kthreads of smp_init(), for every CPU.</summary>
-    public static void SetupPerCpu(Kernel kernel)
+    public static void SetupPerCpu(KernelBoot kernel)
     {
         var cpus = kernel.Options.Cpus;
         if (kernel.Options.ParallelBringup)
@@ -45,7 +45,7 @@ internal static class BootStages
     }
 
     /// <summary>After page_ext_init: allocations are tagged now, so these are what allocinfo shows.</summary>
-    public static void DoInitcalls(Kernel kernel)
+    public static void DoInitcalls(KernelBoot kernel)
     {
         var allocator = kernel.Allocator;
         for (var cpu = 0; cpu < kernel.Options.Cpus; cpu++)
@@ -69,7 +69,7 @@ internal static class BootStages
         allocator.PageCache.Fill(4096); // unpacking the initramfs into the page cache
     }
 
-    private static void BringUpCpu(Kernel kernel, int cpu)
+    private static void BringUpCpu(KernelBoot kernel, int cpu)
     {
         var node = cpu % kernel.Options.Nodes;
         kernel.EarlyAlloc(node, Gfp.Kernel | Gfp.Zero, 0, "mm/percpu.c", 1633, "pcpu_alloc_first_chunk");

@@ -11,6 +11,10 @@ namespace GfpAnalyzers.Runtime;
 /// <param name="FailedAllocations">Allocations that failed during boot.</param>
 /// <param name="TagNotSetAfterBoot">Frees of early allocations after boot that hit "alloc_tag was not set".</param>
 /// <param name="TopAllocInfo">The top <c>/proc/allocinfo</c> lines after boot.</param>
+/// <param name="SuppressedBootMessages">
+/// Reports the log's rate limit (printk_ratelimited) counted instead of printing during boot, per rate-limit key
+/// (e.g. <c>warn_alloc</c>), ordered by key; <see cref="BootWarnings"/> holds only what was printed.
+/// </param>
 public sealed record BootSummary(
     EarlyPfnTrackerDesign Design,
     long EarlyAllocations,
@@ -21,21 +25,26 @@ public sealed record BootSummary(
     IReadOnlyList<string> BootWarnings,
     long FailedAllocations,
     long TagNotSetAfterBoot,
-    IReadOnlyList<string> TopAllocInfo)
+    IReadOnlyList<string> TopAllocInfo,
+    IReadOnlyList<KeyValuePair<string, long>> SuppressedBootMessages)
 {
+    /// <summary>All reports suppressed during boot.</summary>
+    public long SuppressedBootMessageCount => SuppressedBootMessages.Sum(entry => entry.Value);
+
     /// <summary>Boots a kernel with <paramref name="options"/>, then frees its early allocations, and summarises.</summary>
     public static BootSummary Collect(BootOptions options, int topAllocInfoLines = 5)
     {
-        var kernel = new Kernel(options);
+        var kernel = new KernelBoot(options);
         kernel.StartKernel();
         var early = kernel.EarlyAllocations.Count;
         var failed = kernel.Allocator.FailedAllocations;
         var top = kernel.Allocator.Profiling.TopAllocInfo(topAllocInfoLines);
         var bootWarnings = kernel.Log.Messages.Take(kernel.BootMessages).ToArray();
+        var suppressed = kernel.Log.SuppressedByKey;
         var tagNotSet = kernel.FreeEarlyAllocations();
         var tracker = kernel.Tracker;
         return new BootSummary(
             tracker.Design, early, tracker.TrackedCount, tracker.DroppedCount, tracker.PoolPagesUsed,
-            tracker.ClearedTagRefs, bootWarnings, failed, tagNotSet, top);
+            tracker.ClearedTagRefs, bootWarnings, failed, tagNotSet, top, suppressed);
     }
 }

@@ -15,7 +15,7 @@ public static class Interrupts
     /// </summary>
     /// <exception cref="InvalidOperationException">Hardirqs are nested too deeply (15).</exception>
     public static void RunHardirq([InvokedInAtomicContext] Action handler, KernelLog log)
-        => Run(handler, log, "hardirq", PreemptCount.HardirqOffset, PreemptCount.HardirqMask, irqsOff: true);
+        => Run(handler, log, "hardirq", "irq_enter", PreemptCount.HardirqOffset, PreemptCount.HardirqMask, irqsOff: true);
 
     /// <summary>
     /// handle_softirqs(): runs <paramref name="handler"/> with <see cref="PreemptCount.SoftirqOffset"/> added (serving a
@@ -30,16 +30,16 @@ public static class Interrupts
             throw new InvalidOperationException("A softirq is already being served on this thread; softirqs do not nest.");
         }
 
-        Run(handler, log, "softirq", PreemptCount.SoftirqOffset, PreemptCount.SoftirqMask, irqsOff: false);
+        Run(handler, log, "softirq", "handle_softirqs", PreemptCount.SoftirqOffset, PreemptCount.SoftirqMask, irqsOff: false);
     }
 
-    private static void Run(Action handler, KernelLog log, string kind, int offset, int mask, bool irqsOff)
+    private static void Run(Action handler, KernelLog log, string kind, string entry, int offset, int mask, bool irqsOff)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(log);
         var outerCount = PreemptCount.Value;
         var outerIrqsDisabled = PreemptCount.IrqsDisabled;
-        PreemptCount.Add(offset, mask, kind + " entry");
+        PreemptCount.Add(offset, mask, entry);
         PreemptCount.SetIrqsDisabled(irqsOff);
         var entered = PreemptCount.Value;
         try

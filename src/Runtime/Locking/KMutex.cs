@@ -73,7 +73,11 @@ public sealed class KMutex
                 throw new InvalidOperationException($"mutex_lock(&{Name}): {CurrentTask.Comm}/{CurrentTask.Pid} already holds it; locking it again would deadlock.");
             }
 
-            SleepingWait.Until(_gate, () => _owner == 0, HungTaskTimeout, Log, $"mutex_lock(&{Name})");
+            if (_owner != 0)
+            {
+                SleepingWait.Until(_gate, () => _owner == 0, HungTaskTimeout, Log, $"mutex_lock(&{Name})");
+            }
+
             Take(me);
         }
 

@@ -20,7 +20,7 @@ public sealed class KRawSpinLock
 
     /// <summary>DEFINE_SPINLOCK(name): creates an unlocked lock that reports to <paramref name="log"/> (or a log of its own).</summary>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
-    public KRawSpinLock(string name = "raw_spinlock_t", KernelLog? log = null) => _core = new SpinLockCore(name, "raw_spin", log);
+    public KRawSpinLock(string name = "raw_spinlock_t", KernelLog? log = null) => _core = new SpinLockCore(name, PrimitiveNames.RawSpin, log);
 
     /// <summary>The lock's name in reports.</summary>
     public string Name => _core.Name;

@@ -58,7 +58,11 @@ public sealed class KSemaphore
         Scheduler.MightSleep(Log, file, line, function);
         lock (_gate)
         {
-            SleepingWait.Until(_gate, () => _count > 0, HungTaskTimeout, Log, $"down(&{Name})");
+            if (_count == 0)
+            {
+                SleepingWait.Until(_gate, () => _count > 0, HungTaskTimeout, Log, $"down(&{Name})");
+            }
+
             _count--;
         }
     }

@@ -23,9 +23,9 @@ public static class LocalBh
     }
 
     // The runtime's own code (guards) calls these, never the public pair the analyzers check for balance.
-    internal static void DisableCore() => PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_disable()");
+    internal static void DisableCore() => PreemptCount.Add(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_disable");
 
-    internal static void EnableCore() => PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable()");
+    internal static void EnableCore() => PreemptCount.Sub(PreemptCount.SoftirqDisableOffset, PreemptCount.SoftirqMask, "local_bh_enable");
 }
 
 /// <summary>The result of <see cref="LocalBh.Guard"/>; disposing it is <see cref="LocalBh.Enable"/>.</summary>

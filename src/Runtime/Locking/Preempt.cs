@@ -22,9 +22,9 @@ public static class Preempt
     }
 
     // The runtime's own code (guards) calls these, never the public pair the analyzers check for balance.
-    internal static void DisableCore() => PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_disable()");
+    internal static void DisableCore() => PreemptCount.Add(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_disable");
 
-    internal static void EnableCore() => PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable()");
+    internal static void EnableCore() => PreemptCount.Sub(PreemptCount.PreemptOffset, PreemptCount.PreemptMask, "preempt_enable");
 }
 
 /// <summary>The result of <see cref="Preempt.Guard"/>; disposing it is <see cref="Preempt.Enable"/>.</summary>

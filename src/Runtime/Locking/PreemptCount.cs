@@ -74,7 +74,7 @@ public static class PreemptCount
     {
         if ((t_count & mask) + offset > mask)
         {
-            throw new InvalidOperationException($"{what}: preempt_count 0x{t_count:x} would overflow its nesting field (mask 0x{mask:x}).");
+            throw new InvalidOperationException($"{what}(): preempt_count 0x{t_count:x} would overflow its nesting field (mask 0x{mask:x}).");
         }
 
         t_count += offset;
@@ -85,7 +85,7 @@ public static class PreemptCount
     {
         if ((t_count & mask) < offset)
         {
-            throw new InvalidOperationException($"{what} without a matching disable: preempt_count 0x{t_count:x} would underflow (DEBUG_LOCKS_WARN_ON(val > preempt_count())).");
+            throw new InvalidOperationException($"{what}() without a matching disable: preempt_count 0x{t_count:x} would underflow (DEBUG_LOCKS_WARN_ON(val > preempt_count())).");
         }
 
         t_count -= offset;

@@ -38,11 +38,8 @@ internal sealed class RwLockCore
 
     public IrqFlags Lock(bool write, LockFlavor flavor, bool tryOnly, out bool taken)
     {
-        var primitive = LockContext.LockName(write ? "write" : "read", flavor);
-        if (tryOnly)
-        {
-            primitive = primitive.Replace("_lock", "_trylock", StringComparison.Ordinal);
-        }
+        var names = write ? PrimitiveNames.Write : PrimitiveNames.Read;
+        var primitive = tryOnly ? names.TryLock(flavor) : names.Lock(flavor);
 
         var me = Environment.CurrentManagedThreadId;
         if (Volatile.Read(ref _writer) == me || (write && HoldsRead(me)))
@@ -92,7 +89,7 @@ internal sealed class RwLockCore
 
     public void Unlock(bool write, LockFlavor flavor, IrqFlags flags)
     {
-        var primitive = write ? LockContext.UnlockName("write", flavor) : LockContext.UnlockName("read", flavor);
+        var primitive = (write ? PrimitiveNames.Write : PrimitiveNames.Read).Unlock(flavor);
         var readIndex = -1;
         var error = write ? CheckWriteUnlock(flavor, flags) : CheckReadUnlock(flavor, flags, out readIndex);
         if (error is not null)
@@ -144,7 +141,7 @@ internal sealed class RwLockCore
         if (_writeFlavor != flavor)
         {
             return ("wrong unlock primitive",
-                $"locked with {LockContext.LockName("write", _writeFlavor)}(); use {LockContext.UnlockName("write", _writeFlavor)}()");
+                $"locked with {PrimitiveNames.Write.Lock(_writeFlavor)}(); use {PrimitiveNames.Write.Unlock(_writeFlavor)}()");
         }
 
         var error = LockContext.CheckExit(flavor, flags, _writeFlags);
@@ -171,7 +168,7 @@ internal sealed class RwLockCore
         {
             var newest = holds[^1].Flavor;
             return ("wrong unlock primitive",
-                $"locked with {LockContext.LockName("read", newest)}(); use {LockContext.UnlockName("read", newest)}()");
+                $"locked with {PrimitiveNames.Read.Lock(newest)}(); use {PrimitiveNames.Read.Unlock(newest)}()");
         }
 
         var error = LockContext.CheckExit(flavor, flags, holds[index].Flags);

@@ -7,7 +7,7 @@ namespace GfpAnalyzers.Runtime;
 /// </summary>
 internal sealed class SpinLockCore
 {
-    private readonly string _prefix;
+    private readonly PrimitiveNames _names;
     private readonly LockUsage _usage = new();
     private int _owner;
 
@@ -16,11 +16,11 @@ internal sealed class SpinLockCore
     private IrqFlags _flags;
     private string _ownerComm = "<none>";
 
-    public SpinLockCore(string name, string prefix, KernelLog? log)
+    public SpinLockCore(string name, PrimitiveNames names, KernelLog? log)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
-        _prefix = prefix;
+        _names = names;
         Log = log ?? new KernelLog();
     }
 
@@ -35,7 +35,7 @@ internal sealed class SpinLockCore
     /// <summary>Takes the lock with <paramref name="flavor"/>, spinning at most <see cref="SpinTimeout"/>.</summary>
     public IrqFlags Lock(LockFlavor flavor)
     {
-        var primitive = LockContext.LockName(_prefix, flavor);
+        var primitive = _names.Lock(flavor);
         var me = Environment.CurrentManagedThreadId;
         if (Volatile.Read(ref _owner) == me)
         {
@@ -61,7 +61,7 @@ internal sealed class SpinLockCore
     /// <summary>spin_trylock(): takes the lock when it is free, without spinning.</summary>
     public bool TryLock(LockFlavor flavor, out IrqFlags flags)
     {
-        var primitive = LockContext.LockName(_prefix, flavor).Replace("_lock", "_trylock", StringComparison.Ordinal);
+        var primitive = _names.TryLock(flavor);
         flags = LockContext.Enter(flavor, primitive);
         if (!TryTake(Environment.CurrentManagedThreadId))
         {
@@ -77,7 +77,7 @@ internal sealed class SpinLockCore
     /// <summary>Releases the lock taken with <paramref name="flavor"/>; misuse is reported and changes nothing.</summary>
     public void Unlock(LockFlavor flavor, IrqFlags flags)
     {
-        var primitive = LockContext.UnlockName(_prefix, flavor);
+        var primitive = _names.Unlock(flavor);
         var owner = Volatile.Read(ref _owner);
         if (owner == 0)
         {
@@ -95,7 +95,7 @@ internal sealed class SpinLockCore
         {
             Report(
                 "wrong unlock primitive",
-                $"locked with {LockContext.LockName(_prefix, _flavor)}(), released with {primitive}(); use {LockContext.UnlockName(_prefix, _flavor)}()");
+                $"locked with {_names.Lock(_flavor)}(), released with {primitive}(); use {_names.Unlock(_flavor)}()");
             return;
         }
 

@@ -3,9 +3,9 @@ namespace GfpAnalyzers.Runtime;
 /// <summary>
 /// The model's kernel log (what <c>dmesg</c> shows): every debug check reports here, in Linux's wording.
 /// Thread-safe. <see cref="WarnOnce"/> gives WARN_ONCE semantics: the first report with a key is printed,
-/// later ones are only counted.
+/// later ones are only counted. <see cref="PrintRateLimited"/> gives printk_ratelimited semantics (KernelLog.RateLimit.cs).
 /// </summary>
-public sealed class KernelLog
+public sealed partial class KernelLog
 {
     private readonly object _gate = new();
     private readonly List<string> _messages = [];

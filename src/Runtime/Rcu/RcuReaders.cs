@@ -19,6 +19,7 @@ internal static class RcuReaders
     public static void Enter()
     {
         var state = t_state ??= Register();
+        HeldLocks.Acquired("rcu_read_lock", "rcu_read_lock");
         if (state.Depth++ == 0)
         {
             // Odd while inside a section; the full fence orders it before the section's reads (rcu_dereference).
@@ -35,6 +36,7 @@ internal static class RcuReaders
             return false;
         }
 
+        HeldLocks.Released("rcu_read_lock");
         if (--state.Depth == 0)
         {
             Interlocked.Increment(ref state.Sequence);

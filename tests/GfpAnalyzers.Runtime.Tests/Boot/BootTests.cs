@@ -24,8 +24,8 @@ public class BootTests
     [Fact]
     public void Early_allocations_grow_with_the_cpu_count()
     {
-        var small = new Kernel(new BootOptions { Cpus = 4, Nodes = 1 });
-        var large = new Kernel(new BootOptions { Cpus = 64, Nodes = 1 });
+        var small = new KernelBoot(new BootOptions { Cpus = 4, Nodes = 1 });
+        var large = new KernelBoot(new BootOptions { Cpus = 64, Nodes = 1 });
         small.StartKernel();
         large.StartKernel();
 
@@ -70,7 +70,7 @@ public class BootTests
     [Fact]
     public void After_boot_allocations_are_tagged_and_allocinfo_shows_the_per_cpu_stacks()
     {
-        var kernel = new Kernel(new BootOptions { Cpus = 16 });
+        var kernel = new KernelBoot(new BootOptions { Cpus = 16 });
         kernel.StartKernel();
 
         Assert.True(kernel.Allocator.Profiling.PageExtReady);
@@ -82,7 +82,7 @@ public class BootTests
     [Fact]
     public void A_kernel_boots_once()
     {
-        var kernel = new Kernel(new BootOptions { Cpus = 1 });
+        var kernel = new KernelBoot(new BootOptions { Cpus = 1 });
         kernel.StartKernel();
 
         Assert.Throws<InvalidOperationException>(kernel.StartKernel);
@@ -91,9 +91,9 @@ public class BootTests
     [Fact]
     public void Bad_boot_options_are_rejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Kernel(new BootOptions { Cpus = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Kernel(new BootOptions { Cpus = BootOptions.MaxCpus + 1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Kernel(new BootOptions { MemoryMiB = 16 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Kernel(new BootOptions { Nodes = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KernelBoot(new BootOptions { Cpus = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KernelBoot(new BootOptions { Cpus = BootOptions.MaxCpus + 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KernelBoot(new BootOptions { MemoryMiB = 16 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KernelBoot(new BootOptions { Nodes = 0 }));
     }
 }

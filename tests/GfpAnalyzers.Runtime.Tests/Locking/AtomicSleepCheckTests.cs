@@ -70,7 +70,9 @@ public class AtomicSleepCheckTests
             allocator.AllocPage(Gfp.Kernel);
         }
 
-        Assert.Contains(Details(1, 0, "1", 1), Assert.Single(allocator.Log.Messages), StringComparison.Ordinal);
+        var report = Assert.Single(allocator.Log.Messages);
+        Assert.Contains(Details(1, 0, "1", 1), report, StringComparison.Ordinal);
+        Assert.Contains($"1 lock held by {Me}:\n #0: (rcu_read_lock), at: rcu_read_lock\n", report, StringComparison.Ordinal);
     }
 
     [Fact]

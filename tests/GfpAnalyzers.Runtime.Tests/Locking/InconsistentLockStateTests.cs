@@ -108,6 +108,20 @@ public class InconsistentLockStateTests
     }
 
     [Fact]
+    public void The_interrupt_arriving_while_the_lock_is_held_is_the_deadlock_itself_reported_as_recursion()
+    {
+        var l = new KSpinLock("dev->lock");
+        using (l.Lock())
+        {
+            Assert.Throws<InvalidOperationException>(() => Interrupts.RunHardirq(() => l.Lock(), l.Log));
+            Assert.Equal(AtomicState.Preempt, AtomicState.Now);
+        }
+
+        Assert.Contains("BUG: spinlock recursion on CPU#0", Assert.Single(l.Log.Messages), StringComparison.Ordinal);
+        Assert.Equal(AtomicState.Clean, AtomicState.Now);
+    }
+
+    [Fact]
     public void It_is_reported_once_per_lock()
     {
         var l = new KSpinLock("dev->lock");

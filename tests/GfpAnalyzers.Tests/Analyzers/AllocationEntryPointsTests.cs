@@ -40,7 +40,7 @@ public class AllocationEntryPointsTests
                 void Record(ulong pfn, Gfp gfp) => a.AllocPagesNode(order: 0, gfp: {|#0:Gfp.High|}, node: 0);
             }
             """;
-        await HookVerify.VerifyAnalyzerAsync(source, HookVerify.Diagnostic("GFP007").WithLocation(0).WithArguments("Record", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
+        await HookVerify.VerifyAnalyzerAsync(source, HookVerify.Diagnostic("GFP007").WithLocation(0).WithArguments("in allocation hook 'Record'", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
     }
 
     [Fact]

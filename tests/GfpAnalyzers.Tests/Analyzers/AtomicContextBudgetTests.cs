@@ -78,6 +78,38 @@ public class AtomicContextBudgetTests
             """);
     }
 
+    /// <summary>
+    /// Every kind of lock, with TryLocks whose results are stored in bools (each splits the paths in two) and released
+    /// under the same bool later: the paths multiply, the work must not.
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(40)]
+    public async Task Many_trylocks_and_mixed_lock_kinds_are_analysed_quickly_and_quietly(int conditions)
+    {
+        var locks = new StringBuilder();
+        var unlocks = new StringBuilder();
+        var enters = new[] { "Preempt.Disable();", "LocalBh.Disable();", "_rw.ReadLock();", "LocalIrq.Disable();" };
+        var exits = new[] { "Preempt.Enable();", "LocalBh.Enable();", "_rw.ReadUnlock();", "LocalIrq.Enable();" };
+        for (var k = 0; k < conditions; k++)
+        {
+            locks.AppendLine($"        bool t{k} = _lock{k % 2}.TryLock(); if (c{k}) {enters[k % 4]} a.AllocPage(Gfp.Atomic);");
+            unlocks.AppendLine($"        if (c{k}) {exits[k % 4]} if (t{k}) _lock{k % 2}.Unlock();");
+        }
+
+        var parameters = string.Join(", ", Enumerable.Range(0, conditions).Select(k => $"bool c{k}"));
+        await AssertQuietAsync($$"""
+            class C
+            {
+                readonly KSpinLock _lock0 = new(); readonly KSpinLock _lock1 = new(); readonly KRwLock _rw = new();
+
+                void M(PageAllocator a, {{parameters}})
+                {
+            {{locks}}{{unlocks}}    }
+            }
+            """);
+    }
+
     private static async Task AssertQuietAsync(string body)
     {
         var source = TestEnvironment.Usings + body;

@@ -21,28 +21,28 @@ public class GFP007HookAllocationWithoutNoCodetagTests
     public async Task Constant_without_NoCodetag()
     {
         await VerifyCS.VerifyAnalyzerAsync(Hook("a.AllocPage({|#0:Gfp.High|});"),
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("Record", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in allocation hook 'Record'", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
     }
 
     [Fact]
     public async Task NoCodetag_on_one_path_only()
     {
         await VerifyCS.VerifyAnalyzerAsync(Hook("var f = Gfp.High; if (c) f |= Gfp.NoCodetag; a.AllocPage({|#0:f|});"),
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("Record", "does not carry NoCodetag on every path", "re-enters the hook, which allocates again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in allocation hook 'Record'", "does not carry NoCodetag on every path", "re-enters the hook, which allocates again without end"));
     }
 
     [Fact]
     public async Task NoCodetag_left_to_the_caller()
     {
         await VerifyCS.VerifyAnalyzerAsync(Hook("a.AllocPage({|#0:gfp & Gfp.NoCodetag|});", ", Gfp gfp"),
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("Record", "relies on parameter 'gfp' for NoCodetag", "may re-enter the hook, which would allocate again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in allocation hook 'Record'", "gets NoCodetag only from parameter 'gfp', which need not carry it", "may re-enter the hook, which would allocate again without end"));
     }
 
     [Fact]
     public async Task NoCodetag_stripped_by_a_mask()
     {
         await VerifyCS.VerifyAnalyzerAsync(Hook("var f = Gfp.High | Gfp.NoCodetag; f &= ~Gfp.NoObjExt; a.AllocPage({|#0:f|});"),
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("Record", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in allocation hook 'Record'", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
     }
 
     [Theory]

@@ -23,7 +23,7 @@ public class GFP007InstalledHooksTests
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("Record", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in allocation hook 'Record'", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class GFP007InstalledHooksTests
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("lambda at line 6", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in the allocation hook lambda at line 6", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class GFP007InstalledHooksTests
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("lambda at line 6", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
+            VerifyCS.Diagnostic("GFP007").WithLocation(0).WithArguments("in the allocation hook lambda at line 6", "does not carry NoCodetag", "re-enters the hook, which allocates again without end"));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class CodeFixRobustnessTests
         return framework.Add(TestEnvironment.RuntimeReference);
     });
 
-    private static readonly IReadOnlyList<CodeFixProvider> Fixers = typeof(GfpFixProvider).Assembly.GetTypes()
+    internal static readonly IReadOnlyList<CodeFixProvider> Fixers = typeof(GfpFixProvider).Assembly.GetTypes()
         .Where(type => !type.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(type))
         .Select(type => (CodeFixProvider)Activator.CreateInstance(type)!)
         .ToArray();
@@ -142,7 +142,7 @@ public class CodeFixRobustnessTests
         await GfpDiagnosticsAfterFix.AssertNoneAsync(source);
     }
 
-    private static async Task<(Document Document, ImmutableArray<Diagnostic> Diagnostics)> AnalyzeAsync(string source)
+    internal static async Task<(Document Document, ImmutableArray<Diagnostic> Diagnostics)> AnalyzeAsync(string source)
     {
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();

@@ -80,6 +80,29 @@ public class GFP003InheritedFlagsInAtomicContextCodeFixTests
     }
 
     [Fact]
+    public async Task In_a_lambda_installed_with_SetEarlyAllocHook_NoCodetag_is_added_as_in_an_AllocationHook_method()
+    {
+        // Hooks are hooks however they are declared: without NoCodetag the fixed lambda would still re-enter itself (GFP007).
+        const string source = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly PageAllocator _allocator = new();
+
+                public void Start() => _allocator.SetEarlyAllocHook((pfn, gfp) => _allocator.AllocPage({|GFP003:gfp & ~Gfp.DirectReclaim|}));
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly PageAllocator _allocator = new();
+
+                public void Start() => _allocator.SetEarlyAllocHook((pfn, gfp) => _allocator.AllocPage((gfp & ~(Gfp.Reclaim | Gfp.NoFail | Gfp.ThisNode | Gfp.ZoneMask)) | Gfp.High | Gfp.NoCodetag));
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, ClearKey);
+    }
+
+    [Fact]
     public async Task Harmless_constant_operands_stay_outside_the_mask()
     {
         const string source = TestEnvironment.Usings + """

@@ -55,6 +55,25 @@ public class GFP005NoFailWithoutDirectReclaimCodeFixTests
     }
 
     [Fact]
+    public async Task Remove_NoFail_removes_every_NoFail_operand_of_the_chain()
+    {
+        // Issue 11: on `NoFail | NoFail` the fix used to remove one, and GFP005 stayed.
+        const string source = TestEnvironment.Usings + """
+            class C
+            {
+                void M(PageAllocator a) => a.AllocPage({|GFP005:Gfp.Atomic | Gfp.NoFail | Gfp.NoFail|});
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class C
+            {
+                void M(PageAllocator a) => a.AllocPage(Gfp.Atomic);
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, RemoveKey);
+    }
+
+    [Fact]
     public async Task Remove_NoFail_masks_it_out_when_it_comes_from_a_variable()
     {
         const string source = TestEnvironment.Usings + """

@@ -6,14 +6,17 @@ namespace GfpAnalyzers.Runtime;
 /// allocations grow with the CPU count, page_ext_init stops tracking) → the initcalls that run afterwards.
 /// (Linux spreads the per-CPU set-up over start_kernel and smp_init and calls page_ext_init later, from
 /// kernel_init_freeable; what matters here is that all of it happens between mem_init and page_ext_init.)
+/// Not named <c>Kernel</c>: that is <see cref="Gfp.Kernel"/>, which code written in the kernel's style uses bare
+/// under <c>using static GfpAnalyzers.Runtime.Gfp</c> (<c>AllocPage(Kernel)</c>) and which a type of the same name
+/// would make ambiguous.
 /// </summary>
-public sealed class Kernel
+public sealed class KernelBoot
 {
     private readonly List<Page> _earlyAllocations = [];
     private int _booted;
 
     /// <summary>Creates the machine in its pre-boot state: profiling on, page_ext not yet initialised.</summary>
-    public Kernel(BootOptions options)
+    public KernelBoot(BootOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
