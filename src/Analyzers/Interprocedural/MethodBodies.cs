@@ -27,8 +27,10 @@ internal static class MethodBodies
         }
 
         var syntax = body.DeclaringSyntaxReferences[0].GetSyntax(ct);
-        if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+        if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree) || syntax.ContainsDiagnostics || SyntaxTooLarge(syntax))
         {
+            // Checked before binding: a body the parser gave up on (an expression nested too deeply) or a huge one is
+            // never bound here, on an analyzer thread's stack, only to be declared unknown afterwards.
             return null;
         }
 
@@ -83,6 +85,21 @@ internal static class MethodBodies
         }
 
         return null;
+    }
+
+    /// <summary>More syntax nodes than could make <see cref="MaxOperations"/> operations fit (a walk that stops early).</summary>
+    private static bool SyntaxTooLarge(SyntaxNode syntax)
+    {
+        var count = 0;
+        foreach (var _ in syntax.DescendantNodes())
+        {
+            if (++count > 4 * MaxOperations)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Past the size bound, or code being typed (a body that does not bind): say nothing about it.</summary>
