@@ -8,12 +8,12 @@ using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace GfpAnalyzers.CodeFixes;
 
-/// <summary>GFP001 (an allocation that may sleep in atomic context): use flags that can neither sleep nor wake kswapd.</summary>
+/// <summary>GFP001 (an allocation that may sleep in atomic context): use the flags the kernel uses in that context (<see cref="UseContextFlagsFix"/>).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GFP001SleepingAllocationInAtomicContextCodeFix))]
 [Shared]
 internal sealed class GFP001SleepingAllocationInAtomicContextCodeFix : GfpFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SleepingAllocationInAtomicContext);
 
-    internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(UseHighNoCodetagFix.Action);
+    internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(UseContextFlagsFix.Action);
 }

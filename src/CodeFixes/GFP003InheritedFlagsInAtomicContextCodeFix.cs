@@ -16,7 +16,7 @@ namespace GfpAnalyzers.CodeFixes;
 
 /// <summary>
 /// GFP003 (flags from the caller, a field or a call, not provably cleared of the bits atomic context forbids):
-/// either use the v6 constant, or keep the caller's harmless bits and mask out exactly the bits the diagnostic
+/// either use the context's flags (<see cref="UseContextFlagsFix"/>), or keep the caller's harmless bits and mask out exactly the bits the diagnostic
 /// names (the mask it already applies is widened rather than repeated), adding <c>High</c> for access to reserves.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GFP003InheritedFlagsInAtomicContextCodeFix))]
@@ -29,7 +29,7 @@ internal sealed class GFP003InheritedFlagsInAtomicContextCodeFix : GfpFixProvide
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.InheritedFlagsInAtomicContext);
 
-    internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(UseHighNoCodetagFix.Action, ClearCallerBits);
+    internal override ImmutableArray<FixAction> Actions { get; } = ImmutableArray.Create(UseContextFlagsFix.Action, ClearCallerBits);
 
     private static async Task<Document?> ClearCallerBitsAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {

@@ -87,8 +87,11 @@ internal sealed class CallSite
     /// Why the callee may sleep on this call, as GFP009 words it ("'Flush' calls 'Rcu.Synchronize()'"), or null.
     /// Effects that depend on flags the call does not decide are not counted: they are GFP003's (inherited flags).
     /// </summary>
-    public string? SleepReason(GfpBits bits)
+    public string? SleepReason(GfpBits bits, out IReadOnlyList<int>? sleepingArguments)
     {
+        // Set only when every way the callee may sleep on this call comes from the flags it passes (the fix can change them).
+        var argumentOrdinals = new SortedSet<int>();
+        var onlyArguments = true;
         string? best = null;
         (ImmutableArray<string> Chain, Location Leaf, ImmutableArray<ParameterCondition> Conditions) bestKey = (ImmutableArray<string>.Empty, Location.None, ImmutableArray<ParameterCondition>.Empty);
 
@@ -105,6 +108,7 @@ internal sealed class CallSite
         {
             if (CallComposition.Substitute(sleep.Conditions, _arguments, _atCall) is { UnknownFlags: false, HasFlagAtoms: false })
             {
+                onlyArguments &= FlagAtomOrdinals(sleep.Conditions, argumentOrdinals);
                 Consider(WithChain(sleep.Chain, sleep.Leaf), sleep.Chain, sleep.LeafLocation, sleep.Conditions);
             }
         }
@@ -114,11 +118,47 @@ internal sealed class CallSite
             var value = arriving.Value;
             if (arriving.Decided && (value.ConstantBits & bits.DirectReclaim) != 0)
             {
+                onlyArguments &= (arriving.Flow.Value.ConstantBits & bits.DirectReclaim) != 0
+                    ? FlagAtomOrdinals(arriving.Flow.Conditions, argumentOrdinals)
+                    : ParameterOrdinals(arriving.Flow.Value, bits.DirectReclaim, argumentOrdinals);
                 Consider(FlowReason(arriving, bits), arriving.Flow.Chain, arriving.Flow.Location, arriving.Flow.Conditions);
             }
         }
 
+        sleepingArguments = best is not null && onlyArguments && argumentOrdinals.Count > 0 ? new List<int>(argumentOrdinals) : null;
         return best is null ? null : $"'{CalleeName}' {best}";
+    }
+
+    /// <summary>The parameters whose flag tests (decided by this call's arguments) the effect depends on; false when none.</summary>
+    private bool FlagAtomOrdinals(ImmutableArray<ParameterCondition> conditions, SortedSet<int> ordinals)
+    {
+        var any = false;
+        foreach (var atom in conditions)
+        {
+            if (atom.IsFlagTest && atom.Ordinal < _arguments.Length && _arguments[atom.Ordinal]?.Flags is not null)
+            {
+                ordinals.Add(atom.Ordinal);
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>The parameters whose flags carry <paramref name="bits"/> to the allocation; false when none.</summary>
+    private bool ParameterOrdinals(FlagValue calleeValue, uint bits, SortedSet<int> ordinals)
+    {
+        var any = false;
+        foreach (var origin in calleeValue.OriginsOf(bits, constant: false))
+        {
+            if (origin.Kind == FlagOriginKind.Parameter && CallComposition.ParameterOrdinal(origin.Description, Summary.ParameterNames) is { } ordinal)
+            {
+                ordinals.Add(ordinal);
+                any = true;
+            }
+        }
+
+        return any;
     }
 
     /// <summary>The callee's flows that may happen on this call, with the flags that arrive.</summary>

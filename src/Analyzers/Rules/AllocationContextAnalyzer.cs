@@ -14,6 +14,8 @@
 //   "ContextKind"  the AtomicContextKind named in the message: RcuReadSection | RcuReadLockHeldMethod | AllocationHook |
 //                  LockSection | IrqsDisabled | PreemptDisabled | BhDisabled | RunqueueLock | LockHeldMethod |
 //                  IrqsDisabledMethod | RunsInAtomicContextMethod | InvokedInAtomicContextLambda.
+//   "AvoidKswapdWakeup" "True" where GFP002 reports a kswapd wake-up under the effective configuration or scheduler
+//                  locks may be held: a fix writes Gfp.High there, Gfp.Atomic elsewhere (KswapdWakeups).
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.AtomicContext;
@@ -76,12 +78,10 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
             }
 
             // Where kswapd wake-ups count (the scope option); the paths of the flags are those of the whole context.
-            var kswapdContext = GfpAnalyzerOptions.Gfp002Scope(context.Options, site.Invocation.Syntax.SyntaxTree) switch
-            {
-                KswapdScope.All => atomic,
-                KswapdScope.AllocationHooks => atomic.Kind == AtomicContextKind.AllocationHook ? atomic : null,
-                _ => contexts.GetSchedulerLockContext(site.Invocation),
-            };
+            AtomicContext.AtomicContext? SchedulerLockContext() => contexts.GetSchedulerLockContext(site.Invocation);
+            var kswapdContext = KswapdWakeups.ReportedIn(
+                GfpAnalyzerOptions.Gfp002Scope(context.Options, site.Invocation.Syntax.SyntaxTree), atomic, SchedulerLockContext);
+            var avoidKswapd = KswapdWakeups.Avoid(kswapdContext, SchedulerLockContext);
             var kswapdCounts = kswapdContext is not null;
             var inherited = value.UnknownBits & hazards & (kswapdCounts ? uint.MaxValue : ~bits.KswapdReclaim);
             // A GFP003 that names only KswapdReclaim names the scheduler lock that makes it dangerous.
@@ -92,10 +92,10 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var diagnostic = FromConstant(site, value, atomic, bits.DirectReclaim, GFP001SleepingAllocationInAtomicContext.Rule)
-                ?? ((inherited & bits.DirectReclaim) != 0 ? Inherited(site, value, atomic, inherited, symbols) : null)
-                ?? (kswapdContext is not null ? FromConstant(site, value, kswapdContext, bits.KswapdReclaim, GFP002KswapdWakeupInAtomicContext.Rule) : null)
-                ?? (inherited != 0 ? Inherited(site, value, inheritedContext, inherited, symbols) : null);
+            var diagnostic = FromConstant(site, value, atomic, bits.DirectReclaim, GFP001SleepingAllocationInAtomicContext.Rule, avoidKswapd)
+                ?? ((inherited & bits.DirectReclaim) != 0 ? Inherited(site, value, atomic, inherited, symbols, avoidKswapd) : null)
+                ?? (kswapdContext is not null ? FromConstant(site, value, kswapdContext, bits.KswapdReclaim, GFP002KswapdWakeupInAtomicContext.Rule, avoidKswapd) : null)
+                ?? (inherited != 0 ? Inherited(site, value, inheritedContext, inherited, symbols, avoidKswapd) : null);
             if (diagnostic is not null)
             {
                 context.ReportDiagnostic(diagnostic);
@@ -138,7 +138,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>GFP001 or GFP002: <paramref name="bit"/> may reach the allocation from a constant.</summary>
-    private static Diagnostic? FromConstant(AllocationSite site, FlagValue value, AtomicContext.AtomicContext atomic, uint bit, DiagnosticDescriptor rule)
+    private static Diagnostic? FromConstant(AllocationSite site, FlagValue value, AtomicContext.AtomicContext atomic, uint bit, DiagnosticDescriptor rule, string avoidKswapd)
     {
         var sources = value.OriginsOf(bit, constant: true);
         if (bit == 0 || sources.IsEmpty)
@@ -149,13 +149,13 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
         return Diagnostic.Create(
             rule,
             site.FlagsLocation,
-            Properties(bit, rule == GFP001SleepingAllocationInAtomicContext.Rule ? "DirectReclaim" : "KswapdReclaim", atomic),
+            Properties(bit, rule == GFP001SleepingAllocationInAtomicContext.Rule ? "DirectReclaim" : "KswapdReclaim", atomic, avoidKswapd),
             atomic.Describe(),
             FlagNames.JoinSources(sources));
     }
 
     /// <summary>GFP003: the hazardous bits from unknown sources, grouped by source.</summary>
-    private static Diagnostic Inherited(AllocationSite site, FlagValue value, AtomicContext.AtomicContext atomic, uint inherited, RuntimeSymbols symbols)
+    private static Diagnostic Inherited(AllocationSite site, FlagValue value, AtomicContext.AtomicContext atomic, uint inherited, RuntimeSymbols symbols, string avoidKswapd)
     {
         var parts = new List<string>();
         foreach (var origin in value.OriginsOf(inherited, constant: false))
@@ -166,7 +166,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
         return Diagnostic.Create(
             GFP003InheritedFlagsInAtomicContext.Rule,
             site.FlagsLocation,
-            Properties(inherited, string.Join(",", FlagNames.Of(inherited, symbols.Bits)), atomic),
+            Properties(inherited, string.Join(",", FlagNames.Of(inherited, symbols.Bits)), atomic, avoidKswapd),
             atomic.Describe(),
             string.Join("; ", parts));
     }
@@ -180,9 +180,10 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
         _ => "from " + origin.Description,
     };
 
-    private static ImmutableDictionary<string, string?> Properties(uint bits, string names, AtomicContext.AtomicContext atomic)
+    private static ImmutableDictionary<string, string?> Properties(uint bits, string names, AtomicContext.AtomicContext atomic, string avoidKswapd)
         => ImmutableDictionary<string, string?>.Empty
             .Add(BitsToClearProperty, FlagNames.Hex(bits))
             .Add(FlagsToClearProperty, names)
-            .Add(ContextKindProperty, atomic.Kind.ToString());
+            .Add(ContextKindProperty, atomic.Kind.ToString())
+            .Add(KswapdWakeups.AvoidProperty, avoidKswapd);
 }

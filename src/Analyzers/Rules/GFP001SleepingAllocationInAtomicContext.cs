@@ -16,5 +16,6 @@ internal static class GFP001SleepingAllocationInAtomicContext
         DiagnosticSeverity.Error,
         description: "An allocation whose flags carry DirectReclaim may sleep in direct reclaim. Inside an RCU read-side "
             + "section, a [RcuReadLockHeld] method or an allocation hook, sleeping is a bug (\"sleeping function called "
-            + "from invalid context\"). Use flags without reclaim, such as Gfp.High | Gfp.NoCodetag.");
+            + "from invalid context\"). Use the context's non-sleeping flags: Gfp.Atomic, Gfp.High where kswapd must not be "
+            + "woken, Gfp.High | Gfp.NoCodetag in an allocation hook.");
 }

@@ -17,5 +17,6 @@ internal static class GFP003InheritedFlagsInAtomicContext
         DiagnosticSeverity.Warning,
         description: "Flags inherited from a caller, a field or a call may carry DirectReclaim (sleeps), KswapdReclaim "
             + "(wakes kswapd), NoFail (cannot be honoured without reclaim), ThisNode (no fallback node) or zone "
-            + "modifiers. In atomic context, clear them all, or better, use a constant such as Gfp.High | Gfp.NoCodetag.");
+            + "modifiers. In atomic context, clear them all, or better, use the context's constant: Gfp.Atomic, Gfp.High "
+            + "where kswapd must not be woken, Gfp.High | Gfp.NoCodetag in an allocation hook.");
 }

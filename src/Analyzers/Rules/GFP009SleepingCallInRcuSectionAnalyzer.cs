@@ -1,7 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.Interprocedural;
+using GfpAnalyzers.Analyzers.Options;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -21,10 +23,15 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// of it calls one of those, allocates with <c>DirectReclaim</c> (from its constants or this call's flags), or calls
 /// a method that does, at any depth. Allocations themselves are GFP001's; calls through delegates and virtual
 /// dispatch are unknown and never reported.
+/// Diagnostic.Properties (for the code fix), only where the call sleeps solely because of flags it passes:
+/// "SleepingArguments" the ordinals of the callee's parameters given constant flags with DirectReclaim ("1" or "0,2"),
+/// "ContextKind" the <see cref="AtomicContextKind"/> named in the message, "AvoidKswapdWakeup" as for GFP001 (<see cref="KswapdWakeups"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
+    public const string SleepingArgumentsProperty = "SleepingArguments";
+
     private const string Title = "Call that may sleep in atomic context";
 
     private const string Description =
@@ -121,18 +128,36 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            IReadOnlyList<int>? sleepingArguments = null;
             var why = kind switch
             {
                 SleepingCallKind.Synchronize => "it blocks until a grace period ends",
                 SleepingCallKind.MightSleep => $"'{SleepingCalls.Display(kind, method!)}' is marked [MightSleep]",
                 _ => CallSite.Create(operation, method!, graph, block, owner, state.Symbols, state.Compilation, context.CancellationToken)
-                    ?.SleepReason(state.Symbols.Bits),
+                    ?.SleepReason(state.Symbols.Bits, out sleepingArguments),
             };
-            if (why is not null)
+            if (why is null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, name, atomic.Describe(), why));
+                continue;
             }
+
+            // Only the flags this call passes make the callee sleep: the fix can change them.
+            var properties = sleepingArguments is null
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty
+                    .Add(SleepingArgumentsProperty, string.Join(",", sleepingArguments))
+                    .Add(AllocationContextAnalyzer.ContextKindProperty, atomic.Kind.ToString())
+                    .Add(KswapdWakeups.AvoidProperty, AvoidKswapdWakeup(context, analysis, operation, atomic));
+            context.ReportDiagnostic(Diagnostic.Create(SleepingCall, location, properties, name, atomic.Describe(), why));
         }
+    }
+
+    /// <summary>Whether flags passed at <paramref name="call"/> must not wake kswapd, decided as for an allocation there.</summary>
+    private static string AvoidKswapdWakeup(OperationBlockAnalysisContext context, AtomicContextAnalysis analysis, IOperation call, AtomicContext.AtomicContext atomic)
+    {
+        AtomicContext.AtomicContext? SchedulerLockContext() => analysis.GetSchedulerLockContext(call);
+        var scope = GfpAnalyzerOptions.Gfp002Scope(context.Options, call.Syntax.SyntaxTree);
+        return KswapdWakeups.Avoid(KswapdWakeups.ReportedIn(scope, atomic, SchedulerLockContext), SchedulerLockContext);
     }
 
     private sealed class CompilationState

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GfpAnalyzers.Analyzers.Symbols;
@@ -42,6 +44,45 @@ internal sealed class FixSession
     public async Task<Document> FinishAsync(SyntaxEditor editor, CancellationToken cancellationToken)
     {
         var edited = Document.WithSyntaxRoot(editor.GetChangedRoot());
-        return await Formatter.FormatAsync(edited, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var formatted = await Formatter.FormatAsync(edited, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await WithoutFormatterAnnotationsAsync(formatted, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Formatting leaves its annotation on the new code. Removed once formatted: Fix All applies fixes one after
+    /// another, and each would format again everything every earlier fix created (quadratic in the findings).
+    /// </summary>
+    private static async Task<Document> WithoutFormatterAnnotationsAsync(Document document, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || !root.ContainsAnnotations)
+        {
+            return document;
+        }
+
+        var nodes = new List<SyntaxNode>();
+        var tokens = new List<SyntaxToken>();
+        foreach (var annotated in root.GetAnnotatedNodesAndTokens(Formatter.Annotation))
+        {
+            if (annotated.AsNode() is { } node)
+            {
+                nodes.Add(node);
+            }
+            else
+            {
+                tokens.Add(annotated.AsToken());
+            }
+        }
+
+        if (nodes.Count == 0 && tokens.Count == 0)
+        {
+            return document;
+        }
+
+        var cleaned = root.ReplaceSyntax(
+            nodes, (_, rewritten) => rewritten.WithoutAnnotations(Formatter.Annotation),
+            tokens, (_, rewritten) => rewritten.WithoutAnnotations(Formatter.Annotation),
+            Enumerable.Empty<SyntaxTrivia>(), (_, rewritten) => rewritten);
+        return document.WithSyntaxRoot(cleaned);
     }
 }

@@ -49,8 +49,9 @@ internal abstract class GfpFixProvider : CodeFixProvider
                     continue;
                 }
 
+                var title = await action.TitleForAsync(context.Document, target, diagnostic, context.CancellationToken).ConfigureAwait(false);
                 context.RegisterCodeFix(
-                    CodeAction.Create(action.Title, _ => Task.FromResult(fixedDocument), action.EquivalenceKey),
+                    CodeAction.Create(title, _ => Task.FromResult(fixedDocument), action.EquivalenceKey),
                     diagnostic);
             }
         }
@@ -82,13 +83,18 @@ internal sealed class FixAction
     /// <summary>A fix of an allocation's flags argument (GFP001/2/3/5/7 are reported on the flags expression).</summary>
     public delegate Task<Document?> ApplyToFlags(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken);
 
-    private readonly Apply _apply;
+    /// <summary>The light-bulb title for one diagnostic, where it says more than the catalogue title (which flags it writes).</summary>
+    public delegate string TitleInSession(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken);
 
-    public FixAction(string equivalenceKey, string title, Apply apply)
+    private readonly Apply _apply;
+    private readonly TitleInSession? _titleFor;
+
+    public FixAction(string equivalenceKey, string title, Apply apply, TitleInSession? titleFor = null)
     {
         EquivalenceKey = equivalenceKey;
         Title = title;
         _apply = apply;
+        _titleFor = titleFor;
     }
 
     /// <summary>An action that declines where the document does not reference the runtime.</summary>
@@ -102,12 +108,44 @@ internal sealed class FixAction
     public static FixAction OnFlags(string equivalenceKey, string title, ApplyToFlags apply)
         => OnSession(equivalenceKey, title, (session, target, diagnostic, cancellationToken) =>
             FixTargets.FlagsArgumentAt(target, session.Model, session.Symbols, cancellationToken) is { } flags
+                && !IsHuge(flags.Expression)
                 ? apply(session, flags, diagnostic, cancellationToken)
                 : Task.FromResult<Document?>(null));
 
+    /// <summary>Flag expressions with more nodes than this are not rewritten (see <see cref="IsHuge"/>).</summary>
+    private const int MaxFlagExpressionNodes = 1000;
+
+    /// <summary>
+    /// A machine-made flags expression of thousands of operands: the formatter that every code action runs over new
+    /// code walks it recursively and gives up (InsufficientExecutionStackException), so no fix is offered there.
+    /// </summary>
+    private static bool IsHuge(SyntaxNode expression)
+    {
+        var count = 0;
+        foreach (var _ in expression.DescendantNodesAndSelf())
+        {
+            if (++count > MaxFlagExpressionNodes)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public string EquivalenceKey { get; }
 
+    /// <summary>The catalogue title: the same for every diagnostic, listed in the README's rules table.</summary>
     public string Title { get; }
+
+    /// <summary>This action with a per-diagnostic light-bulb title (same key, same edit).</summary>
+    public FixAction WithTitles(TitleInSession titleFor) => new(EquivalenceKey, Title, _apply, titleFor);
+
+    /// <summary>The title the light bulb shows for <paramref name="diagnostic"/>: <see cref="Title"/> unless the action says more.</summary>
+    public async Task<string> TitleForAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => _titleFor is not null && await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is { } session
+            ? _titleFor(session, target, diagnostic, cancellationToken)
+            : Title;
 
     public Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
         => _apply(document, target, diagnostic, cancellationToken);

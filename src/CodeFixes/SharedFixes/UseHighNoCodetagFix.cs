@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis;
 namespace GfpAnalyzers.CodeFixes.SharedFixes;
 
 /// <summary>
-/// "Use Gfp.High | Gfp.NoCodetag" (GFP001, GFP002, GFP003, GFP007): the constant the Linux series settled on
-/// (v6): no reclaim of any kind, access to reserves, no recursion into the allocation hook, nothing inherited.
+/// "Use Gfp.High | Gfp.NoCodetag" (GFP007, and GFP001–GFP003 inside allocation hooks through
+/// <see cref="UseContextFlagsFix"/>): the constant the Linux series settled on (v6) for its hook: no reclaim of any
+/// kind, access to reserves, no recursion into the allocation hook, nothing inherited.
 /// The page then carries no codetag, so a ClearPageTagRef goes before each of its frees in the method.
 /// Not offered when the flags expression does more than compute flags (a call, an assignment), which the
 /// replacement would drop, or when a free of the page cannot get a clear in front of it.
@@ -18,7 +19,7 @@ internal static class UseHighNoCodetagFix
 
     public static readonly FixAction Action = FixAction.OnFlags(EquivalenceKey, "Use Gfp.High | Gfp.NoCodetag", ApplyAsync);
 
-    private static async Task<Document?> ApplyAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
+    internal static async Task<Document?> ApplyAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (FlagFixSupport.HasSideEffects(flags.Expression, session.Model, session.Symbols, cancellationToken))
         {

@@ -4,13 +4,18 @@ using Fix = GfpAnalyzers.Tests.CodeFixes.FixTest<GfpAnalyzers.Analyzers.Rules.Al
 
 namespace GfpAnalyzers.Tests.CodeFixes;
 
-/// <summary>GFP002 → "Use Gfp.High | Gfp.NoCodetag": the rejected review suggestion becomes the v6 constant.</summary>
+/// <summary>
+/// GFP002 → the context's flags without the kswapd wake-up: Gfp.High outside allocation hooks (with the harmless bits
+/// the flags carried), the v6 constant Gfp.High | Gfp.NoCodetag in hooks, where the rejected review suggestion was made.
+/// </summary>
 public class GFP002KswapdWakeupInAtomicContextCodeFixTests
 {
-    private const string Key = UseHighNoCodetagFix.EquivalenceKey;
+    private const string Key = UseContextFlagsFix.EquivalenceKey;
+
+    private static readonly EditorConfig EveryWakeupReported = EditorConfig.Gfp002Scope("all");
 
     [Fact]
-    public async Task NoWait_in_a_section_becomes_the_v6_constant_with_clears_on_every_free()
+    public async Task NoWait_in_a_section_becomes_High_and_keeps_NoWarn()
     {
         const string source = TestEnvironment.Usings + """
             sealed class Pool
@@ -46,10 +51,9 @@ public class GFP002KswapdWakeupInAtomicContextCodeFixTests
                 void Grow(bool lost)
                 {
                     _rcu.ReadLock();
-                    _spare = _allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    _spare = _allocator.AllocPage(Gfp.High | Gfp.NoWarn);
                     if (lost && _spare is not null)
                     {
-                        _allocator.ClearPageTagRef(_spare);
                         _allocator.FreePage(_spare);
                         _spare = null;
                     }
@@ -57,8 +61,7 @@ public class GFP002KswapdWakeupInAtomicContextCodeFixTests
                 }
             }
             """;
-        // Under rcu_read_lock() kswapd wake-ups are GFP002's only with scope = all (the strict preset).
-        await Fix.VerifyAsync(new[] { source }, new[] { fixedSource }, Key, Gfp002Scope.AllConfig);
+        await Fix.VerifyAsync([source], [fixedSource], Key, EveryWakeupReported);
     }
 
     [Fact]
@@ -91,8 +94,8 @@ public class GFP002KswapdWakeupInAtomicContextCodeFixTests
                 [RcuReadLockHeld]
                 void M(PageAllocator a)
                 {
-                    a.AllocPage(Gfp.High | Gfp.NoCodetag);
-                    a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    a.AllocPage(Gfp.High);
+                    a.AllocPage(Gfp.High | Gfp.NoWarn | Gfp.Zero);
                 }
             }
             """;
@@ -102,10 +105,43 @@ public class GFP002KswapdWakeupInAtomicContextCodeFixTests
                 void M(PageAllocator a, Rcu rcu)
                 {
                     using var guard = rcu.ReadLock();
-                    a.AllocPages(Gfp.High | Gfp.NoCodetag, order: 2);
+                    a.AllocPages(Gfp.High, order: 2);
                 }
             }
             """;
-        await Fix.VerifyAsync(new[] { first, second }, new[] { firstFixed, secondFixed }, Key, Gfp002Scope.AllConfig);
+        await Fix.VerifyAsync(new[] { first, second }, new[] { firstFixed, secondFixed }, Key, EveryWakeupReported);
+    }
+
+    [Fact]
+    public async Task In_an_allocation_hook_the_rejected_suggestion_becomes_the_v6_constant_with_clears()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Tracker
+            {
+                [AllocationHook]
+                void Record(PageAllocator a, bool lost)
+                {
+                    var page = a.AllocPage({|GFP002:Gfp.NoWait|});
+                    if (lost && page is not null)
+                        a.FreePage(page);
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Tracker
+            {
+                [AllocationHook]
+                void Record(PageAllocator a, bool lost)
+                {
+                    var page = a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (lost && page is not null)
+                    {
+                        a.ClearPageTagRef(page);
+                        a.FreePage(page);
+                    }
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
     }
 }

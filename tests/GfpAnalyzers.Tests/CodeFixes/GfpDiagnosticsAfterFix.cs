@@ -19,7 +19,10 @@ internal static class GfpDiagnosticsAfterFix
         return framework.Add(TestEnvironment.RuntimeReference);
     });
 
-    public static async Task AssertNoneAsync(params string[] fixedSources)
+    public static Task AssertNoneAsync(params string[] fixedSources) => AssertNoneAsync(EditorConfig.None, fixedSources);
+
+    /// <summary>The same, with the analyzers reading <paramref name="config"/> as the project's <c>.editorconfig</c>.</summary>
+    public static async Task AssertNoneAsync(EditorConfig config, params string[] fixedSources)
     {
         var trees = fixedSources.Select((source, index) => CSharpSyntaxTree.ParseText(
             source, new CSharpParseOptions(LanguageVersion.Latest), path: $"/0/Test{index}.cs")).ToArray();
@@ -33,7 +36,7 @@ internal static class GfpDiagnosticsAfterFix
 
         var analyzers = AnalyzerCatalog.CreateAll().ToImmutableArray();
         Assert.NotEmpty(analyzers);
-        var diagnostics = await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        var diagnostics = await compilation.WithAnalyzers(analyzers, config.ToAnalyzerOptions()).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
         var remaining = diagnostics.Where(d => d.Id.StartsWith("GFP", StringComparison.Ordinal) || d.Id == "AD0001").ToArray();
         Assert.True(remaining.Length == 0, "GFP diagnostics remain after the fix:\n" + string.Join("\n", remaining.Select(d => d.ToString())));
     }
