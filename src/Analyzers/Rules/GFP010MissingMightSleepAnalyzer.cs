@@ -49,6 +49,10 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
         if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.Constructor } method
             || !IsVisibleOutside(method)
             || AtomicContextAnalysis.HasAttribute(method, symbols.MightSleepAttribute, symbols)
+            // A method that runs in atomic context must not sleep at all: GFP009 reports its sleeps inside.
+            || CallerLocks.Of(method, symbols).Count > 0
+            || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+            || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
             || method.PartialImplementationPart is not null)
         {
             return;
