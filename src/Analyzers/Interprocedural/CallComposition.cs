@@ -125,7 +125,7 @@ internal static class CallComposition
                 continue;
             }
 
-            sleeps.Add(new SleepEffect(sleep.Leaf, sleep.LeafLocation, sleep.Chain.Insert(0, name), conditions.Conditions));
+            sleeps.Add(new SleepEffect(sleep.Leaf, sleep.LeafLocation, sleep.Chain.Insert(0, name), conditions.Conditions, sleep.InSection || call.InSection));
         }
 
         foreach (var flow in callee.Flows)
@@ -140,7 +140,7 @@ internal static class CallComposition
             if (!value.HasErrors)
             {
                 flows.Add(new FlagFlow(value, flow.Allocation, flow.Location, flow.Chain.Insert(0, name), conditions.Conditions,
-                    flow.OnUnknownFlags || conditions.UnknownFlags));
+                    flow.OnUnknownFlags || conditions.UnknownFlags, flow.InSection || call.InSection));
             }
         }
     }

@@ -17,13 +17,17 @@ namespace GfpAnalyzers.Analyzers.Interprocedural;
 /// <summary>A call from the summarised method to a method of the compilation.</summary>
 internal sealed class CallFacts
 {
-    public CallFacts(IMethodSymbol callee, Location location, ImmutableArray<ParameterCondition> conditions, ArgumentFacts?[] arguments)
+    public CallFacts(IMethodSymbol callee, Location location, ImmutableArray<ParameterCondition> conditions, ArgumentFacts?[] arguments, bool inSection = false)
     {
+        InSection = inSection;
         Callee = callee;
         Location = location;
         Conditions = conditions;
         Arguments = arguments;
     }
+
+    /// <summary>The call is inside an atomic section of the caller.</summary>
+    public bool InSection { get; }
 
     /// <summary>The callee's summary key (<see cref="SummaryStore.Key"/>).</summary>
     public IMethodSymbol Callee { get; }
@@ -64,6 +68,7 @@ internal sealed class LocalFacts
         var excluded = AfterCallersLockReleased(graph, method, symbols, assembly, ct);
         ConditionFacts? conditions = null;
         FlagValueAnalysis? flags = null;
+        var sections = HasLockCalls(graph, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
         foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             var (kind, target) = SleepingCalls.Classify(operation, symbols, assembly);
@@ -82,6 +87,7 @@ internal sealed class LocalFacts
             }
 
             var location = operation.Syntax.GetLocation();
+            var inSection = sections?.GetContext(operation) is not null;
             if (allocation is not null)
             {
                 if (symbols.FlagsArgument(allocation) is { } argument)
@@ -90,7 +96,7 @@ internal sealed class LocalFacts
                     var value = flags.GetValue(argument.Value);
                     if (!value.HasErrors)
                     {
-                        flows.Add(new FlagFlow(value, allocation.TargetMethod.Name, location, ImmutableArray<string>.Empty, holding, onUnknownFlags: false));
+                        flows.Add(new FlagFlow(value, allocation.TargetMethod.Name, location, ImmutableArray<string>.Empty, holding, onUnknownFlags: false, inSection));
                     }
                 }
 
@@ -100,17 +106,17 @@ internal sealed class LocalFacts
             switch (kind)
             {
                 case SleepingCallKind.Synchronize:
-                    sleeps.Add(new SleepEffect("calls 'Rcu.Synchronize()'", location, ImmutableArray<string>.Empty, holding));
+                    sleeps.Add(new SleepEffect("calls 'Rcu.Synchronize()'", location, ImmutableArray<string>.Empty, holding, inSection));
                     break;
                 case SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, symbols) is { } sleepingLock:
-                    sleeps.Add(new SleepEffect(Lowercase(sleepingLock.Opening), location, ImmutableArray<string>.Empty, holding));
+                    sleeps.Add(new SleepEffect(Lowercase(sleepingLock.Opening), location, ImmutableArray<string>.Empty, holding, inSection));
                     break;
                 case SleepingCallKind.MightSleep:
-                    sleeps.Add(new SleepEffect($"calls '{SleepingCalls.Display(kind, target!)}', which is marked [MightSleep]", location, ImmutableArray<string>.Empty, holding));
+                    sleeps.Add(new SleepEffect($"calls '{SleepingCalls.Display(kind, target!)}', which is marked [MightSleep]", location, ImmutableArray<string>.Empty, holding, inSection));
                     break;
                 case SleepingCallKind.SourceMethod when !IsUnknownDispatch(operation):
                     flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, conditions.Trusted, symbols)));
+                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, conditions.Trusted, symbols), inSection));
                     break;
             }
         }

@@ -144,13 +144,17 @@ internal sealed class MethodSummary
 /// </summary>
 internal sealed class SleepEffect
 {
-    public SleepEffect(string leaf, Location leafLocation, ImmutableArray<string> chain, ImmutableArray<ParameterCondition> conditions)
+    public SleepEffect(string leaf, Location leafLocation, ImmutableArray<string> chain, ImmutableArray<ParameterCondition> conditions, bool inSection = false)
     {
         Leaf = leaf;
         LeafLocation = leafLocation;
         Chain = chain;
         Conditions = conditions;
+        InSection = inSection;
     }
+
+    /// <summary>It happens inside an atomic section of some method on the chain: a bug reported there, not a sleep to advertise.</summary>
+    public bool InSection { get; }
 
     /// <summary>The direct reason, a verb phrase: "calls 'Rcu.Synchronize()'", "calls 'Wait', which is marked [MightSleep]".</summary>
     public string Leaf { get; }
@@ -162,7 +166,7 @@ internal sealed class SleepEffect
     public ImmutableArray<ParameterCondition> Conditions { get; }
 
     public bool SameAs(SleepEffect other)
-        => Leaf == other.Leaf && LeafLocation == other.LeafLocation && MethodSummary.SameChain(Chain, other.Chain)
+        => Leaf == other.Leaf && LeafLocation == other.LeafLocation && InSection == other.InSection && MethodSummary.SameChain(Chain, other.Chain)
            && MethodSummary.SameConditions(Conditions, other.Conditions);
 }
 
@@ -170,8 +174,9 @@ internal sealed class SleepEffect
 internal sealed class FlagFlow
 {
     public FlagFlow(FlagValue value, string allocation, Location location, ImmutableArray<string> chain,
-        ImmutableArray<ParameterCondition> conditions, bool onUnknownFlags)
+        ImmutableArray<ParameterCondition> conditions, bool onUnknownFlags, bool inSection = false)
     {
+        InSection = inSection;
         Value = value;
         Allocation = allocation;
         Location = location;
@@ -182,6 +187,9 @@ internal sealed class FlagFlow
 
     /// <summary>The flags at the allocation: constants keep their names, the method's parameters are "parameter 'gfp'" origins.</summary>
     public FlagValue Value { get; }
+
+    /// <summary>The allocation is inside an atomic section of some method on the chain (judged there by GFP001-GFP003).</summary>
+    public bool InSection { get; }
 
     /// <summary>"AllocPage", "AllocPages", ...</summary>
     public string Allocation { get; }
@@ -201,7 +209,7 @@ internal sealed class FlagFlow
     public bool OnUnknownFlags { get; }
 
     public bool SameAs(FlagFlow other)
-        => Allocation == other.Allocation && Location == other.Location && OnUnknownFlags == other.OnUnknownFlags
+        => Allocation == other.Allocation && Location == other.Location && OnUnknownFlags == other.OnUnknownFlags && InSection == other.InSection
            && Value.Equals(other.Value) && MethodSummary.SameChain(Chain, other.Chain)
            && MethodSummary.SameConditions(Conditions, other.Conditions);
 }

@@ -11,7 +11,10 @@ namespace GfpAnalyzers.Analyzers.Interprocedural;
 /// </summary>
 internal static class SleepExplanation
 {
-    /// <summary>"calls 'Drain', which calls 'Rcu.Synchronize()'", or null when it sleeps only on flags its callers choose.</summary>
+    /// <summary>
+    /// "calls 'Drain', which calls 'Rcu.Synchronize()'", or null when it sleeps only on flags its callers choose, or only
+    /// inside an atomic section of some method on the way (a bug GFP001/GFP003/GFP009 report there).
+    /// </summary>
     public static string? Of(MethodSummary summary, GfpBits bits)
     {
         if (summary.IsUnknown)
@@ -21,7 +24,7 @@ internal static class SleepExplanation
 
         foreach (var sleep in summary.Sleeps)
         {
-            if (!HasFlagTest(sleep.Conditions))
+            if (!sleep.InSection && !HasFlagTest(sleep.Conditions))
             {
                 return Chain(sleep.Chain) + sleep.Leaf;
             }
@@ -29,7 +32,7 @@ internal static class SleepExplanation
 
         foreach (var flow in summary.Flows)
         {
-            if (!flow.OnUnknownFlags && !HasFlagTest(flow.Conditions) && (flow.Value.ConstantBits & bits.DirectReclaim) != 0)
+            if (!flow.OnUnknownFlags && !flow.InSection && !HasFlagTest(flow.Conditions) && (flow.Value.ConstantBits & bits.DirectReclaim) != 0)
             {
                 var origins = flow.Value.OriginsOf(bits.DirectReclaim, constant: true);
                 return Chain(flow.Chain) + $"allocates with {(origins.IsEmpty ? "DirectReclaim" : origins[0].Description)} at line {flow.Line}";

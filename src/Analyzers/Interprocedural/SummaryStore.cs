@@ -337,7 +337,7 @@ internal sealed class SummaryStore
             var duplicate = false;
             foreach (var kept in result)
             {
-                duplicate |= MethodSummary.SameConditions(kept.Conditions, sleep.Conditions);
+                duplicate |= kept.InSection == sleep.InSection && MethodSummary.SameConditions(kept.Conditions, sleep.Conditions);
             }
 
             if (!duplicate)
@@ -356,12 +356,12 @@ internal sealed class SummaryStore
         var result = new List<FlagFlow>();
         foreach (var flow in flows)
         {
-            var index = result.FindIndex(kept => kept.Location == flow.Location && kept.OnUnknownFlags == flow.OnUnknownFlags
+            var index = result.FindIndex(kept => kept.Location == flow.Location && kept.OnUnknownFlags == flow.OnUnknownFlags && kept.InSection == flow.InSection
                                                  && MethodSummary.SameConditions(kept.Conditions, flow.Conditions));
             if (index >= 0)
             {
                 var kept = result[index];
-                result[index] = new FlagFlow(kept.Value.Join(flow.Value), kept.Allocation, kept.Location, kept.Chain, kept.Conditions, kept.OnUnknownFlags);
+                result[index] = new FlagFlow(kept.Value.Join(flow.Value), kept.Allocation, kept.Location, kept.Chain, kept.Conditions, kept.OnUnknownFlags, kept.InSection);
             }
             else if (result.Count < MethodSummary.MaxFlows)
             {
