@@ -131,6 +131,7 @@ public sealed class NetDevice(PageAllocator allocator, KernelLog log)
     public void TxTimeout() => _resetPending = true;
 
     /// <summary>The reset work item (schedule_work()): runs in process context, where the mutex may sleep.</summary>
+    [MightSleep]
     public void ResetWork()
     {
         if (!_resetPending)

@@ -97,6 +97,7 @@ public sealed class EarlyPfnRecorder
     /// be running it, mark the recorded pages' references empty (unless tagged meanwhile), give the pool pages back.
     /// </summary>
     /// <returns>How many early PFNs were recorded.</returns>
+    [MightSleep] // synchronize_rcu(): page_ext_init() runs where it may sleep
     public int ClearEarlyTagRefs()
     {
         _allocator.SetEarlyAllocHook(null);

@@ -84,6 +84,11 @@ public sealed class Tour(PageAllocator allocator, Rcu rcu)
         }
     }
 
+    // GFP010: a public method that may sleep says so with [MightSleep] (the kernel's might_sleep()); without it,
+    // callers in other assemblies cannot tell that a call in atomic context sleeps.
+    // Fix: add [MightSleep].
+    public void Quiesce() => rcu.Synchronize(); // GFP010 reported here
+
     private void Release(Page? page)
     {
         if (page is not null)

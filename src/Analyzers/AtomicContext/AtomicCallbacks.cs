@@ -6,7 +6,8 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 
 /// <summary>
 /// A lambda passed straight to a parameter marked <c>[InvokedInAtomicContext]</c> (such as
-/// <c>Interrupts.RunHardirq(() => ...)</c>) runs in atomic context: the callee invokes it there. A lambda stored first
+/// <c>Interrupts.RunHardirq(() => ...)</c>), or to a parameter a method of the compilation invokes in atomic context (its
+/// summary says so), runs in atomic context: the callee invokes it there. A lambda stored first
 /// and passed later, or a method group, is not followed here.
 /// </summary>
 internal static class AtomicCallbacks
@@ -14,20 +15,17 @@ internal static class AtomicCallbacks
     /// <summary>The method that invokes <paramref name="lambda"/> in atomic context, or null.</summary>
     public static IMethodSymbol? InvokerOf(IAnonymousFunctionOperation lambda, RuntimeSymbols symbols)
     {
-        if (symbols.InvokedInAtomicContextAttribute is null)
-        {
-            return null;
-        }
-
         IOperation current = lambda;
         while (current.Parent is IDelegateCreationOperation or IConversionOperation)
         {
             current = current.Parent;
         }
 
+        // Marked on the parameter, or (issue 10) the callee's summary says it invokes that parameter in atomic context.
         return current.Parent is IArgumentOperation { Parameter: { } parameter } argument
-               && symbols.HasAttribute(parameter, symbols.InvokedInAtomicContextAttribute)
                && argument.Parent is IInvocationOperation invocation
+               && (symbols.HasAttribute(parameter, symbols.InvokedInAtomicContextAttribute)
+                   || Interprocedural.CallbackSummaries.InvokesInAtomicContext(invocation, parameter, symbols))
             ? invocation.TargetMethod
             : null;
     }

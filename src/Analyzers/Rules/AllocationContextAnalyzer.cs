@@ -172,7 +172,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>How bits came from a source the method does not control, for the GFP003 message.</summary>
-    private static string Provenance(FlagOrigin origin) => origin.Kind switch
+    internal static string Provenance(FlagOrigin origin) => origin.Kind switch
     {
         FlagOriginKind.Parameter => "inherited from " + origin.Description,
         FlagOriginKind.Field or FlagOriginKind.Property => "read from " + origin.Description,

@@ -12,4 +12,5 @@ internal static class DiagnosticIds
     public const string HookAllocationWithoutNoCodetag = "GFP007";
     public const string UnbalancedRcuReadLock = "GFP008";
     public const string SleepingCallInRcuSection = "GFP009";
+    public const string MissingMightSleep = "GFP010";
 }

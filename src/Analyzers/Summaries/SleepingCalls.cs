@@ -83,7 +83,7 @@ internal static class SleepingCalls
 
     /// <summary>"Rcu.Synchronize()" for the grace-period wait, otherwise the method's name.</summary>
     public static string Display(SleepingCallKind kind, IMethodSymbol method)
-        => kind == SleepingCallKind.Synchronize ? "Rcu.Synchronize()" : SleepSummaries.NameOf(method);
+        => kind == SleepingCallKind.Synchronize ? "Rcu.Synchronize()" : Interprocedural.SummaryStore.NameOf(method);
 
     /// <summary>How a message opens: "Call to 'Flush'", "Reading property 'Lazy'", "Setting property 'Size'".</summary>
     public static string Describe(SleepingCallKind kind, IMethodSymbol method) => method.MethodKind switch

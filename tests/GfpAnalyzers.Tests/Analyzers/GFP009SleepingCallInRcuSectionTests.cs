@@ -12,7 +12,7 @@ public class GFP009SleepingCallInRcuSectionTests
         => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCall).WithLocation(location).WithArguments(Opening(call), context, why);
 
     private static DiagnosticResult Summary(int location, string call, string context, string why)
-        => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCallThroughSummary).WithLocation(location).WithArguments(Opening(call), context, why);
+        => VerifyCS.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCall).WithLocation(location).WithArguments(Opening(call), context, why);
 
     /// <summary>A method is "Call to 'M'"; a property access is passed in full ("Reading property 'P'").</summary>
     private static string Opening(string call) => call.Contains(' ') ? call : $"Call to '{call}'";

@@ -1,0 +1,268 @@
+// What one method's own body says, before any callee is consulted: its direct sleeps, its allocations and
+// their flags, and its calls to methods of the compilation with what each passes. Read from the method's
+// control-flow graph once (the flag-value and condition analyses run only when the body has something to say).
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Summaries;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.Interprocedural;
+
+/// <summary>A call from the summarised method to a method of the compilation.</summary>
+internal sealed class CallFacts
+{
+    public CallFacts(IMethodSymbol callee, Location location, ImmutableArray<ParameterCondition> conditions, ArgumentFacts?[] arguments, bool inSection = false)
+    {
+        InSection = inSection;
+        Callee = callee;
+        Location = location;
+        Conditions = conditions;
+        Arguments = arguments;
+    }
+
+    /// <summary>The call is inside an atomic section of the caller.</summary>
+    public bool InSection { get; }
+
+    /// <summary>The callee's summary key (<see cref="SummaryStore.Key"/>).</summary>
+    public IMethodSymbol Callee { get; }
+
+    public Location Location { get; }
+
+    /// <summary>What holds about the caller's parameters on every path to the call.</summary>
+    public ImmutableArray<ParameterCondition> Conditions { get; }
+
+    /// <summary>By the callee's parameter ordinal; null where the call passes nothing the summaries read.</summary>
+    public ArgumentFacts?[] Arguments { get; }
+}
+
+internal sealed class LocalFacts
+{
+    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedSet<int> atomicallyInvoked)
+    {
+        Sleeps = sleeps;
+        Flows = flows;
+        Calls = calls;
+        AtomicallyInvoked = atomicallyInvoked;
+    }
+
+    /// <summary>Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext].</summary>
+    public SortedSet<int> AtomicallyInvoked { get; }
+
+    public List<SleepEffect> Sleeps { get; }
+
+    public List<FlagFlow> Flows { get; }
+
+    public List<CallFacts> Calls { get; }
+
+    public static LocalFacts Read(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
+    {
+        var sleeps = new List<SleepEffect>();
+        var flows = new List<FlagFlow>();
+        var calls = new List<CallFacts>();
+        var excluded = AfterCallersLockReleased(graph, method, symbols, assembly, ct);
+        ConditionFacts? conditions = null;
+        FlagValueAnalysis? flags = null;
+        var sections = HasLockCalls(graph, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
+        foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
+        {
+            var (kind, target) = SleepingCalls.Classify(operation, symbols, assembly);
+            var allocation = operation is IInvocationOperation invocation && symbols.IsAllocation(invocation.TargetMethod)
+                ? invocation
+                : null;
+            if ((kind == SleepingCallKind.None && allocation is null) || excluded.Contains(operation))
+            {
+                continue;
+            }
+
+            conditions ??= ConditionFacts.Of(graph, method, symbols);
+            if (conditions.At(block) is not { } holding)
+            {
+                continue;
+            }
+
+            var location = operation.Syntax.GetLocation();
+            var inSection = sections?.GetContext(operation) is not null;
+            if (allocation is not null)
+            {
+                if (symbols.FlagsArgument(allocation) is { } argument)
+                {
+                    flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
+                    var value = flags.GetValue(argument.Value);
+                    if (!value.HasErrors)
+                    {
+                        flows.Add(new FlagFlow(value, allocation.TargetMethod.Name, location, ImmutableArray<string>.Empty, holding, onUnknownFlags: false, inSection));
+                    }
+                }
+
+                continue;
+            }
+
+            switch (kind)
+            {
+                case SleepingCallKind.Synchronize:
+                    sleeps.Add(new SleepEffect("calls 'Rcu.Synchronize()'", location, ImmutableArray<string>.Empty, holding, inSection));
+                    break;
+                case SleepingCallKind.MightSleep when SleepingCalls.SleepingLock(operation, symbols) is { } sleepingLock:
+                    sleeps.Add(new SleepEffect(Lowercase(sleepingLock.Opening), location, ImmutableArray<string>.Empty, holding, inSection));
+                    break;
+                case SleepingCallKind.MightSleep:
+                    sleeps.Add(new SleepEffect($"calls '{SleepingCalls.Display(kind, target!)}', which is marked [MightSleep]", location, ImmutableArray<string>.Empty, holding, inSection));
+                    break;
+                case SleepingCallKind.SourceMethod when !IsUnknownDispatch(operation):
+                    flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
+                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, conditions.Trusted, symbols), inSection));
+                    break;
+            }
+        }
+
+        return new LocalFacts(sleeps, flows, calls, AtomicallyInvokedParameters(graph, method, symbols, ct));
+    }
+
+    private static SortedSet<int> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
+    {
+        var result = new SortedSet<int>();
+        AtomicContextAnalysis? contexts = null;
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            switch (operation)
+            {
+                // callback(...) / callback.Invoke(...) where the method may hold a lock (or is atomic as a whole).
+                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var invoked } } invocation
+                    when SymbolEqualityComparer.Default.Equals(invoked.ContainingSymbol, method):
+                    contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct);
+                    if (contexts.GetContext(invocation) is not null)
+                    {
+                        result.Add(invoked.Ordinal);
+                    }
+
+                    break;
+
+                // Handing the parameter on to a parameter marked [InvokedInAtomicContext].
+                case IArgumentOperation { Parameter: { } target, Value: IParameterReferenceOperation { Parameter: var passed } }
+                    when SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, method)
+                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute):
+                    result.Add(passed.Ordinal);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A virtual or interface call whose target an override may replace: its effects are unknown (silent). A call on a
+    /// sealed type, to a sealed override, or through <c>base.</c> runs exactly the method bound.
+    /// </summary>
+    public static bool IsUnknownDispatch(IOperation call)
+        => call is IInvocationOperation { IsVirtual: true, TargetMethod: var target }
+           && !target.IsSealed && !target.ContainingType.IsSealed && !target.ContainingType.IsValueType;
+
+    /// <summary>"Taking mutex '_m'" as a verb phrase inside a chain: "takes mutex '_m'".</summary>
+    private static string Lowercase(string opening)
+        => opening.StartsWith("Taking ", System.StringComparison.Ordinal) ? "takes " + opening.Substring("Taking ".Length) : opening;
+
+    /// <summary>What a call passes, by the callee's parameter ordinal, in terms of the caller's graph.</summary>
+    public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, FlagValueAnalysis flags, ulong trusted, RuntimeSymbols symbols)
+    {
+        var arguments = call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            IPropertyReferenceOperation reference => reference.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+
+        var result = new ArgumentFacts?[arguments.Length == 0 ? 0 : MaxOrdinal(arguments) + 1];
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is not { } parameter || argument.ArgumentKind == ArgumentKind.ParamArray)
+            {
+                continue;
+            }
+
+            var value = symbols.IsGfp(parameter.Type) ? flags.GetValue(argument.Value) : (FlagValue?)null;
+            var facts = ArgumentFacts.Of(argument, value, trusted);
+            facts.CallerParameterOrdinal = description => CallerFlagParameter(caller, trusted, description);
+            result[parameter.Ordinal] = facts;
+        }
+
+        return result;
+    }
+
+    private static int MaxOrdinal(ImmutableArray<IArgumentOperation> arguments)
+    {
+        var max = 0;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is { } parameter && parameter.Ordinal > max)
+            {
+                max = parameter.Ordinal;
+            }
+        }
+
+        return max;
+    }
+
+    /// <summary>The ordinal of the caller's trusted Gfp parameter a flag origin names ("parameter 'gfp'").</summary>
+    private static int? CallerFlagParameter(IMethodSymbol? caller, ulong trusted, string description)
+    {
+        foreach (var parameter in caller?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty)
+        {
+            if (parameter.Ordinal < 64 && (trusted & (1UL << parameter.Ordinal)) != 0 && description == $"parameter '{parameter.Name}'")
+            {
+                return parameter.Ordinal;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// In a method that runs with its caller's lock held ([RcuReadLockHeld], [LockHeld], [IrqsDisabled]) and drops it to
+    /// sleep (<c>ReadUnlock(); sleep; ReadLock();</c>, the documented idiom): what runs only after the caller's lock is released does not happen in its callers' section.
+    /// </summary>
+    private static HashSet<IOperation> AfterCallersLockReleased(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
+    {
+        var result = new HashSet<IOperation>();
+        if (CallerLocks.Of(method, symbols).Count == 0
+            || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+            || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
+            || !HasLockCalls(graph, symbols))
+        {
+            return result;
+        }
+
+        var analysis = AtomicContextAnalysis.Create(graph, method, symbols, ct);
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            var relevant = SleepingCalls.Classify(operation, symbols, assembly).Kind != SleepingCallKind.None
+                || (operation is IInvocationOperation invocation && symbols.IsAllocation(invocation.TargetMethod));
+            if (relevant && analysis.GetContext(operation)?.IsCallerHeld != true)
+            {
+                result.Add(operation);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool HasLockCalls(ControlFlowGraph graph, RuntimeSymbols symbols)
+    {
+        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        {
+            if (operation is IInvocationOperation invocation
+                && symbols.IsLockOperation(invocation.TargetMethod))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

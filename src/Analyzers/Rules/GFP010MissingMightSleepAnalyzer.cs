@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Interprocedural;
+using GfpAnalyzers.Analyzers.Summaries;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>
+/// GFP010: a public method whose summary says it may sleep (whatever flags its callers pass) carries no
+/// <c>[MightSleep]</c>. Inside this compilation GFP009 follows the summary; a caller in another assembly sees only
+/// the attribute, as the kernel's callers see <c>might_sleep()</c>. Suggestion, with a fix that adds the attribute.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        DiagnosticIds.MissingMightSleep,
+        title: "Public method that may sleep is not marked [MightSleep]",
+        messageFormat: "'{0}' may sleep ({1}) but is not marked [MightSleep]: callers in other assemblies cannot see it",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Info,
+        description: "Summaries of a method's body tell GFP009 that a call may sleep, but only inside this compilation. "
+            + "Another assembly calling the method in atomic context sees only its attributes. Mark public methods that "
+            + "may sleep with [MightSleep], as the kernel marks them with might_sleep().");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!RuntimeSymbols.TryCreate(start.Compilation, out var symbols) || symbols.MightSleepAttribute is null)
+            {
+                return;
+            }
+
+            var compilation = start.Compilation;
+            start.RegisterOperationBlockAction(block => Analyze(block, symbols, compilation));
+        });
+    }
+
+    private static void Analyze(OperationBlockAnalysisContext context, RuntimeSymbols symbols, Compilation compilation)
+    {
+        if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.Constructor } method
+            || !IsVisibleOutside(method)
+            || AtomicContextAnalysis.HasAttribute(method, symbols.MightSleepAttribute, symbols)
+            // A method that runs in atomic context must not sleep at all: GFP009 reports its sleeps inside.
+            || CallerLocks.Of(method, symbols).Count > 0
+            || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+            || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
+            || method.PartialImplementationPart is not null)
+        {
+            return;
+        }
+
+        foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
+        {
+            var root = block;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            // Cheap first: a body with no call that may sleep and no allocation cannot sleep. A method that takes locks
+            // itself is judged inside by GFP001/GFP009 (a sleep under its own lock is the mistake to fix, not to annotate).
+            var top = FunctionScan.Run(root, method, symbols, compilation.Assembly)[0];
+            if ((top.Calls.Count == 0 && !top.HasAllocations) || top.HasLockCalls)
+            {
+                continue;
+            }
+
+            var store = SummaryStore.For(compilation, symbols);
+            store.Offer(method, context.GetControlFlowGraph(block), context.CancellationToken);
+            if (SleepExplanation.Of(store.Get(method, context.CancellationToken), symbols.Bits) is { } why
+                && !method.Locations.IsEmpty)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Rule, method.Locations[0], SummaryStore.NameOf(method), $"it {why}"));
+            }
+        }
+    }
+
+    /// <summary>Public, in public types all the way out: what another assembly can call.</summary>
+    private static bool IsVisibleOutside(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

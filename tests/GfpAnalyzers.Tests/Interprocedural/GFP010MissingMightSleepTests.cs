@@ -1,0 +1,93 @@
+using GfpAnalyzers.Analyzers.Rules;
+using GfpAnalyzers.CodeFixes;
+using GfpAnalyzers.Tests.Verifiers;
+using Fix = GfpAnalyzers.Tests.CodeFixes.FixTest<GfpAnalyzers.Analyzers.Rules.GFP010MissingMightSleepAnalyzer, GfpAnalyzers.CodeFixes.GFP010AddMightSleepCodeFix>;
+using VerifyCS = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP010MissingMightSleepAnalyzer>;
+
+namespace GfpAnalyzers.Tests.Interprocedural;
+
+/// <summary>GFP010: public methods that may sleep carry [MightSleep], so other assemblies see it. Line 1 is the usings line.</summary>
+public class GFP010MissingMightSleepTests
+{
+    [Fact]
+    public async Task Public_methods_that_may_sleep_whatever_the_flags_are_reported_with_the_reason()
+    {
+        var source = TestEnvironment.Usings + """
+            public class Pool
+            {
+                private readonly Rcu _rcu = new();
+                private readonly KMutex _m = new();
+                private readonly PageAllocator _a = new();
+
+                public void {|#0:Flush|}() => Drain();
+                void Drain() => _rcu.Synchronize();
+                public {|#1:Pool|}(bool wait) { if (wait) { _m.Lock(); _m.Unlock(); } }
+                public Page? {|#2:Grow|}() => _a.AllocPage(Gfp.Kernel);
+
+                public Page? Refill(Gfp gfp) => gfp.AllowsBlocking() ? _a.AllocPage(Gfp.Kernel) : null;
+                public Page? Pass(Gfp gfp) => _a.AllocPage(gfp);
+                [MightSleep] public void Marked() => Drain();
+                internal void Internal() => Drain();
+                public virtual void Quiet() { }
+            }
+
+            class Hidden
+            {
+                private readonly Rcu _rcu = new();
+                public void Flush() => _rcu.Synchronize();
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(0).WithArguments("Flush", "it calls 'Drain', which calls 'Rcu.Synchronize()'"),
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(1).WithArguments("Pool", "it takes mutex '_m'"),
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(2).WithArguments("Grow", "it allocates with Gfp.Kernel at line 11"));
+    }
+
+    [Fact]
+    public async Task The_fix_adds_the_attribute()
+    {
+        const string source = TestEnvironment.Usings + """
+            public class Pool
+            {
+                private readonly Rcu _rcu = new();
+
+                /// <summary>Waits for readers.</summary>
+                public void {|GFP010:Flush|}() => _rcu.Synchronize();
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            public class Pool
+            {
+                private readonly Rcu _rcu = new();
+
+                /// <summary>Waits for readers.</summary>
+                [MightSleep]
+                public void Flush() => _rcu.Synchronize();
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, GFP010AddMightSleepCodeFix.EquivalenceKey);
+    }
+
+    [Fact]
+    public async Task The_fix_qualifies_the_attribute_where_the_namespace_is_not_imported()
+    {
+        const string source = """
+            public class Pool
+            {
+                private readonly GfpAnalyzers.Runtime.Rcu _rcu = new();
+
+                public void {|GFP010:Flush|}() => _rcu.Synchronize();
+            }
+            """;
+        const string fixedSource = """
+            public class Pool
+            {
+                private readonly GfpAnalyzers.Runtime.Rcu _rcu = new();
+
+                [GfpAnalyzers.Runtime.MightSleep]
+                public void Flush() => _rcu.Synchronize();
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, GFP010AddMightSleepCodeFix.EquivalenceKey);
+    }
+}
