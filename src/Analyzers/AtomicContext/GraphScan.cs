@@ -1,3 +1,4 @@
+using GfpAnalyzers.Analyzers.Operations;
 using System.Collections.Generic;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -132,28 +133,12 @@ internal sealed class GraphScan
 
     /// <summary>The local or parameter a branch condition tests, looking through <c>!</c> and implicit conversions.</summary>
     public static ISymbol? ConditionSymbol(IOperation? condition, out bool negated)
-    {
-        negated = false;
-        while (true)
+        => ConditionOperand.Strip(condition, out negated) switch
         {
-            switch (condition)
-            {
-                case IConversionOperation { IsImplicit: true } conversion:
-                    condition = conversion.Operand;
-                    continue;
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                    negated = !negated;
-                    condition = not.Operand;
-                    continue;
-                case ILocalReferenceOperation local:
-                    return local.Local;
-                case IParameterReferenceOperation parameter:
-                    return parameter.Parameter;
-                default:
-                    return null;
-            }
-        }
-    }
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
 
     private bool IsTrackable(ISymbol symbol) => symbol switch
     {

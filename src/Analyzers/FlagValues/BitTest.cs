@@ -1,3 +1,4 @@
+using GfpAnalyzers.Analyzers.Operations;
 // A branch condition that tests bits of a flag variable, so each outgoing edge can narrow it:
 //   gfp.AllowsBlocking()            any of DirectReclaim      gfp.MayWakeKswapd()    any of KswapdReclaim
 //   (gfp & X) != 0, 0 != (gfp & X)  any of X                  (gfp & X) == 0         negated "any of X"
@@ -37,22 +38,7 @@ internal readonly struct BitTest
 
     public static BitTest? Recognize(IOperation condition, RuntimeSymbols symbols)
     {
-        var negated = false;
-        while (true)
-        {
-            switch (condition)
-            {
-                case IConversionOperation { IsImplicit: true } conversion:
-                    condition = conversion.Operand;
-                    continue;
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not:
-                    negated = !negated;
-                    condition = not.Operand;
-                    continue;
-            }
-
-            break;
-        }
+        condition = ConditionOperand.Strip(condition, out var negated)!;
 
         switch (condition)
         {

@@ -1,3 +1,4 @@
+using GfpAnalyzers.Analyzers.Operations;
 // Which parameter conditions hold on every path into each block of a method's graph: a must-analysis
 // (intersection at joins) whose edges add the atom the branch proves. An edge whose atom contradicts what
 // already holds cannot be taken (`if (p == null) { if (p != null) … }`) and contributes nothing.
@@ -178,21 +179,8 @@ internal sealed class ConditionFacts
     /// <summary>The atom that holds when <paramref name="condition"/> evaluates to <paramref name="value"/>.</summary>
     private static ParameterCondition? Recognize(IOperation condition, bool value, IMethodSymbol? method, ulong trusted, RuntimeSymbols symbols)
     {
-        while (true)
-        {
-            switch (condition)
-            {
-                case IConversionOperation { IsImplicit: true } conversion:
-                    condition = conversion.Operand;
-                    continue;
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not:
-                    value = !value;
-                    condition = not.Operand;
-                    continue;
-            }
-
-            break;
-        }
+        condition = ConditionOperand.Strip(condition, out var notted)!;
+        value ^= notted;
 
         if (BitTest.Recognize(condition, symbols) is { } test)
         {
