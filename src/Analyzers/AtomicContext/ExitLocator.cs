@@ -84,6 +84,9 @@ internal static class ExitLocator
                     return new MethodExit(ret, ret.GetLocation(), isEnd: false);
                 case ArrowExpressionClauseSyntax arrow:
                     return new MethodExit(arrow.Expression, arrow.Expression.GetLocation(), isEnd: false);
+                case AnonymousFunctionExpressionSyntax when node == value:
+                    // A returned lambda is the value of the enclosing return, not an exit of its own.
+                    continue;
                 case AnonymousFunctionExpressionSyntax { ExpressionBody: { } expression }:
                     return new MethodExit(expression, expression.GetLocation(), isEnd: false);
                 case StatementSyntax or MemberDeclarationSyntax or AnonymousFunctionExpressionSyntax:

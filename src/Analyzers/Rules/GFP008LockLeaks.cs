@@ -71,9 +71,10 @@ internal static class GFP008LockLeaks
             var sites = leaksPerState.SelectMany(leaks => leaks).Where(site => Group(site) == group).Distinct().OrderBy(site => site.Line).ToList();
             var lines = Lines(new SortedSet<int>(sites.Select(site => site.Line)));
             var first = sites[0];
+            var heldCount = HeldCount(leaksPerState, group);
             if (first.Family == LockFamily.Rcu)
             {
-                context.ReportDiagnostic(Diagnostic.Create(GFP008UnbalancedRcuReadLockAnalyzer.LockNotReleased, exit.Location, lines, methodName, how));
+                context.ReportDiagnostic(Diagnostic.Create(GFP008UnbalancedRcuReadLockAnalyzer.LockNotReleased, exit.Location, heldCount, lines, methodName, how));
                 continue;
             }
 
@@ -81,10 +82,23 @@ internal static class GFP008LockLeaks
             var releases = sites.Select(site => site.ExpectedRelease).Distinct().ToList();
             // The release the code fix inserts; empty when there is no single one to write (mixed primitives, flags not in a local).
             var release = releases.Count == 1 && (first.Operation!.Variant != LockVariant.IrqSave || first.FlagsLocal is not null) ? releases[0] : string.Empty;
-            var properties = System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, release);
+            var properties = heldCount.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, release);
             context.ReportDiagnostic(Diagnostic.Create(
                 GFP008UnbalancedRcuReadLockAnalyzer.LockLeftHeld, exit.Location, properties, Capitalized(first.Noun), first.StillHeld, primitives, lines, methodName, how));
         }
+    }
+
+    /// <summary>
+    /// How many times the lock is held at the exit, when every path agrees (nested sections of one lock need as many
+    /// releases); no property when paths differ, so the code fix, which releases a fixed number of times, declines.
+    /// </summary>
+    private static System.Collections.Immutable.ImmutableDictionary<string, string?> HeldCount(List<List<LockSite>> leaksPerState, string group)
+    {
+        var counts = leaksPerState.Select(leaks => leaks.Count(site => Group(site) == group)).Distinct().ToList();
+        var properties = System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty;
+        return counts.Count == 1
+            ? properties.Add(GFP008UnbalancedRcuReadLockAnalyzer.HeldCountProperty, counts[0].ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : properties;
     }
 
     /// <summary>The method's own sites still held on a path, minus escaped guards, locks returned on purpose, and retaken caller locks.</summary>

@@ -30,6 +30,9 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the release call that pairs with the leaked lock ("_lock.UnlockIrqRestore(flags)").</summary>
     public const string ReleaseCallProperty = "ReleaseCall";
 
+    /// <summary>Diagnostic property of a lock left held: how many times it is held at the exit (absent when paths differ).</summary>
+    public const string HeldCountProperty = "HeldCount";
+
     private const string Title = "Lock and unlock do not balance";
 
     private const string Description =

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -64,11 +65,15 @@ internal static class StatementInsertion
 
     /// <summary>Inserts <paramref name="toInsert"/> before <paramref name="statement"/> (which must pass <see cref="CanInsertBefore(StatementSyntax)"/>).</summary>
     public static void InsertBefore(SyntaxEditor editor, StatementSyntax statement, StatementSyntax toInsert)
+        => InsertBefore(editor, statement, new[] { toInsert });
+
+    /// <summary>Inserts <paramref name="toInsert"/>, in order, before <paramref name="statement"/> (which must pass <see cref="CanInsertBefore(StatementSyntax)"/>).</summary>
+    public static void InsertBefore(SyntaxEditor editor, StatementSyntax statement, IReadOnlyList<StatementSyntax> toInsert)
     {
-        toInsert = toInsert.WithAdditionalAnnotations(Formatter.Annotation);
+        var inserted = toInsert.Select(node => node.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
         if (statement.Parent is BlockSyntax or SwitchSectionSyntax)
         {
-            editor.InsertBefore(statement, toInsert);
+            editor.InsertBefore(statement, inserted);
             return;
         }
 
@@ -80,7 +85,7 @@ internal static class StatementInsertion
             var lineBreak = trailing.Where(trivia => trivia.IsKind(SyntaxKind.EndOfLineTrivia)).Take(1);
             var keepsComment = trailing.Any(trivia => trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia));
             var inner = ((StatementSyntax)current).WithoutLeadingTrivia();
-            return SyntaxFactory.Block(toInsert, keepsComment ? inner : inner.WithoutTrailingTrivia())
+            return SyntaxFactory.Block(inserted.Append(keepsComment ? inner : inner.WithoutTrailingTrivia()))
                 .WithLeadingTrivia(current.GetLeadingTrivia())
                 .WithTrailingTrivia(keepsComment ? SyntaxFactory.TriviaList(lineBreak) : trailing)
                 .WithAdditionalAnnotations(Formatter.Annotation);

@@ -4,7 +4,7 @@ using Fix = GfpAnalyzers.Tests.CodeFixes.FixTest<GfpAnalyzers.Analyzers.Rules.GF
 
 namespace GfpAnalyzers.Tests.CodeFixes;
 
-/// <summary>GFP008 → "Release the read lock on this path".</summary>
+/// <summary>GFP008 → "Release the lock on this path".</summary>
 public class GFP008UnbalancedRcuReadLockCodeFixTests
 {
     private const string Key = GFP008UnbalancedRcuReadLockCodeFix.EquivalenceKey;
