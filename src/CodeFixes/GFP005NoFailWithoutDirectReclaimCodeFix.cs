@@ -14,7 +14,9 @@ namespace GfpAnalyzers.CodeFixes;
 /// <summary>
 /// GFP005 (NoFail without DirectReclaim: the allocator cannot honour "never fail" without being allowed to
 /// reclaim). Either drop NoFail (the caller must then handle failure, which it has to in atomic context anyway),
-/// or, only where sleeping is allowed, add DirectReclaim so that NoFail can be honoured.
+/// or, only where sleeping is allowed, add DirectReclaim so that NoFail can be honoured. "Where sleeping is allowed"
+/// includes the callers: not in a helper or local function that some caller runs under a lock
+/// (<see cref="AtomicCallers"/>), where the fix would create a GFP009 at that call.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GFP005NoFailWithoutDirectReclaimCodeFix))]
 [Shared]
@@ -78,6 +80,7 @@ internal sealed class GFP005NoFailWithoutDirectReclaimCodeFix : GfpFixProvider
     private static async Task<Document?> AllowDirectReclaimAsync(FixSession session, FlagsArgument flags, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (FlagFixSupport.MayBeInAtomicContext(flags.Allocation, session, cancellationToken)
+            || AtomicCallers.MayRunInAtomicContext(flags.Allocation, session, cancellationToken)
             || MakesPublicMethodSleep(flags.Expression, session, cancellationToken))
         {
             return null;

@@ -154,4 +154,82 @@ public class GFP005NoFailWithoutDirectReclaimCodeFixTests
             """;
         await Fix.VerifyAsync(source, fixedSource, AllowKey);
     }
+
+    /// <summary>
+    /// Helpers whose body holds no lock but which a caller runs under one: allowing reclaim there would make the call
+    /// sleep in atomic context (a new GFP009 at the call site), so only "Remove NoFail" is offered.
+    /// </summary>
+    [Theory]
+    [InlineData("""
+        void Run() { _rcu.ReadLock(); Refill(); _rcu.ReadUnlock(); }
+        private void Refill() => _allocator.AllocPage({|GFP005:Gfp.NoFail|});
+        """)]
+    [InlineData("""
+        void Run() { using (_rcu.ReadLock()) { this.Refill(); } }
+        private void Refill() { _allocator.AllocPage({|GFP005:Gfp.NoFail|}); }
+        """)]
+    [InlineData("""
+        void Run() { void Refill() => _allocator.AllocPage({|GFP005:Gfp.NoFail|}); var flags = _lock.LockIrqSave(); Refill(); _lock.UnlockIrqRestore(flags); }
+        """)]
+    [InlineData("""
+        void Run() { Preempt.Disable(); Outer(); Preempt.Enable(); }
+        private void Outer() => Refill();
+        private void Refill() => _allocator.AllocPage({|GFP005:Gfp.NoFail|});
+        """)]
+    [InlineData("""
+        [IrqsDisabled] void OnTimer() => Refill();
+        private void Refill() => _allocator.AllocPage({|GFP005:Gfp.NoFail|});
+        """)]
+    [InlineData("""
+        void Run(System.Collections.Generic.List<System.Action> work) => work.Add(Refill);
+        private void Refill() => _allocator.AllocPage({|GFP005:Gfp.NoFail|});
+        """)]
+    public async Task Allow_direct_reclaim_is_not_offered_in_a_helper_a_caller_runs_in_atomic_context(string members)
+    {
+        var source = TestEnvironment.Usings + "class Driver\n{\n    private readonly PageAllocator _allocator = new();\n    private readonly Rcu _rcu = new();\n"
+            + "    private readonly KSpinLock _lock = new();\n" + members + "\n}\n";
+        await Fix.VerifyNotOfferedAsync(source, AllowKey);
+    }
+
+    [Fact]
+    public async Task Allow_direct_reclaim_is_offered_in_a_helper_called_only_outside_atomic_context()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Driver
+            {
+                private readonly PageAllocator _allocator = new();
+                private readonly Rcu _rcu = new();
+
+                void Run()
+                {
+                    _rcu.ReadLock();
+                    _rcu.ReadUnlock();
+                    Refill();
+                    void Twice() { Refill(); Refill(); }
+                    Twice();
+                }
+
+                private void Refill() => _allocator.AllocPage({|GFP005:Gfp.Io | Gfp.NoFail|});
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Driver
+            {
+                private readonly PageAllocator _allocator = new();
+                private readonly Rcu _rcu = new();
+
+                void Run()
+                {
+                    _rcu.ReadLock();
+                    _rcu.ReadUnlock();
+                    Refill();
+                    void Twice() { Refill(); Refill(); }
+                    Twice();
+                }
+
+                private void Refill() => _allocator.AllocPage(Gfp.Io | Gfp.NoFail | Gfp.DirectReclaim);
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, AllowKey);
+    }
 }
