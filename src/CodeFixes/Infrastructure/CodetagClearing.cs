@@ -152,8 +152,9 @@ internal static class CodetagClearing
 
     /// <summary>
     /// The frees, in the function holding <paramref name="allocation"/>, of the page the allocation is stored in:
-    /// a local (declared with it, assigned from it, or bound by <c>is {} page</c>) or a field/property written
-    /// with it. Empty when the page is not stored (returned, passed on): this method has no free to protect.
+    /// a local (declared with it, assigned from it, or bound by <c>is {} page</c>, and every alias of that local, see
+    /// <see cref="PageAliases"/>) or a field/property written with it. Empty when the page is not stored (returned,
+    /// passed on): this method has no free to protect.
     /// </summary>
     public static List<Free> FreesOfAllocatedPage(InvocationExpressionSyntax allocation, SemanticModel model, RuntimeSymbols symbols, CancellationToken cancellationToken)
     {
@@ -166,8 +167,10 @@ internal static class CodetagClearing
 
         // Where the page lives in a local, any free of that local in this function (lambdas included) is of this page.
         // Where it lives in a field, only frees in this function written the same way are known to be of it.
+        // A local's page is also freed through its aliases (`var q = page;`, `page is { } q`): their frees need a clear too.
         var isVariable = storage is ILocalSymbol or IParameterSymbol;
         var scope = isVariable ? OutermostFunction(function) : function;
+        var aliases = isVariable ? PageAliases.Of(storage, scope, model, cancellationToken) : null;
         foreach (var invocation in scope.DescendantNodes().OfType<InvocationExpressionSyntax>())
         {
             if (AsFree(invocation, model, symbols, cancellationToken) is not { } free)
@@ -175,13 +178,19 @@ internal static class CodetagClearing
                 continue;
             }
 
-            var page = FixTargets.Unwrap(free.Page);
-            if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(page, cancellationToken).Symbol, storage))
+            if (aliases is not null)
             {
+                if (PageAliases.VariableOf(free.Page, model, cancellationToken) is { } variable && aliases.Contains(variable))
+                {
+                    frees.Add(free);
+                }
+
                 continue;
             }
 
-            if (isVariable || storageExpression is null || WithoutThis(page) == WithoutThis(storageExpression))
+            var page = FixTargets.Unwrap(free.Page);
+            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(page, cancellationToken).Symbol, storage)
+                && (storageExpression is null || WithoutThis(page) == WithoutThis(storageExpression)))
             {
                 frees.Add(free);
             }

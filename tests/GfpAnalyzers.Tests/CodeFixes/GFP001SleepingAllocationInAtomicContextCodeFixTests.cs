@@ -515,4 +515,37 @@ public class GFP001SleepingAllocationInAtomicContextCodeFixTests
         EditorConfig.Gfp002Scope(scope).AddTo(test.TestState);
         await test.RunAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task In_a_hook_the_free_of_a_pattern_alias_gets_the_clear()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Tracker
+            {
+                [AllocationHook]
+                void Record(PageAllocator a)
+                {
+                    var page = a.AllocPage({|GFP001:Gfp.Kernel|});
+                    if (page is { } q)
+                        a.FreePage(q);
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Tracker
+            {
+                [AllocationHook]
+                void Record(PageAllocator a)
+                {
+                    var page = a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page is { } q)
+                    {
+                        a.ClearPageTagRef(q);
+                        a.FreePage(q);
+                    }
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
 }

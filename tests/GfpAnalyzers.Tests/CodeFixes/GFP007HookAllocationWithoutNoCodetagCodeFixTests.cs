@@ -119,4 +119,165 @@ public class GFP007HookAllocationWithoutNoCodetagCodeFixTests
             """;
         await Fix.VerifyAsync(new[] { first, second }, new[] { firstFixed, secondFixed }, AddKey);
     }
+
+    /// <summary>
+    /// The page freed through aliases made by patterns, copies and deconstruction (issue 11: a clear only before frees
+    /// of the page's own local left a new GFP004 on <c>p is { } q ... FreePage(q)</c>): every such free gets its clear.
+    /// </summary>
+    [Theory]
+    [InlineData(ConstantKey)]
+    [InlineData(AddKey)]
+    public async Task Frees_of_aliases_made_by_patterns_get_a_clear_too(string key)
+    {
+        const string source = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly PageAllocator _a = new();
+
+                [AllocationHook]
+                void Recursive(ulong pfn)
+                {
+                    var page = _a.AllocPage({|GFP007:Gfp.High|});
+                    if (page is { } q)
+                        _a.FreePage(q);
+                }
+
+                [AllocationHook]
+                void Typed(ulong pfn)
+                {
+                    object page = _a.AllocPage({|GFP007:Gfp.High|})!;
+                    if (page is Page q) _a.FreePage(q);
+                }
+
+                [AllocationHook]
+                void Switched(ulong pfn)
+                {
+                    var page = _a.AllocPage({|GFP007:Gfp.High|});
+                    switch (page)
+                    {
+                        case Page q:
+                            _a.FreePage(q);
+                            break;
+                    }
+                }
+
+                [AllocationHook]
+                void Chosen(ulong pfn)
+                {
+                    var page = _a.AllocPage({|GFP007:Gfp.High|});
+                    var x = page switch { { } q => q, _ => null };
+                    var y = x;
+                    _a.FreePage(y);
+                }
+
+                [AllocationHook]
+                void Deconstructed(ulong pfn)
+                {
+                    var page = _a.AllocPage({|GFP007:Gfp.High|});
+                    var (q, order) = (page, 0);
+                    _a.FreePages(q, order);
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly PageAllocator _a = new();
+
+                [AllocationHook]
+                void Recursive(ulong pfn)
+                {
+                    var page = _a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page is { } q)
+                    {
+                        _a.ClearPageTagRef(q);
+                        _a.FreePage(q);
+                    }
+                }
+
+                [AllocationHook]
+                void Typed(ulong pfn)
+                {
+                    object page = _a.AllocPage(Gfp.High | Gfp.NoCodetag)!;
+                    if (page is Page q)
+                    {
+                        _a.ClearPageTagRef(q);
+                        _a.FreePage(q);
+                    }
+                }
+
+                [AllocationHook]
+                void Switched(ulong pfn)
+                {
+                    var page = _a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    switch (page)
+                    {
+                        case Page q:
+                            _a.ClearPageTagRef(q);
+                            _a.FreePage(q);
+                            break;
+                    }
+                }
+
+                [AllocationHook]
+                void Chosen(ulong pfn)
+                {
+                    var page = _a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    var x = page switch { { } q => q, _ => null };
+                    var y = x;
+                    _a.ClearPageTagRef(y);
+                    _a.FreePage(y);
+                }
+
+                [AllocationHook]
+                void Deconstructed(ulong pfn)
+                {
+                    var page = _a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    var (q, order) = (page, 0);
+                    _a.ClearPageTagRef(q);
+                    _a.FreePages(q, order);
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, key);
+    }
+
+    [Fact]
+    public async Task A_value_chosen_between_the_page_and_another_is_no_alias()
+    {
+        // `x` may be the spare page, which keeps its tag: clearing it would lose the spare's accounting.
+        const string source = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly PageAllocator _a = new();
+                private Page? _spare;
+
+                [AllocationHook]
+                void Record(bool fresh)
+                {
+                    var page = _a.AllocPage({|GFP007:Gfp.High|});
+                    var spare = _spare;
+                    var x = fresh ? page : spare;
+                    if (x is not null) _a.FreePage(x);
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Tracker
+            {
+                private readonly PageAllocator _a = new();
+                private Page? _spare;
+
+                [AllocationHook]
+                void Record(bool fresh)
+                {
+                    var page = _a.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    var spare = _spare;
+                    var x = fresh ? page : spare;
+                    if (x is not null) _a.FreePage(x);
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, ConstantKey);
+    }
 }
