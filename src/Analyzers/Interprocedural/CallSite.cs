@@ -106,7 +106,8 @@ internal sealed class CallSite
 
         foreach (var sleep in Summary.Sleeps)
         {
-            if (CallComposition.Substitute(sleep.Conditions, _arguments, _atCall) is { UnknownFlags: false, HasFlagAtoms: false })
+            // A sleep inside an atomic section of the callee (or of a method it calls) is reported there: once per mistake.
+            if (!sleep.InSection && CallComposition.Substitute(sleep.Conditions, _arguments, _atCall) is { UnknownFlags: false, HasFlagAtoms: false })
             {
                 onlyArguments &= FlagAtomOrdinals(sleep.Conditions, argumentOrdinals);
                 Consider(WithChain(sleep.Chain, sleep.Leaf), sleep.Chain, sleep.LeafLocation, sleep.Conditions);
@@ -116,7 +117,7 @@ internal sealed class CallSite
         foreach (var arriving in Flows())
         {
             var value = arriving.Value;
-            if (arriving.Decided && (value.ConstantBits & bits.DirectReclaim) != 0)
+            if (arriving.Decided && !arriving.Flow.InSection && (value.ConstantBits & bits.DirectReclaim) != 0)
             {
                 onlyArguments &= (arriving.Flow.Value.ConstantBits & bits.DirectReclaim) != 0
                     ? FlagAtomOrdinals(arriving.Flow.Conditions, argumentOrdinals)

@@ -68,7 +68,9 @@ internal sealed class LocalFacts
         var excluded = AfterCallersLockReleased(graph, method, symbols, assembly, ct);
         ConditionFacts? conditions = null;
         FlagValueAnalysis? flags = null;
-        var sections = HasLockCalls(graph, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
+        // Where the body itself is atomic (its own sections, or all of it by an attribute), its effects are mistakes
+        // reported in it: callers are told (InSection) so that they do not report the same mistake again.
+        var sections = HasLockCalls(graph, symbols) || IsAtomicByAttribute(method, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
         foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             var (kind, target) = SleepingCalls.Classify(operation, symbols, assembly);
@@ -251,6 +253,12 @@ internal sealed class LocalFacts
 
         return result;
     }
+
+    /// <summary>The method runs in atomic context by an attribute: the caller's lock ([LockHeld], ...), or all of it ([RunsInAtomicContext], hooks).</summary>
+    private static bool IsAtomicByAttribute(IMethodSymbol method, RuntimeSymbols symbols)
+        => CallerLocks.Of(method, symbols).Count > 0
+           || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+           || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols);
 
     private static bool HasLockCalls(ControlFlowGraph graph, RuntimeSymbols symbols)
     {
