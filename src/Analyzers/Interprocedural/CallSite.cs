@@ -84,6 +84,25 @@ internal sealed class CallSite
     }
 
     /// <summary>
+    /// A method of the compilation passed as a delegate (a method group) and invoked later with arguments nobody here
+    /// knows: its summary with every condition on its parameters left open. Null when it is unknown (no body here,
+    /// virtual, past a bound) or does nothing the rules read.
+    /// </summary>
+    public static CallSite? ForCallback(IMethodSymbol method, RuntimeSymbols symbols, Compilation compilation, CancellationToken ct)
+    {
+        if (method.IsAbstract || method.IsExtern || ((method.IsVirtual || method.IsOverride) && !method.IsSealed && !method.ContainingType.IsSealed)
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly))
+        {
+            return null;
+        }
+
+        var summary = SummaryStore.For(compilation, symbols).Get(method, ct);
+        return summary.IsUnknown || (summary.Sleeps.IsEmpty && summary.Flows.IsEmpty)
+            ? null
+            : new CallSite(SummaryStore.Key(method), summary, System.Array.Empty<ArgumentFacts?>(), ImmutableArray<ParameterCondition>.Empty);
+    }
+
+    /// <summary>
     /// Why the callee may sleep on this call, as GFP009 words it ("'Flush' calls 'Rcu.Synchronize()'"), or null.
     /// Effects that depend on flags the call does not decide are not counted: they are GFP003's (inherited flags).
     /// </summary>

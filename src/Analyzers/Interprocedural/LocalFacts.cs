@@ -43,7 +43,7 @@ internal sealed class CallFacts
 
 internal sealed class LocalFacts
 {
-    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedSet<int> atomicallyInvoked)
+    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedDictionary<int, string> atomicallyInvoked)
     {
         Sleeps = sleeps;
         Flows = flows;
@@ -51,8 +51,11 @@ internal sealed class LocalFacts
         AtomicallyInvoked = atomicallyInvoked;
     }
 
-    /// <summary>Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext].</summary>
-    public SortedSet<int> AtomicallyInvoked { get; }
+    /// <summary>
+    /// Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext], each with
+    /// where that happens (completing "invokes it ___"; the first such place in the body).
+    /// </summary>
+    public SortedDictionary<int, string> AtomicallyInvoked { get; }
 
     public List<SleepEffect> Sleeps { get; }
 
@@ -126,9 +129,9 @@ internal sealed class LocalFacts
         return new LocalFacts(sleeps, flows, calls, AtomicallyInvokedParameters(graph, method, symbols, ct));
     }
 
-    private static SortedSet<int> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
+    private static SortedDictionary<int, string> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
     {
-        var result = new SortedSet<int>();
+        var result = new SortedDictionary<int, string>();
         AtomicContextAnalysis? contexts = null;
         foreach (var operation in ControlFlowGraphs.Operations(graph))
         {
@@ -138,9 +141,9 @@ internal sealed class LocalFacts
                 case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var invoked } } invocation
                     when SymbolEqualityComparer.Default.Equals(invoked.ContainingSymbol, method):
                     contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct);
-                    if (contexts.GetContext(invocation) is not null)
+                    if (contexts.GetContext(invocation) is { } context && !result.ContainsKey(invoked.Ordinal))
                     {
-                        result.Add(invoked.Ordinal);
+                        result.Add(invoked.Ordinal, context.Describe());
                     }
 
                     break;
@@ -148,8 +151,9 @@ internal sealed class LocalFacts
                 // Handing the parameter on to a parameter marked [InvokedInAtomicContext].
                 case IArgumentOperation { Parameter: { } target, Value: IParameterReferenceOperation { Parameter: var passed } }
                     when SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, method)
-                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute):
-                    result.Add(passed.Ordinal);
+                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute)
+                         && !result.ContainsKey(passed.Ordinal):
+                    result.Add(passed.Ordinal, CallbackSummaries.Through(target.ContainingSymbol, "in atomic context"));
                     break;
             }
         }
