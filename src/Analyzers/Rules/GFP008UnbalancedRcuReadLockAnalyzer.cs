@@ -64,6 +64,18 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         DiagnosticSeverity.Warning,
         Description);
 
+    /// <summary>
+    /// Held at an exit on the paths through a jump that skips the release: "'_lock' is still held (spin_lock at line 8)
+    /// when 'Ioctl' returns at line 20: the 'break' at line 11 skips the release at line 14".
+    /// </summary>
+    internal static readonly DiagnosticDescriptor LockSkippedByJump = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "{0} {1} ({2} at {3}) when '{4}' {5}: the {6} skips the release at line {7}",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
     /// <summary>"'_lock.Unlock()' is called where '_lock' is not held on any path".</summary>
     internal static readonly DiagnosticDescriptor ReleaseWithoutLock = RuleDescriptors.Create(
         DiagnosticIds.UnbalancedRcuReadLock,
@@ -101,7 +113,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         Description);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        LockNotReleased, UnlockWithoutLock, LockLeftHeld, ReleaseWithoutLock, WrongRelease, FlagsMismatch, RestoreOutOfOrder);
+        LockNotReleased, UnlockWithoutLock, LockLeftHeld, LockSkippedByJump, ReleaseWithoutLock, WrongRelease, FlagsMismatch, RestoreOutOfOrder);
 
     public override void Initialize(AnalysisContext context)
     {
