@@ -264,12 +264,14 @@ internal sealed class LocalFacts
            || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
            || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols);
 
+    /// <summary>Lock calls, or calls to lock helpers (which take or release their caller's locks).</summary>
     private static bool HasLockCalls(ControlFlowGraph graph, RuntimeSymbols symbols)
     {
+        var helpers = graph.OriginalOperation.SemanticModel?.Compilation is { } compilation ? LockHelpers.For(compilation, symbols) : null;
         foreach (var operation in ControlFlowGraphs.Operations(graph))
         {
             if (operation is IInvocationOperation invocation
-                && symbols.IsLockOperation(invocation.TargetMethod))
+                && (symbols.IsLockOperation(invocation.TargetMethod) || helpers?.EffectsOf(invocation, CancellationToken.None).IsEmpty == false))
             {
                 return true;
             }

@@ -126,7 +126,7 @@ internal static class GFP008LockLeaks
         var leaked = new List<LockSite>();
         foreach (var site in held)
         {
-            if (site.IsCaller || site.Escaped || (site.Identity is { } identity && acquiredForCaller.Contains(identity)))
+            if (site.IsCaller || site.Escaped || site.ReportedInHelper || (site.Identity is { } identity && acquiredForCaller.Contains(identity)))
             {
                 continue;
             }

@@ -134,7 +134,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var root in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            if (!ContainsLockCall(root, symbols))
+            if (!ContainsLockCall(root, symbols, context.Compilation, context.CancellationToken))
             {
                 continue;
             }
@@ -150,7 +150,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 var releases = CallerLocks.Names(owner, symbols.ReleasesLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
-                ReportReleases(context, analysis.Flow, releases);
+                ReportReleases(context, analysis.Flow, releases, owner);
                 var acquires = CallerLocks.Names(owner, symbols.AcquiresLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
                 if (AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
                 {
@@ -169,12 +169,15 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Cheap pre-check on the operation tree: no lock or unlock call, no graph.</summary>
-    private static bool ContainsLockCall(IOperation root, RuntimeSymbols symbols)
+    /// <summary>Cheap pre-check on the operation tree: no lock or unlock call (nor call to a lock helper), no graph.</summary>
+    private static bool ContainsLockCall(IOperation root, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
+        LockHelpers? helpers = null;
         foreach (var operation in root.Descendants())
         {
-            if (operation is IInvocationOperation invocation && symbols.IsLockOperation(invocation.TargetMethod))
+            if (operation is IInvocationOperation invocation
+                && (symbols.IsLockOperation(invocation.TargetMethod)
+                    || !(helpers ??= LockHelpers.For(compilation, symbols)).EffectsOf(invocation, ct).IsEmpty))
             {
                 return true;
             }
@@ -184,8 +187,13 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>
-    private static void ReportReleases(OperationBlockAnalysisContext context, LockFlow flow, List<string> releasedForCaller)
+    private static void ReportReleases(OperationBlockAnalysisContext context, LockFlow flow, List<string> releasedForCaller, ISymbol owner)
     {
+        Dictionary<string, ReleaseVerdict>? verdicts = null;
+        ReleaseVerdict VerdictOf(LockRelease release)
+            => (verdicts ??= LockHelpers.PureReleaseVerdicts(flow, owner, flow.Scan.Symbols, context.CancellationToken))
+                .TryGetValue(LockHelpers.Key(release.Operation!.Family, release.Identity ?? string.Empty), out var verdict) ? verdict : ReleaseVerdict.Unjudged;
+
         var events = flow.Scan.Events;
         for (var block = 0; block < events.Length; block++)
         {
@@ -206,14 +214,15 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     var states = flow.StatesBeforeEvent(block, statement, i);
                     if (states.Count > 0 && states.All(state => state.IsDepthKnown))
                     {
-                        ReportRelease(context, flow, list[i], states, releasedForCaller);
+                        ReportRelease(context, flow, list[i], states, releasedForCaller, VerdictOf);
                     }
                 }
             }
         }
     }
 
-    private static void ReportRelease(OperationBlockAnalysisContext context, LockFlow flow, LockEvent e, IReadOnlyList<PathState> states, List<string> releasedForCaller)
+    private static void ReportRelease(OperationBlockAnalysisContext context, LockFlow flow, LockEvent e, IReadOnlyList<PathState> states, List<string> releasedForCaller,
+        System.Func<LockRelease, ReleaseVerdict> verdictOf)
     {
         var release = e.Release!;
         var operation = release.Operation!;
@@ -222,10 +231,12 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         var matched = states.Select(state => (State: state, Level: flow.MatchingLevel(release, state))).ToList();
         if (matched.All(m => m.Level < 0))
         {
-            // A method that releases a lock it never takes is a release helper (like a guard's Dispose, or
-            // __releases(l)): its caller's lock is not ours to count.
+            // A method that releases a lock it never takes, on every path, is a release helper (like a guard's Dispose,
+            // or __releases(l)): its caller's lock is not ours to count. One that releases it on some paths only (a
+            // stray unlock on an error path) is reported, unless a bool parameter decides (the caller's call).
             var anySite = flow.Scan.Sites.Any(site => site is not null && release.Matches(site));
-            if (!anySite || (release.Identity is { } identity && releasedForCaller.Contains(identity)))
+            if ((release.Identity is { } identity && releasedForCaller.Contains(identity))
+                || (!anySite && (release.Identity is null || verdictOf(release) != ReleaseVerdict.Stray)))
             {
                 return;
             }
