@@ -5,29 +5,40 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.AtomicContext;
 
 /// <summary>
-/// A lambda passed straight to a parameter marked <c>[InvokedInAtomicContext]</c> (such as
+/// A lambda or method group passed straight to a parameter marked <c>[InvokedInAtomicContext]</c> (such as
 /// <c>Interrupts.RunHardirq(() => ...)</c>), or to a parameter a method of the compilation invokes in atomic context (its
-/// summary says so), runs in atomic context: the callee invokes it there. A lambda stored first
-/// and passed later, or a method group, is not followed here.
+/// summary says so), runs in atomic context: the callee invokes it there. A delegate stored first and passed later is
+/// not followed here.
 /// </summary>
 internal static class AtomicCallbacks
 {
     /// <summary>The method that invokes <paramref name="lambda"/> in atomic context, or null.</summary>
     public static IMethodSymbol? InvokerOf(IAnonymousFunctionOperation lambda, RuntimeSymbols symbols)
+        => Invocation(lambda, symbols, out _)?.TargetMethod;
+
+    /// <summary>
+    /// The call that hands <paramref name="callback"/> (a lambda or method reference) to a parameter its callee invokes in
+    /// atomic context, and where it does (completing "invokes it ___"); null when there is none.
+    /// </summary>
+    public static IInvocationOperation? Invocation(IOperation callback, RuntimeSymbols symbols, out string? context)
     {
-        IOperation current = lambda;
+        context = null;
+        IOperation current = callback;
         while (current.Parent is IDelegateCreationOperation or IConversionOperation)
         {
             current = current.Parent;
         }
 
         // Marked on the parameter, or (issue 10) the callee's summary says it invokes that parameter in atomic context.
-        return current.Parent is IArgumentOperation { Parameter: { } parameter } argument
-               && argument.Parent is IInvocationOperation invocation
-               && (symbols.HasAttribute(parameter, symbols.InvokedInAtomicContextAttribute)
-                   || Interprocedural.CallbackSummaries.InvokesInAtomicContext(invocation, parameter, symbols))
-            ? invocation.TargetMethod
-            : null;
+        if (current.Parent is IArgumentOperation { Parameter: { } parameter } argument
+            && argument.Parent is IInvocationOperation invocation
+            && Interprocedural.CallbackSummaries.InvocationContext(invocation, parameter, symbols) is { } where)
+        {
+            context = where;
+            return invocation;
+        }
+
+        return null;
     }
 
     /// <summary>The lambda whose graph <paramref name="owner"/> is, if any.</summary>

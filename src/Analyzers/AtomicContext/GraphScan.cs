@@ -29,8 +29,13 @@ internal sealed class GraphScan
     /// <summary>The branch value being walked, when the statement is a conditional branch's condition.</summary>
     private IOperation? _condition;
 
-    private GraphScan(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks)
+    private readonly LockHelpers? _helpers;
+    private readonly System.Threading.CancellationToken _ct;
+
+    private GraphScan(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, LockHelpers? helpers, System.Threading.CancellationToken ct)
     {
+        _helpers = helpers;
+        _ct = ct;
         _symbols = symbols;
         _owner = owner;
         var blocks = cfg.Blocks;
@@ -47,6 +52,11 @@ internal sealed class GraphScan
             _sites.Add(new LockSite(_sites.Count, null, caller.Family, caller.Identity, caller.Name, null, null, caller.Attribute));
         }
     }
+
+    public RuntimeSymbols Symbols => _symbols;
+
+    /// <summary>Calls to lock helpers take and release locks in this scan (<see cref="LockHelpers"/>).</summary>
+    public bool FollowsHelpers => _helpers is not null;
 
     /// <summary>The sites of the caller's locks, held on entry (outermost first).</summary>
     public List<int> CallerSites { get; } = new();
@@ -75,9 +85,10 @@ internal sealed class GraphScan
     /// <summary>Tracked conditions and their bit index.</summary>
     public Dictionary<ISymbol, int> Tracked { get; } = new(SymbolEqualityComparer.Default);
 
-    public static GraphScan Run(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, System.Threading.CancellationToken ct)
+    public static GraphScan Run(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, System.Threading.CancellationToken ct,
+        LockHelpers? helpers = null)
     {
-        var scan = new GraphScan(cfg, symbols, owner, callerLocks);
+        var scan = new GraphScan(cfg, symbols, owner, callerLocks, helpers, ct);
         var raw = new List<LockEvent>();
         var rawByStatement = new List<(int Block, int Statement, LockEvent[] Events)>();
         foreach (var block in cfg.Blocks)
@@ -231,6 +242,10 @@ internal sealed class GraphScan
                 VisitLockCall(invocation, lockOperation, events);
                 break;
 
+            case IInvocationOperation invocation when _helpers?.EffectsOf(invocation, _ct) is { IsEmpty: false } effects:
+                VisitHelperCall(invocation, effects, events);
+                break;
+
             case IInvocationOperation invocation when IsGuardDispose(invocation, out var guardType, out var guardLocal):
                 var dispose = new LockEvent(LockEventKind.GuardDispose, invocation, 0, null, null, new LockRelease(null, null, string.Empty, 0, guardType, null));
                 events.Add(dispose);
@@ -314,6 +329,62 @@ internal sealed class GraphScan
         {
             site.FlagsLocal = AssignedLocal(invocation);
         }
+    }
+
+    /// <summary>A call to a lock helper takes or releases its lock here, named in this method's terms.</summary>
+    private void VisitHelperCall(IInvocationOperation invocation, System.Collections.Immutable.ImmutableArray<LockHelperEffect> effects, List<LockEvent> events)
+    {
+        foreach (var effect in effects)
+        {
+            var identity = HelperIdentity(effect, invocation);
+            var name = identity ?? effect.Name;
+            if (effect.Role == LockRole.Release)
+            {
+                events.Add(new LockEvent(LockEventKind.Release, invocation, 0, null, null, new LockRelease(effect.Operation, identity, name, 0, null, null)));
+                continue;
+            }
+
+            var id = _sites.Count;
+            var site = new LockSite(id, effect.Operation, effect.Operation.Family, identity, name, invocation.Syntax.GetLocation(), null, null)
+            {
+                ReceiverText = LockOperation.Domain(effect.Operation.Family) is null ? identity ?? string.Empty : invocation.TargetMethod.ContainingType.Name,
+                ReportedInHelper = !effect.Annotated,
+            };
+            _sites.Add(site);
+            events.Add(new LockEvent(LockEventKind.Acquire, invocation, id, null, null));
+        }
+    }
+
+    /// <summary>
+    /// The helper's lock in the caller's terms: a lock the helper reaches through one of its parameters is the argument's
+    /// ("Unlock(dev)" releases "dev.Lock" when the helper releases "d.Lock"); one it reaches through <c>this</c> is the
+    /// receiver's ("dev.Release()" releases "dev._lock"); a family's one lock (RCU, preemption, ...) stays itself.
+    /// Null when the argument or receiver is no path of names.
+    /// </summary>
+    private static string? HelperIdentity(LockHelperEffect effect, IInvocationOperation invocation)
+    {
+        if (effect.Identity is not { } identity || LockOperation.Domain(effect.Operation.Family) is not null)
+        {
+            return effect.Identity;
+        }
+
+        var dot = identity.IndexOf('.');
+        var head = dot < 0 ? identity : identity.Substring(0, dot);
+        var callee = invocation.TargetMethod;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter && parameter.Name == head && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, callee))
+            {
+                return PathOf(argument.Value) is { } path ? path + identity.Substring(head.Length) : null;
+            }
+        }
+
+        if (callee.IsStatic || invocation.Instance is null or IInstanceReferenceOperation)
+        {
+            return identity;
+        }
+
+        return PathOf(invocation.Instance) is { } receiver ? receiver + "." + identity : null;
     }
 
     /// <summary>The call is the branch condition itself (through <c>!</c> and conversions): <c>if (l.TryLock())</c>.</summary>

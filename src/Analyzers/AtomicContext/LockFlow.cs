@@ -84,9 +84,14 @@ internal sealed class LockFlow
     /// <summary>Each branch into the exit block (before its finally blocks ran) and the paths that leave through it.</summary>
     public IReadOnlyDictionary<ControlFlowBranch, PathStateSet> Exits => _exits;
 
-    public static LockFlow Run(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols, IReadOnlyList<CallerLock> callerLocks, CancellationToken ct)
+    /// <summary>
+    /// The lock flow of <paramref name="graph"/>. With <paramref name="followHelpers"/>, calls to lock helpers of the
+    /// compilation (<see cref="LockHelpers"/>) take and release locks too; a helper's own analysis does not follow further helpers.
+    /// </summary>
+    public static LockFlow Run(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols, IReadOnlyList<CallerLock> callerLocks, CancellationToken ct, bool followHelpers = true)
     {
-        var flow = new LockFlow(graph, GraphScan.Run(graph, symbols, owner, callerLocks, ct));
+        var helpers = followHelpers && graph.OriginalOperation.SemanticModel?.Compilation is { } compilation ? LockHelpers.For(compilation, symbols) : null;
+        var flow = new LockFlow(graph, GraphScan.Run(graph, symbols, owner, callerLocks, ct, helpers));
         flow.Solve(ct);
         return flow;
     }

@@ -51,6 +51,9 @@ internal sealed class LockSite
     /// <summary>How code names the lock's receiver: "_lock", "LocalIrq", "Scheduler" (for a suggested release call).</summary>
     public string ReceiverText { get; set; } = string.Empty;
 
+    /// <summary>Taken by a call to an acquire helper that does not say so: a leak of it is reported in that helper, not here.</summary>
+    public bool ReportedInHelper { get; set; }
+
     /// <summary>The guard leaves the method (returned, stored, passed on): whoever holds it releases the lock.</summary>
     public bool Escaped { get; set; }
 

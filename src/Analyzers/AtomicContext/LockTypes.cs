@@ -66,6 +66,12 @@ internal sealed class LockTypes
         return null;
     }
 
+    /// <summary>The method names of every lock operation ("Lock", "UnlockIrqRestore", "ReadLock", ...): a cheap syntax pre-check.</summary>
+    public static IReadOnlyCollection<string> MethodNames { get; } = new HashSet<string>(System.Linq.Enumerable.Select(Table.Keys, key => key.Item2), System.StringComparer.Ordinal);
+
+    /// <summary>The operation of <paramref name="family"/>'s method <paramref name="methodName"/>, or null.</summary>
+    public static LockOperation? Operation(LockFamily family, string methodName) => Table.TryGetValue((family, methodName), out var operation) ? operation : null;
+
     /// <summary>A guard returned by a lock method: disposing it releases what it took.</summary>
     public bool IsGuard(ITypeSymbol? type) => type is INamedTypeSymbol named && _guards.Contains(named.OriginalDefinition);
 

@@ -84,6 +84,25 @@ internal sealed class CallSite
     }
 
     /// <summary>
+    /// A method of the compilation passed as a delegate (a method group) and invoked later with arguments nobody here
+    /// knows: its summary with every condition on its parameters left open. Null when it is unknown (no body here,
+    /// virtual, past a bound) or does nothing the rules read.
+    /// </summary>
+    public static CallSite? ForCallback(IMethodSymbol method, RuntimeSymbols symbols, Compilation compilation, CancellationToken ct)
+    {
+        if (method.IsAbstract || method.IsExtern || ((method.IsVirtual || method.IsOverride) && !method.IsSealed && !method.ContainingType.IsSealed)
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly))
+        {
+            return null;
+        }
+
+        var summary = SummaryStore.For(compilation, symbols).Get(method, ct);
+        return summary.IsUnknown || (summary.Sleeps.IsEmpty && summary.Flows.IsEmpty)
+            ? null
+            : new CallSite(SummaryStore.Key(method), summary, System.Array.Empty<ArgumentFacts?>(), ImmutableArray<ParameterCondition>.Empty);
+    }
+
+    /// <summary>
     /// Why the callee may sleep on this call, as GFP009 words it ("'Flush' calls 'Rcu.Synchronize()'"), or null.
     /// Effects that depend on flags the call does not decide are not counted: they are GFP003's (inherited flags).
     /// </summary>
@@ -106,7 +125,8 @@ internal sealed class CallSite
 
         foreach (var sleep in Summary.Sleeps)
         {
-            if (CallComposition.Substitute(sleep.Conditions, _arguments, _atCall) is { UnknownFlags: false, HasFlagAtoms: false })
+            // A sleep inside an atomic section of the callee (or of a method it calls) is reported there: once per mistake.
+            if (!sleep.InSection && CallComposition.Substitute(sleep.Conditions, _arguments, _atCall) is { UnknownFlags: false, HasFlagAtoms: false })
             {
                 onlyArguments &= FlagAtomOrdinals(sleep.Conditions, argumentOrdinals);
                 Consider(WithChain(sleep.Chain, sleep.Leaf), sleep.Chain, sleep.LeafLocation, sleep.Conditions);
@@ -116,7 +136,7 @@ internal sealed class CallSite
         foreach (var arriving in Flows())
         {
             var value = arriving.Value;
-            if (arriving.Decided && (value.ConstantBits & bits.DirectReclaim) != 0)
+            if (arriving.Decided && !arriving.Flow.InSection && (value.ConstantBits & bits.DirectReclaim) != 0)
             {
                 onlyArguments &= (arriving.Flow.Value.ConstantBits & bits.DirectReclaim) != 0
                     ? FlagAtomOrdinals(arriving.Flow.Conditions, argumentOrdinals)

@@ -43,7 +43,7 @@ internal sealed class CallFacts
 
 internal sealed class LocalFacts
 {
-    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedSet<int> atomicallyInvoked)
+    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedDictionary<int, string> atomicallyInvoked)
     {
         Sleeps = sleeps;
         Flows = flows;
@@ -51,8 +51,11 @@ internal sealed class LocalFacts
         AtomicallyInvoked = atomicallyInvoked;
     }
 
-    /// <summary>Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext].</summary>
-    public SortedSet<int> AtomicallyInvoked { get; }
+    /// <summary>
+    /// Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext], each with
+    /// where that happens (completing "invokes it ___"; the first such place in the body).
+    /// </summary>
+    public SortedDictionary<int, string> AtomicallyInvoked { get; }
 
     public List<SleepEffect> Sleeps { get; }
 
@@ -68,7 +71,9 @@ internal sealed class LocalFacts
         var excluded = AfterCallersLockReleased(graph, method, symbols, assembly, ct);
         ConditionFacts? conditions = null;
         FlagValueAnalysis? flags = null;
-        var sections = HasLockCalls(graph, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
+        // Where the body itself is atomic (its own sections, or all of it by an attribute), its effects are mistakes
+        // reported in it: callers are told (InSection) so that they do not report the same mistake again.
+        var sections = HasLockCalls(graph, symbols) || IsAtomicByAttribute(method, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
         foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
             var (kind, target) = SleepingCalls.Classify(operation, symbols, assembly);
@@ -124,9 +129,9 @@ internal sealed class LocalFacts
         return new LocalFacts(sleeps, flows, calls, AtomicallyInvokedParameters(graph, method, symbols, ct));
     }
 
-    private static SortedSet<int> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
+    private static SortedDictionary<int, string> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
     {
-        var result = new SortedSet<int>();
+        var result = new SortedDictionary<int, string>();
         AtomicContextAnalysis? contexts = null;
         foreach (var operation in ControlFlowGraphs.Operations(graph))
         {
@@ -136,9 +141,9 @@ internal sealed class LocalFacts
                 case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var invoked } } invocation
                     when SymbolEqualityComparer.Default.Equals(invoked.ContainingSymbol, method):
                     contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct);
-                    if (contexts.GetContext(invocation) is not null)
+                    if (contexts.GetContext(invocation) is { } context && !result.ContainsKey(invoked.Ordinal))
                     {
-                        result.Add(invoked.Ordinal);
+                        result.Add(invoked.Ordinal, context.Describe());
                     }
 
                     break;
@@ -146,8 +151,9 @@ internal sealed class LocalFacts
                 // Handing the parameter on to a parameter marked [InvokedInAtomicContext].
                 case IArgumentOperation { Parameter: { } target, Value: IParameterReferenceOperation { Parameter: var passed } }
                     when SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, method)
-                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute):
-                    result.Add(passed.Ordinal);
+                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute)
+                         && !result.ContainsKey(passed.Ordinal):
+                    result.Add(passed.Ordinal, CallbackSummaries.Through(target.ContainingSymbol, "in atomic context"));
                     break;
             }
         }
@@ -252,12 +258,20 @@ internal sealed class LocalFacts
         return result;
     }
 
+    /// <summary>The method runs in atomic context by an attribute: the caller's lock ([LockHeld], ...), or all of it ([RunsInAtomicContext], hooks).</summary>
+    private static bool IsAtomicByAttribute(IMethodSymbol method, RuntimeSymbols symbols)
+        => CallerLocks.Of(method, symbols).Count > 0
+           || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+           || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols);
+
+    /// <summary>Lock calls, or calls to lock helpers (which take or release their caller's locks).</summary>
     private static bool HasLockCalls(ControlFlowGraph graph, RuntimeSymbols symbols)
     {
+        var helpers = graph.OriginalOperation.SemanticModel?.Compilation is { } compilation ? LockHelpers.For(compilation, symbols) : null;
         foreach (var operation in ControlFlowGraphs.Operations(graph))
         {
             if (operation is IInvocationOperation invocation
-                && symbols.IsLockOperation(invocation.TargetMethod))
+                && (symbols.IsLockOperation(invocation.TargetMethod) || helpers?.EffectsOf(invocation, CancellationToken.None).IsEmpty == false))
             {
                 return true;
             }

@@ -20,13 +20,27 @@ internal sealed class MethodSummary
     public const int MaxFlows = 16;
 
     public MethodSummary(ImmutableArray<string> parameterNames, ImmutableArray<SleepEffect> sleeps, ImmutableArray<FlagFlow> flows, bool isUnknown = false,
-        ImmutableArray<int> atomicallyInvoked = default)
+        ImmutableArray<int> atomicallyInvoked = default, ImmutableArray<string> invocationContexts = default)
     {
         ParameterNames = parameterNames;
         Sleeps = sleeps;
         Flows = flows;
         IsUnknown = isUnknown;
         AtomicallyInvoked = atomicallyInvoked.IsDefault ? ImmutableArray<int>.Empty : atomicallyInvoked;
+        InvocationContexts = invocationContexts.IsDefault ? ImmutableArray<string>.Empty : invocationContexts;
+    }
+
+    /// <summary>
+    /// For each of <see cref="AtomicallyInvoked"/> (same index): where the delegate is invoked, completing "invokes it ___"
+    /// ("inside the spin_lock section of '_lock' entered at line 12", "through 'ForEachLocked' inside ...").
+    /// </summary>
+    public ImmutableArray<string> InvocationContexts { get; }
+
+    /// <summary>Where the delegate passed for parameter <paramref name="ordinal"/> is invoked in atomic context, or null.</summary>
+    public string? InvocationContextOf(int ordinal)
+    {
+        var index = AtomicallyInvoked.IndexOf(ordinal);
+        return index < 0 ? null : index < InvocationContexts.Length ? InvocationContexts[index] : "in atomic context";
     }
 
     /// <summary>
@@ -49,7 +63,7 @@ internal sealed class MethodSummary
     public bool SameAs(MethodSummary other)
     {
         if (IsUnknown != other.IsUnknown || Sleeps.Length != other.Sleeps.Length || Flows.Length != other.Flows.Length
-            || !AtomicallyInvoked.SequenceEqual(other.AtomicallyInvoked))
+            || !AtomicallyInvoked.SequenceEqual(other.AtomicallyInvoked) || !InvocationContexts.SequenceEqual(other.InvocationContexts))
         {
             return false;
         }

@@ -297,24 +297,26 @@ internal sealed class SummaryStore
     {
         var sleeps = new List<SleepEffect>(facts.Sleeps);
         var flows = new List<FlagFlow>(facts.Flows);
-        var invoked = new SortedSet<int>(facts.AtomicallyInvoked);
+        var invoked = new SortedDictionary<int, string>(facts.AtomicallyInvoked);
         foreach (var call in facts.Calls)
         {
             var callee = lookup(call.Callee);
             if (!callee.IsUnknown)
             {
                 CallComposition.Compose(call, callee, sleeps, flows);
-                foreach (var ordinal in callee.AtomicallyInvoked)
+                for (var i = 0; i < callee.AtomicallyInvoked.Length; i++)
                 {
-                    if (ordinal < call.Arguments.Length && call.Arguments[ordinal] is { CallerOrdinal: >= 0 } passed)
+                    var ordinal = callee.AtomicallyInvoked[i];
+                    if (ordinal < call.Arguments.Length && call.Arguments[ordinal] is { CallerOrdinal: >= 0 } passed && !invoked.ContainsKey(passed.CallerOrdinal))
                     {
-                        invoked.Add(passed.CallerOrdinal);
+                        invoked.Add(passed.CallerOrdinal, CallbackSummaries.Through(call.Callee, callee.InvocationContextOf(ordinal)!));
                     }
                 }
             }
         }
 
-        return new MethodSummary(ParameterNames(method), NormalizeSleeps(sleeps), NormalizeFlows(flows), atomicallyInvoked: invoked.ToImmutableArray());
+        return new MethodSummary(ParameterNames(method), NormalizeSleeps(sleeps), NormalizeFlows(flows),
+            atomicallyInvoked: invoked.Keys.ToImmutableArray(), invocationContexts: invoked.Values.ToImmutableArray());
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
         {
             foreach (var arriving in flows)
             {
-                if (arriving.Decided && (arriving.Value.ConstantBits & bits.DirectReclaim) != 0)
+                if (arriving.Decided && !arriving.Flow.InSection && (arriving.Value.ConstantBits & bits.DirectReclaim) != 0)
                 {
                     // The call may sleep: GFP009 reports it, and that is the mistake to fix first.
                     return null;
@@ -114,7 +114,10 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var arriving in flows)
                 {
-                    var inherited = Passed(arriving, constant: false) & hazards & (kswapdCounts ? uint.MaxValue : ~bits.KswapdReclaim);
+                    // An allocation inside an atomic section of the callee is judged there, in every atomic context, for
+                    // every hazard but a kswapd wake-up (which counts only where this caller is): once per mistake.
+                    var judgedHere = arriving.Flow.InSection ? bits.KswapdReclaim : uint.MaxValue;
+                    var inherited = Passed(arriving, constant: false) & hazards & judgedHere & (kswapdCounts ? uint.MaxValue : ~bits.KswapdReclaim);
                     var diagnostic = pass switch
                     {
                         1 when (inherited & bits.DirectReclaim) != 0 => Inherited(site, arriving, location, atomic, inherited, symbols),

@@ -65,6 +65,7 @@ internal static class GFP008LockLeaks
         {
             if (!leaksPerState.All(leaks => leaks.Any(site => Group(site) == group)))
             {
+                ReportSkippedRelease(context, flow, methodName, how, exit, leaksPerState.SelectMany(leaks => leaks).Where(site => Group(site) == group));
                 continue;
             }
 
@@ -101,6 +102,27 @@ internal static class GFP008LockLeaks
             : properties;
     }
 
+    /// <summary>
+    /// Held on some paths only: reported when a jump visibly skips the release (<see cref="GFP008SkippedReleases"/>), at
+    /// most once per exit and lock, for the earliest such site. No fix: the release belongs before the jump, not here.
+    /// </summary>
+    private static void ReportSkippedRelease(OperationBlockAnalysisContext context, LockFlow flow, string methodName, string how, MethodExit exit, IEnumerable<LockSite> sites)
+    {
+        foreach (var site in sites.Distinct().OrderBy(site => site.Location!.SourceSpan.Start))
+        {
+            if (GFP008SkippedReleases.Find(flow, site) is not var (jump, release))
+            {
+                continue;
+            }
+
+            var properties = System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, string.Empty);
+            context.ReportDiagnostic(Diagnostic.Create(GFP008UnbalancedRcuReadLockAnalyzer.LockSkippedByJump, exit.Location, properties,
+                Capitalized(site.Noun), site.StillHeld, site.Operation!.LinuxName, "line " + site.Line, methodName, how,
+                GFP008SkippedReleases.Describe(jump), GFP008SkippedReleases.Line(release)));
+            return;
+        }
+    }
+
     /// <summary>The method's own sites still held on a path, minus escaped guards, locks returned on purpose, and retaken caller locks.</summary>
     private static List<LockSite> Leaked(LockFlow flow, PathState state, List<string> acquiredForCaller)
     {
@@ -118,7 +140,7 @@ internal static class GFP008LockLeaks
         var leaked = new List<LockSite>();
         foreach (var site in held)
         {
-            if (site.IsCaller || site.Escaped || (site.Identity is { } identity && acquiredForCaller.Contains(identity)))
+            if (site.IsCaller || site.Escaped || site.ReportedInHelper || (site.Identity is { } identity && acquiredForCaller.Contains(identity)))
             {
                 continue;
             }

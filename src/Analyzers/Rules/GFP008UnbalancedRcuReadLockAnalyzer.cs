@@ -67,6 +67,18 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         DiagnosticSeverity.Warning,
         Description);
 
+    /// <summary>
+    /// Held at an exit on the paths through a jump that skips the release: "'_lock' is still held (spin_lock at line 8)
+    /// when 'Ioctl' returns at line 20: the 'break' at line 11 skips the release at line 14".
+    /// </summary>
+    internal static readonly DiagnosticDescriptor LockSkippedByJump = RuleDescriptors.Create(
+        DiagnosticIds.UnbalancedRcuReadLock,
+        Title,
+        "{0} {1} ({2} at {3}) when '{4}' {5}: the {6} skips the release at line {7}",
+        RuleCategories.AtomicContext,
+        DiagnosticSeverity.Warning,
+        Description);
+
     /// <summary>"'_lock.Unlock()' is called where '_lock' is not held on any path".</summary>
     internal static readonly DiagnosticDescriptor ReleaseWithoutLock = RuleDescriptors.Create(
         DiagnosticIds.UnbalancedRcuReadLock,
@@ -104,7 +116,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         Description);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        LockNotReleased, UnlockWithoutLock, LockLeftHeld, ReleaseWithoutLock, WrongRelease, FlagsMismatch, RestoreOutOfOrder);
+        LockNotReleased, UnlockWithoutLock, LockLeftHeld, LockSkippedByJump, ReleaseWithoutLock, WrongRelease, FlagsMismatch, RestoreOutOfOrder);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -125,7 +137,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var root in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            if (!ContainsLockCall(root, symbols))
+            if (!ContainsLockCall(root, symbols, context.Compilation, context.CancellationToken))
             {
                 continue;
             }
@@ -141,7 +153,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 var releases = CallerLocks.Names(owner, symbols.ReleasesLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
-                ReportReleases(context, analysis.Flow, releases);
+                ReportReleases(context, analysis.Flow, releases, owner);
                 var acquires = CallerLocks.Names(owner, symbols.AcquiresLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
                 if (AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
                 {
@@ -160,12 +172,15 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Cheap pre-check on the operation tree: no lock or unlock call, no graph.</summary>
-    private static bool ContainsLockCall(IOperation root, RuntimeSymbols symbols)
+    /// <summary>Cheap pre-check on the operation tree: no lock or unlock call (nor call to a lock helper), no graph.</summary>
+    private static bool ContainsLockCall(IOperation root, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
+        LockHelpers? helpers = null;
         foreach (var operation in root.Descendants())
         {
-            if (operation is IInvocationOperation invocation && symbols.IsLockOperation(invocation.TargetMethod))
+            if (operation is IInvocationOperation invocation
+                && (symbols.IsLockOperation(invocation.TargetMethod)
+                    || !(helpers ??= LockHelpers.For(compilation, symbols)).EffectsOf(invocation, ct).IsEmpty))
             {
                 return true;
             }
@@ -175,8 +190,13 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>
-    private static void ReportReleases(OperationBlockAnalysisContext context, LockFlow flow, List<string> releasedForCaller)
+    private static void ReportReleases(OperationBlockAnalysisContext context, LockFlow flow, List<string> releasedForCaller, ISymbol owner)
     {
+        Dictionary<string, ReleaseVerdict>? verdicts = null;
+        ReleaseVerdict VerdictOf(LockRelease release)
+            => (verdicts ??= LockHelpers.PureReleaseVerdicts(flow, owner, flow.Scan.Symbols, context.CancellationToken))
+                .TryGetValue(LockHelpers.Key(release.Operation!.Family, release.Identity ?? string.Empty), out var verdict) ? verdict : ReleaseVerdict.Unjudged;
+
         var events = flow.Scan.Events;
         for (var block = 0; block < events.Length; block++)
         {
@@ -197,14 +217,15 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     var states = flow.StatesBeforeEvent(block, statement, i);
                     if (states.Count > 0 && states.All(state => state.IsDepthKnown))
                     {
-                        ReportRelease(context, flow, list[i], states, releasedForCaller);
+                        ReportRelease(context, flow, list[i], states, releasedForCaller, VerdictOf);
                     }
                 }
             }
         }
     }
 
-    private static void ReportRelease(OperationBlockAnalysisContext context, LockFlow flow, LockEvent e, IReadOnlyList<PathState> states, List<string> releasedForCaller)
+    private static void ReportRelease(OperationBlockAnalysisContext context, LockFlow flow, LockEvent e, IReadOnlyList<PathState> states, List<string> releasedForCaller,
+        System.Func<LockRelease, ReleaseVerdict> verdictOf)
     {
         var release = e.Release!;
         var operation = release.Operation!;
@@ -213,10 +234,12 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         var matched = states.Select(state => (State: state, Level: flow.MatchingLevel(release, state))).ToList();
         if (matched.All(m => m.Level < 0))
         {
-            // A method that releases a lock it never takes is a release helper (like a guard's Dispose, or
-            // __releases(l)): its caller's lock is not ours to count.
+            // A method that releases a lock it never takes, on every path, is a release helper (like a guard's Dispose,
+            // or __releases(l)): its caller's lock is not ours to count. One that releases it on some paths only (a
+            // stray unlock on an error path) is reported, unless a bool parameter decides (the caller's call).
             var anySite = flow.Scan.Sites.Any(site => site is not null && release.Matches(site));
-            if (!anySite || (release.Identity is { } identity && releasedForCaller.Contains(identity)))
+            if ((release.Identity is { } identity && releasedForCaller.Contains(identity))
+                || (!anySite && (release.Identity is null || verdictOf(release) != ReleaseVerdict.Stray)))
             {
                 return;
             }

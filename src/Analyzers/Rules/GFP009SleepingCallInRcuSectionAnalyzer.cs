@@ -83,6 +83,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                 root = parent;
             }
 
+            GFP009MethodGroupCallbacks.Report(context, root, symbols, state.Compilation);
             var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
             if (!functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols)))
             {

@@ -193,7 +193,7 @@ public static class AtomicProgramCatalog
                 }
             }
             """),
-        new("HardirqHandler", ["GFP001", "GFP009"], """
+        new("HardirqHandler", ["GFP001"], """
             public static class Program
             {
                 [RunsInAtomicContext]
