@@ -374,7 +374,8 @@ internal sealed class SummaryStore
         return result.ToImmutableArray();
     }
 
-    private static int CompareBySource(IMethodSymbol a, IMethodSymbol b)
+    /// <summary>Source order (file path, then position, then display string): every choice among methods is made in it.</summary>
+    internal static int CompareBySource(IMethodSymbol a, IMethodSymbol b)
     {
         var la = a.Locations.IsEmpty ? Location.None : a.Locations[0];
         var lb = b.Locations.IsEmpty ? Location.None : b.Locations[0];

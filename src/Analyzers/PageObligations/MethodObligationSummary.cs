@@ -35,29 +35,70 @@ internal readonly struct ParameterEffect
     /// (cleared, or escaped to code that may clear it), or absent (freed). None when it never returns.
     /// </summary>
     public PagePaths AtExit { get; }
+
+    public bool SameAs(ParameterEffect other) => Kind == other.Kind && FreesUncleared == other.FreesUncleared && AtExit == other.AtExit;
 }
 
 /// <summary>
 /// A per-method summary, "clears parameter i before every free of it" or "frees parameter i without clearing",
-/// computed once per compilation so callers need no re-analysis of the callee.
+/// and "returns a NoCodetag page it did not clear", computed once per compilation so callers need no re-analysis
+/// of the callee.
 /// </summary>
 internal sealed class MethodObligationSummary
 {
-    /// <summary>For methods that cannot be analyzed (recursion, no body, other syntax tree): every page may be cleared.</summary>
-    public static readonly MethodObligationSummary Opaque = new(ImmutableArray<ParameterEffect>.Empty, isOpaque: true);
+    /// <summary>For methods that cannot be analyzed (no body, virtual, too large, a cycle that does not settle): every page may be cleared.</summary>
+    public static readonly MethodObligationSummary Opaque = new(ImmutableArray<ParameterEffect>.Empty, PagePaths.None, returnsUnknown: true, isOpaque: true);
 
-    public MethodObligationSummary(ImmutableArray<ParameterEffect> parameters, bool isOpaque = false)
+    public MethodObligationSummary(ImmutableArray<ParameterEffect> parameters, PagePaths returned, bool returnsUnknown, bool isOpaque = false)
     {
         Parameters = parameters;
+        Returned = returnsUnknown ? PagePaths.None : returned;
+        ReturnsUnknown = returnsUnknown;
         IsOpaque = isOpaque;
     }
 
     public ImmutableArray<ParameterEffect> Parameters { get; }
 
+    /// <summary>
+    /// When the method returns a NoCodetag page (allocated with NoCodetag, read from a [NoCodetagPages] location, or
+    /// returned by such a method) that may still be uncleared: the paths its caller receives it on (Uncleared, and
+    /// Settled when some return paths cleared it). None when no path returns an uncleared NoCodetag page.
+    /// </summary>
+    public PagePaths Returned { get; }
+
+    /// <summary>
+    /// Some path may return a page of unknown origin (a parameter, a plain field, a callee we cannot see), or the method
+    /// cannot be analyzed: its callers track nothing from its result (unknown is not guilty). Otherwise every page it
+    /// returns is described by <see cref="Returned"/> or carries no obligation (null, allocated with its tag, cleared).
+    /// </summary>
+    public bool ReturnsUnknown { get; }
+
     public bool IsOpaque { get; }
+
+    /// <summary>Callers receive a page that carries the clear-before-free obligation.</summary>
+    public bool ReturnsUnclearedPage => (Returned & PagePaths.Uncleared) != 0;
 
     public ParameterEffect For(int ordinal)
         => IsOpaque || ordinal < 0 || ordinal >= Parameters.Length
             ? new ParameterEffect(ParameterEffectKind.Unknown, freesUncleared: false, PagePaths.None)
             : Parameters[ordinal];
+
+    /// <summary>Same content (how a recursive component knows it has settled).</summary>
+    public bool SameAs(MethodObligationSummary other)
+    {
+        if (IsOpaque != other.IsOpaque || Returned != other.Returned || ReturnsUnknown != other.ReturnsUnknown || Parameters.Length != other.Parameters.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Parameters.Length; i++)
+        {
+            if (!Parameters[i].SameAs(other.Parameters[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

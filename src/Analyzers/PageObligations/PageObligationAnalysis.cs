@@ -79,6 +79,7 @@ internal sealed class PageObligationAnalysis
     private readonly HashSet<IOperation> _reportedFrees = new();
     private readonly List<ControlFlowGraph> _nested = new();
     private readonly Dictionary<IOperation, ThrowWitness> _throwWitnesses = new();
+    private readonly List<(PageValue Value, ObligationState State, bool ThroughFinally)> _returns = new();
     private readonly int _budget;
     private Func<IOperation, bool?>? _carriesNoCodetag;
     private Dictionary<ISymbol, int>? _assignmentCounts;
@@ -181,7 +182,42 @@ internal sealed class PageObligationAnalysis
             }
         }
 
-        return new MethodObligationSummary(effects.MoveToImmutable());
+        var returned = Returned();
+        return new MethodObligationSummary(effects.MoveToImmutable(), returned ?? PagePaths.None, returnsUnknown: returned is null);
+    }
+
+    /// <summary>
+    /// What the method's callers receive: the paths on which the returned NoCodetag page is uncleared or settled (None:
+    /// no return hands out an uncleared one). Null (unknown) when some return may hand out a page of unknown origin (a
+    /// parameter, a plain field) or leaves through a finally (which may clear it).
+    /// </summary>
+    private PagePaths? Returned()
+    {
+        if (!_environment.ReturnsPage(_owner))
+        {
+            return null;
+        }
+
+        var paths = PagePaths.None;
+        foreach (var (value, state, throughFinally) in _returns)
+        {
+            if (throughFinally || value.MayBeOther)
+            {
+                return null;
+            }
+
+            foreach (var origin in value.Origins)
+            {
+                if (!origin.IsReportable)
+                {
+                    return null;
+                }
+
+                paths |= FactOf(origin, state).Paths & (PagePaths.Uncleared | PagePaths.Settled);
+            }
+        }
+
+        return (paths & PagePaths.Uncleared) != 0 ? paths : PagePaths.None;
     }
 
     // ---------------------------------------------------------------- fixpoint over regions
@@ -375,10 +411,14 @@ internal sealed class PageObligationAnalysis
 
         if (block.BranchValue is { } branchValue)
         {
-            Evaluate(branchValue, state);
+            var value = Evaluate(branchValue, state);
             if (block.FallThroughSuccessor?.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow)
             {
                 NoteThrowPoint(branchValue, state);
+            }
+            else if (_reporting && block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.Return } returned)
+            {
+                _returns.Add((value, state.Clone(), !returned.FinallyRegions.IsEmpty));
             }
         }
 
@@ -892,7 +932,7 @@ internal sealed class PageObligationAnalysis
             if (carries == true)
             {
                 var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.Allocation, $"allocated with NoCodetag at line {LineOf(invocation)}"));
-                return Renew(invocation, origin, state);
+                return Renew(invocation, origin, state, PagePaths.Uncleared);
             }
 
             // A page allocated without NoCodetag has its tag: like null, it carries no obligation, so
@@ -949,7 +989,20 @@ internal sealed class PageObligationAnalysis
         if (_environment.ReturnIsAnnotated(method))
         {
             var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.AnnotatedReturn, $"returned by [NoCodetagPages] method '{method.Name}' at line {LineOf(invocation)}"));
-            return Renew(invocation, origin, state);
+            return Renew(invocation, origin, state, PagePaths.Uncleared);
+        }
+
+        if (_environment.ReturnsPage(method) && SummaryOf(method) is { ReturnsUnknown: false } callee)
+        {
+            if (!callee.ReturnsUnclearedPage)
+            {
+                // Null, a page with its tag, or one the callee cleared: like null, no obligation.
+                return PageValue.Null;
+            }
+
+            // The callee hands out a NoCodetag page it did not clear: the obligation is now this method's.
+            var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.ReturnedUncleared, $"a NoCodetag page returned by '{method.Name}' at line {LineOf(invocation)}"));
+            return Renew(invocation, origin, state, callee.Returned);
         }
 
         return PageValue.Other;
@@ -959,7 +1012,7 @@ internal sealed class PageObligationAnalysis
     /// The call site produces a new page. Variables still holding the page it produced last time (in an earlier loop
     /// iteration) are moved to the site's "older pages" origin, so the new page's fresh state does not overwrite theirs.
     /// </summary>
-    private PageValue Renew(IOperation site, PageOrigin origin, ObligationState state)
+    private PageValue Renew(IOperation site, PageOrigin origin, ObligationState state, PagePaths paths)
     {
         PageOrigin? older = null;
         foreach (var pair in state.Variables.ToList())
@@ -977,7 +1030,7 @@ internal sealed class PageObligationAnalysis
             state.Facts[older] = state.Facts.TryGetValue(older, out var previous) ? PageFact.Join(previous, current) : current;
         }
 
-        state.Facts[origin] = new PageFact(PagePaths.Uncleared, StableBranchInto(_current));
+        state.Facts[origin] = new PageFact(paths, StableBranchInto(_current));
         return PageValue.Of(origin);
     }
 
@@ -1231,7 +1284,7 @@ internal sealed class PageObligationAnalysis
 
     private bool IsTrackedParameter(IParameterSymbol parameter) => MayHoldPage(parameter) && IsTrackable(parameter);
 
-    private static bool MayHoldPage(IParameterSymbol parameter)
+    internal static bool MayHoldPage(IParameterSymbol parameter)
         => parameter.RefKind is RefKind.None or RefKind.In
            && (parameter.Type.IsReferenceType || parameter.Type.TypeKind == TypeKind.TypeParameter);
 

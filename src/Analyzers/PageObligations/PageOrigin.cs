@@ -11,6 +11,9 @@ internal enum PageOriginKind
     /// <summary>The result of a call to a method whose return value is <c>[NoCodetagPages]</c>.</summary>
     AnnotatedReturn,
 
+    /// <summary>The result of a call to a method that returns a NoCodetag page it did not clear (its summary says so).</summary>
+    ReturnedUncleared,
+
     /// <summary>A <c>[NoCodetagPages]</c> field or property.</summary>
     AnnotatedMember,
 

@@ -176,7 +176,8 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The cheap pre-check, fed by operation callbacks: a graph is built only for methods that allocate with a
-    /// flags argument, free, or touch a [NoCodetagPages] location; never for code that does not bind.
+    /// flags argument, free, touch a [NoCodetagPages] location or call a method of this compilation that returns a
+    /// page; never for code that does not bind.
     /// </summary>
     private sealed class Relevance
     {
@@ -199,7 +200,9 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
                 IInvocationOperation invocation =>
                     (_environment.IsAllocation(invocation.TargetMethod) && symbols.FlagsArgument(invocation) is not null)
                     || symbols.IsFree(invocation.TargetMethod)
-                    || _environment.ReturnIsAnnotated(invocation.TargetMethod),
+                    || _environment.ReturnIsAnnotated(invocation.TargetMethod)
+                    || (_environment.ReturnsPage(invocation.TargetMethod)
+                        && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, _environment.CompilationAssembly)),
                 IMemberReferenceOperation member => _environment.IsAnnotated(member.Member),
                 _ => false,
             };

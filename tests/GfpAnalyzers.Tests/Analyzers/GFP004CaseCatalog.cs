@@ -33,7 +33,8 @@ public static class GFP004CaseCatalog
                 }
             """;
 
-    public static IReadOnlyList<GFP004Case> All { get; } =
+    /// <summary>Programs whose obligation stays in one method (helpers of one call level aside).</summary>
+    private static readonly GFP004Case[] OneMethod =
     [
         // ---------------------------------------------------------------- the early-PFN tracker's own shapes
         new("Lost cmpxchg frees without clearing", """
@@ -633,7 +634,7 @@ public static class GFP004CaseCatalog
             }
             """),
 
-        new("Recursive helper is trusted", """
+        new("Recursive helper clears and frees at the bottom", """
             public static class Program
             {
                 public static void Run(PageAllocator allocator, int depth)
@@ -945,6 +946,9 @@ public static class GFP004CaseCatalog
             }
             """, new GFP004Expected("page", Alloc, "FreePage", "when 'x > 0' is false and 'x < 0' is false")),
     ];
+
+    /// <summary>Every program: those above, then those whose obligation travels through calls.</summary>
+    public static IReadOnlyList<GFP004Case> All { get; } = [.. OneMethod, .. GFP004CrossMethodCases.All];
 
     public static GFP004Case Named(string name) => All.Single(c => c.Name == name);
 
