@@ -77,13 +77,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         var ct = context.CancellationToken;
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            var root = block;
-            while (root.Parent is { } parent)
-            {
-                root = parent;
-            }
-
-            var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
+            var functions = FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, state.Assembly).Functions;
             if (!functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols)))
             {
                 continue;
