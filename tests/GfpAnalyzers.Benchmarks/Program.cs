@@ -15,6 +15,7 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools
 //   profile   [--lines 100000 | --blowup N] [--out DIR]                    sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
+//   diagnostics [--sizes 25000] [--mutants 300]                               every diagnostic, sorted (the oracle of a performance change)
 //   --telemetry [copies]                                                      each analyzer's time once on copies of the tracker corpus
 //   --dry                                                                     every command above, tiny, nothing timed (CI)
 //   [--cpu-clock] anything else goes to BenchmarkDotNet (runtime hot paths, analyzers vs compiler), e.g. --filter '*Pfn*'
@@ -31,6 +32,8 @@ switch (args.FirstOrDefault())
         return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
     case "profile":
         return await SamplingProfile.RunAsync(options.Int("--lines", 100_000), options.Int("--blowup", 0), options.OutDirectory);
+    case "diagnostics":
+        return await DiagnosticsOracle.RunAsync(options.Sizes([25_000]), options.Int("--mutants", 300), Console.Out);
     case "--telemetry":
         return await TrackerCorpusTelemetry.RunAsync(args.Length > 1 && int.TryParse(args[1], out var copies) && copies > 0 ? copies : 200);
     case "corpus":
@@ -48,6 +51,7 @@ switch (args.FirstOrDefault())
                 || await EditorLatency.RunAsync(4_000, filesPerKind: 2, sessions: 1, dry: true) != 0
                 || await AnalyzerBreakdown.RunAsync(2_000, runs: 1, dry: true) != 0
                 || await BlowUp.RunAsync([3], dry: true) != 0
+                || await DiagnosticsOracle.RunAsync([1_500], mutants: 3, TextWriter.Null) != 0
                 || RuntimeBenchmarksDryRun.Run() != 0;
             Console.WriteLine(failed ? "benchmark dry run FAILED" : "benchmark dry run OK");
             return failed ? 1 : 0;

@@ -6,6 +6,7 @@
 // an AllocPage/AllocPages call; lambdas and local functions come with their own graphs and owners.
 using System.Collections.Generic;
 using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -90,6 +91,18 @@ internal static class AllocationSites
     public static FlagValue FlagValueOf(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken)
         => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).GetValue(site.FlagsArgument.Value);
 
+    /// <summary>
+    /// The flags of a site whose argument is a compile-time constant (<c>Gfp.High | Gfp.NoCodetag</c>), evaluated alone:
+    /// no graph analysis. Null for any other argument. A constant does not depend on the state, so wherever the
+    /// graph's analysis gives the site a value it is this one; but that analysis may also give it none (code it finds
+    /// unreachable, a method it gave up on), so a rule may use this value to skip a site, never to report one.
+    /// </summary>
+    public static FlagValue? ConstantFlagValue(AllocationSite site, RuntimeSymbols symbols)
+    {
+        var value = site.FlagsArgument.Value;
+        return value.ConstantValue.HasValue && symbols.IsGfp(value.Type) ? FlagEvaluator.Evaluate(value, symbols) : null;
+    }
+
     /// <summary>True when <paramref name="predicate"/> holds for the flags on some set of paths the analysis kept apart.</summary>
     public static bool AnyPath(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken, System.Func<FlagValue, bool> predicate)
         => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).AnyPath(site.FlagsArgument.Value, predicate);
@@ -98,7 +111,8 @@ internal static class AllocationSites
     {
         foreach (var block in context.OperationBlocks)
         {
-            if (!ControlFlowGraphs.HasGraph(block) || !ContainsAllocation(block, symbols))
+            if (!ControlFlowGraphs.HasGraph(block)
+                || !FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, context.Compilation.Assembly).ContainsAllocation(block))
             {
                 continue;
             }
@@ -146,18 +160,5 @@ internal static class AllocationSites
                 yield return new AllocationSite(graph, owner, invocation, flags);
             }
         }
-    }
-
-    private static bool ContainsAllocation(IOperation block, RuntimeSymbols symbols)
-    {
-        foreach (var operation in block.DescendantsAndSelf())
-        {
-            if (operation is IInvocationOperation invocation && symbols.IsAllocation(invocation.TargetMethod))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

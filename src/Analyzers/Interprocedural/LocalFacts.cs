@@ -120,8 +120,8 @@ internal sealed class LocalFacts
                     sleeps.Add(new SleepEffect($"calls '{SleepingCalls.Display(kind, target!)}', which is marked [MightSleep]", location, ImmutableArray<string>.Empty, holding, inSection));
                     break;
                 case SleepingCallKind.SourceMethod when !IsUnknownDispatch(operation):
-                    flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, flags, conditions.Trusted, symbols), inSection));
+                    // The flag analysis only for a call that passes flags (most calls of ordinary code pass none).
+                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, () => flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct), conditions.Trusted, symbols), inSection));
                     break;
             }
         }
@@ -175,6 +175,10 @@ internal sealed class LocalFacts
 
     /// <summary>What a call passes, by the callee's parameter ordinal, in terms of the caller's graph.</summary>
     public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, FlagValueAnalysis flags, ulong trusted, RuntimeSymbols symbols)
+        => Arguments(call, caller, () => flags, trusted, symbols);
+
+    /// <summary>As above; <paramref name="flags"/> is asked only when the call passes a <c>Gfp</c> argument.</summary>
+    public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, System.Func<FlagValueAnalysis> flags, ulong trusted, RuntimeSymbols symbols)
     {
         var arguments = call switch
         {
@@ -192,7 +196,7 @@ internal sealed class LocalFacts
                 continue;
             }
 
-            var value = symbols.IsGfp(parameter.Type) ? flags.GetValue(argument.Value) : (FlagValue?)null;
+            var value = symbols.IsGfp(parameter.Type) ? flags().GetValue(argument.Value) : (FlagValue?)null;
             var facts = ArgumentFacts.Of(argument, value, trusted);
             facts.CallerParameterOrdinal = description => CallerFlagParameter(caller, trusted, description);
             result[parameter.Ordinal] = facts;

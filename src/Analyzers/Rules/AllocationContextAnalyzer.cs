@@ -53,9 +53,10 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
         var hazards = bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask;
         foreach (var site in AllocationSites.Find(context, symbols))
         {
-            var flags = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken);
-            var value = flags.GetValue(site.FlagsArgument.Value);
-            if (value.HasErrors || !value.MayHave(hazards))
+            // Cheapest question first: constant flags without a hazard need no analysis at all. Then whether the site
+            // is in atomic context, and only there the flags through the graph (the order changes no result: a site is
+            // reported only when both hold).
+            if (AllocationSites.ConstantFlagValue(site, symbols) is { } constant && (constant.HasErrors || !constant.MayHave(hazards)))
             {
                 continue;
             }
@@ -63,6 +64,13 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
             var contexts = AtomicContextAnalysis.Create(site.Graph, site.Owner, symbols, context.CancellationToken);
             var atomic = contexts.GetContext(site.Invocation);
             if (atomic is null)
+            {
+                continue;
+            }
+
+            var flags = FlagValueAnalysis.GetOrCreate(site.Graph, symbols, context.CancellationToken);
+            var value = flags.GetValue(site.FlagsArgument.Value);
+            if (value.HasErrors || !value.MayHave(hazards))
             {
                 continue;
             }

@@ -50,14 +50,16 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
 
         foreach (var site in AllocationSites.Find(context, symbols))
         {
+            // Constant flags that pass the first test below need no graph analysis (most allocations).
+            if (AllocationSites.ConstantFlagValue(site, symbols) is { } constant && NothingToReport(constant, noFail, directReclaim))
+            {
+                continue;
+            }
+
             var value = AllocationSites.FlagValueOf(site, symbols, context.CancellationToken);
             var noFailSources = value.OriginsOf(noFail, constant: true);
-            if (value.HasErrors
-                || noFailSources.IsEmpty
-                || value.MustHave(directReclaim)
-                || (value.UnknownBits & directReclaim) != 0)
+            if (NothingToReport(value, noFail, directReclaim))
             {
-                // The caller's flags may supply DirectReclaim: whether NoFail can be honoured is the caller's call.
                 continue;
             }
 
@@ -80,4 +82,14 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
                 value.MayHave(directReclaim) ? " on some paths" : string.Empty));
         }
     }
+
+    /// <summary>
+    /// True when the flags give no reason to report: they did not bind, no constant asks for NoFail, DirectReclaim is
+    /// always there, or the caller's flags may supply DirectReclaim (whether NoFail can be honoured is the caller's call).
+    /// </summary>
+    private static bool NothingToReport(FlagValue value, uint noFail, uint directReclaim)
+        => value.HasErrors
+           || value.OriginsOf(noFail, constant: true).IsEmpty
+           || value.MustHave(directReclaim)
+           || (value.UnknownBits & directReclaim) != 0;
 }

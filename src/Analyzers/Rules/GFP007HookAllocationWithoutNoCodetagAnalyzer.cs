@@ -73,8 +73,10 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
                 inHook = IsHook(site, symbols, context.CancellationToken);
             }
 
-            if (!inHook)
+            if (!inHook
+                || (AllocationSites.ConstantFlagValue(site, symbols) is { } constant && (constant.HasErrors || constant.MustHave(noCodetag))))
             {
+                // Not a hook, or constant flags that always carry NoCodetag (no graph analysis needed).
                 continue;
             }
 

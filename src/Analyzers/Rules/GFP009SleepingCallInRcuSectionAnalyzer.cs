@@ -77,14 +77,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         var ct = context.CancellationToken;
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            var root = block;
-            while (root.Parent is { } parent)
-            {
-                root = parent;
-            }
-
+            var root = FunctionScan.RootOf(block);
             GFP009MethodGroupCallbacks.Report(context, root, symbols, state.Compilation);
-            var functions = FunctionScan.Run(root, context.OwningSymbol, symbols, state.Assembly);
+            var functions = FunctionScan.Of(root, context.OwningSymbol, symbols, state.Assembly).Functions;
             if (!functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols)))
             {
                 continue;

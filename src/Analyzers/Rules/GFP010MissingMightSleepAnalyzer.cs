@@ -60,15 +60,9 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
 
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            var root = block;
-            while (root.Parent is { } parent)
-            {
-                root = parent;
-            }
-
             // Cheap first: a body with no call that may sleep and no allocation cannot sleep. A method that takes locks
             // itself is judged inside by GFP001/GFP009 (a sleep under its own lock is the mistake to fix, not to annotate).
-            var top = FunctionScan.Run(root, method, symbols, compilation.Assembly)[0];
+            var top = FunctionScan.Of(FunctionScan.RootOf(block), method, symbols, compilation.Assembly).Functions[0];
             if ((top.Calls.Count == 0 && !top.HasAllocations) || top.HasLockCalls)
             {
                 continue;
