@@ -5,17 +5,17 @@ namespace GfpAnalyzers.Benchmarks.Runtime;
 
 /// <summary>
 /// alloc_tag_add_early_pfn(): the cost of recording one early PFN with the fixed array and with the pool list,
-/// on one thread and on two threads recording into the same tracker. Each invocation fills
-/// <see cref="TrackersPerInvocation"/> fresh trackers with <see cref="FixedEarlyPfnTracker.Capacity"/> PFNs each
-/// (as many as the array holds), so the pool list's page allocations (one per <see cref="PfnPool.Capacity"/> PFNs)
-/// are counted at their real rate.
+/// on one thread and on two threads recording into the same tracker. Each invocation fills fresh trackers with
+/// <see cref="FixedEarlyPfnTracker.Capacity"/> PFNs each (as many as the array holds), so the pool list's page
+/// allocations (one per <see cref="PfnPool.Capacity"/> PFNs) are counted at their real rate: one tracker
+/// (64 KiB of PFNs: they stay in the cache) or <see cref="TrackersPerInvocation"/> of them (1 MiB: they do not).
 /// </summary>
 [MemoryDiagnoser]
 [WarmupCount(5)]
 [IterationCount(30)]
 public class EarlyPfnBenchmarks
 {
-    public const int TrackersPerInvocation = 8;
+    public const int TrackersPerInvocation = 16;
     private const int PfnsPerTracker = FixedEarlyPfnTracker.Capacity;
 
     private readonly EarlyAllocHook[] _hooks = new EarlyAllocHook[TrackersPerInvocation];
@@ -49,24 +49,29 @@ public class EarlyPfnBenchmarks
         _partner?.Arm();
     }
 
+    [Benchmark(OperationsPerInvoke = PfnsPerTracker)]
+    public void OneTracker() => RecordInto(1);
+
     [Benchmark(OperationsPerInvoke = TrackersPerInvocation * PfnsPerTracker)]
-    public void RecordEarlyPfn()
+    public void SixteenTrackers() => RecordInto(TrackersPerInvocation);
+
+    private void RecordInto(int trackers)
     {
         if (_partner is null)
         {
-            Record(0, PfnsPerTracker);
+            Record(trackers, 0, PfnsPerTracker);
             return;
         }
 
         // Two threads on the same trackers: each records half of every tracker's PFNs.
-        _partner.Run(() => Record(PfnsPerTracker / 2, PfnsPerTracker));
-        Record(0, PfnsPerTracker / 2);
+        _partner.Run(() => Record(trackers, PfnsPerTracker / 2, PfnsPerTracker));
+        Record(trackers, 0, PfnsPerTracker / 2);
         _partner.Wait();
     }
 
-    private void Record(int from, int to)
+    private void Record(int trackers, int from, int to)
     {
-        foreach (var hook in _hooks)
+        foreach (var hook in _hooks.AsSpan(0, trackers))
         {
             for (var pfn = from; pfn < to; pfn++)
             {
