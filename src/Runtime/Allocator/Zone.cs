@@ -70,6 +70,15 @@ public sealed class Zone
 
     internal bool Contains(ulong pfn) => (long)pfn >= StartPfn && (long)pfn < EndPfn;
 
+    /// <summary>The free pages an allocation checked against <paramref name="mark"/> must leave in the zone.</summary>
+    internal long WatermarkPages(Watermark mark) => mark switch
+    {
+        Watermark.Low => LowWatermark,
+        Watermark.Min => MinWatermark,
+        Watermark.HalfMin => MinWatermark - (MinWatermark / 2),
+        _ => 0,
+    };
+
     /// <summary>Takes a block of 2^order pages if the zone stays at or above <paramref name="mark"/>; -1 otherwise.</summary>
     internal long TryTake(int order, long mark)
     {
