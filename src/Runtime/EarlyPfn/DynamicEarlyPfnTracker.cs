@@ -138,6 +138,8 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     /// <summary>The head pool is half full: allocates the next pool page, to be published when the head is full.</summary>
     /// <remarks>
     /// A failure here is not reported: the PFN that fills the pool tries again, and drops and warns if it cannot.
+    /// The spare keeps its bytes from the start: the model creates a page's memory on first touch, and this way
+    /// that happens here rather than on the PFN that fills the pool.
     /// </remarks>
     [AllocationHook]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -148,14 +150,14 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
             return;
         }
 
-        // A constant mask: nothing of the caller's gfp (which may sleep, wake kswapd, insist or pin a node) leaks in.
-        var page = Allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+        // The pool pages' constant mask (nothing of the caller's gfp leaks in), plus NoWarn: this allocation is ahead of
+        // need, and its failure is not one (the PFN that fills the pool allocates again, and reports a failure then).
+        var page = Allocator.AllocPage(Gfp.High | Gfp.NoCodetag | Gfp.NoWarn);
         if (page is null)
         {
             return;
         }
 
-        // Its bytes are created now (the model's first touch of a page), not when the pool fills.
         PfnPool.Init(page.Memory, 0);
         if (Interlocked.CompareExchange(ref _spare, page, null) is null)
         {
