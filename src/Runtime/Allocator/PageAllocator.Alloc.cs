@@ -91,12 +91,15 @@ public sealed partial class PageAllocator
         return pfn;
     }
 
-    /// <summary>get_page_from_freelist(): the first zone of the zonelist that stays above its mark.</summary>
-    private static long GetPageFromFreelist(Zone[] zonelist, int order, Watermark mark)
+    /// <summary>
+    /// get_page_from_freelist(): the first zone of the zonelist that stays above its mark. The block is marked
+    /// allocated under the same zone lock that takes it off the free lists.
+    /// </summary>
+    private long GetPageFromFreelist(Zone[] zonelist, int order, Watermark mark)
     {
         foreach (var zone in zonelist)
         {
-            var pfn = zone.TryTake(order, zone.WatermarkPages(mark));
+            var pfn = zone.TryTake(order, zone.WatermarkPages(mark), _allocOrder);
             if (pfn >= 0)
             {
                 return pfn;
@@ -106,15 +109,9 @@ public sealed partial class PageAllocator
         return -1;
     }
 
-    /// <summary>post_alloc_hook(): mark the block allocated, zero it, then tag it or hand it to the early hook.</summary>
+    /// <summary>post_alloc_hook(): zero the block (already marked allocated), then tag it or hand it to the early hook.</summary>
     private Page PostAllocHook(ulong pfn, int order, Gfp gfp, AllocSite site)
     {
-        var zone = ZoneOf(pfn);
-        lock (zone.Area)
-        {
-            _allocOrder[pfn] = (sbyte)order;
-        }
-
         var page = PfnToPage(pfn);
         page.Order = order;
         if ((gfp & Gfp.Zero) != 0)

@@ -79,12 +79,21 @@ public sealed class Zone
         _ => 0,
     };
 
-    /// <summary>Takes a block of 2^order pages if the zone stays at or above <paramref name="mark"/>; -1 otherwise.</summary>
-    internal long TryTake(int order, long mark)
+    /// <summary>
+    /// Takes a block of 2^order pages if the zone stays at or above <paramref name="mark"/>, and records its order in
+    /// <paramref name="allocOrder"/> (the allocator's per-PFN "allocated head" map); -1 otherwise.
+    /// </summary>
+    internal long TryTake(int order, long mark, sbyte[] allocOrder)
     {
         lock (_freeArea)
         {
-            return _freeArea.FreePages - (1L << order) >= mark ? _freeArea.Take(order) : -1;
+            var pfn = _freeArea.FreePages - (1L << order) >= mark ? _freeArea.Take(order) : -1;
+            if (pfn >= 0)
+            {
+                allocOrder[pfn] = (sbyte)order;
+            }
+
+            return pfn;
         }
     }
 
