@@ -7,7 +7,7 @@ namespace GfpAnalyzers.Runtime;
 internal sealed class FreeArea
 {
     // Lowest PFN first, so the model is deterministic.
-    private readonly SortedSet<long>[] _lists = new SortedSet<long>[PageAllocator.MaxPageOrder + 1];
+    private readonly FreeBlockSet[] _lists = new FreeBlockSet[PageAllocator.MaxPageOrder + 1];
     private readonly long _start;
     private readonly long _end;
 
@@ -21,7 +21,7 @@ internal sealed class FreeArea
         _freeOrder = freeOrder;
         for (var order = 0; order < _lists.Length; order++)
         {
-            _lists[order] = [];
+            _lists[order] = new FreeBlockSet(start, end, order);
         }
 
         // Carve the range into the largest aligned blocks that fit.
@@ -51,7 +51,7 @@ internal sealed class FreeArea
                 continue;
             }
 
-            var pfn = _lists[current].Min;
+            var pfn = _lists[current].Lowest();
             Remove(pfn, current);
             while (current > order)
             {

@@ -16,8 +16,8 @@ public sealed partial class PageAllocator
     {
         var highestZone = gfp.Zone();
         MightAlloc(gfp, site);
-        var zonelist = Zonelist(preferredNode, highestZone, (gfp & Gfp.ThisNode) != 0);
-        var pfn = GetPageFromFreelist(zonelist, order, z => z.LowWatermark);
+        var zonelist = _zonelists.Get(preferredNode, highestZone, (gfp & Gfp.ThisNode) != 0);
+        var pfn = GetPageFromFreelist(zonelist, order, Watermark.Low);
         if (pfn < 0)
         {
             pfn = AllocSlowpath(zonelist, gfp, order, site);
@@ -47,9 +47,7 @@ public sealed partial class PageAllocator
         }
 
         var noWatermarks = (gfp & Gfp.MemAlloc) != 0 && (gfp & Gfp.NoMemAlloc) == 0;
-        Func<Zone, long> minMark = noWatermarks ? static _ => 0
-            : (gfp & Gfp.High) != 0 ? static z => z.MinWatermark - (z.MinWatermark / 2)
-            : static z => z.MinWatermark;
+        var minMark = noWatermarks ? Watermark.None : (gfp & Gfp.High) != 0 ? Watermark.HalfMin : Watermark.Min;
         var pfn = GetPageFromFreelist(zonelist, order, minMark);
         if (pfn >= 0)
         {
@@ -82,7 +80,7 @@ public sealed partial class PageAllocator
         if (pfn < 0 && (gfp & Gfp.NoFail) != 0)
         {
             // __GFP_NOFAIL may not fail: it gets the reserves. With nothing left at all, Linux panics.
-            pfn = GetPageFromFreelist(zonelist, order, static _ => 0);
+            pfn = GetPageFromFreelist(zonelist, order, Watermark.None);
             if (pfn < 0)
             {
                 Log.Print($"Kernel panic - not syncing: Out of memory and no killable processes... (__GFP_NOFAIL order:{order}, mode:{GfpFormat.FormatMode(gfp)} at {site})");
@@ -93,12 +91,15 @@ public sealed partial class PageAllocator
         return pfn;
     }
 
-    /// <summary>get_page_from_freelist(): the first zone of the zonelist that stays above its mark.</summary>
-    private static long GetPageFromFreelist(Zone[] zonelist, int order, Func<Zone, long> mark)
+    /// <summary>
+    /// get_page_from_freelist(): the first zone of the zonelist that stays above its mark. The block is marked
+    /// allocated under the same zone lock that takes it off the free lists.
+    /// </summary>
+    private long GetPageFromFreelist(Zone[] zonelist, int order, Watermark mark)
     {
         foreach (var zone in zonelist)
         {
-            var pfn = zone.TryTake(order, mark(zone));
+            var pfn = zone.TryTake(order, zone.WatermarkPages(mark), _allocOrder);
             if (pfn >= 0)
             {
                 return pfn;
@@ -108,35 +109,9 @@ public sealed partial class PageAllocator
         return -1;
     }
 
-    /// <summary>The zonelist: the preferred node's zones from the highest allowed down, then the other nodes by distance.</summary>
-    private Zone[] Zonelist(int preferredNode, ZoneType highest, bool thisNode)
-    {
-        var count = thisNode ? 1 : Nodes.Count;
-        var zones = new List<Zone>();
-        for (var i = 0; i < count; i++)
-        {
-            var node = Nodes[(preferredNode + i) % Nodes.Count];
-            for (var z = node.Zones.Count - 1; z >= 0; z--)
-            {
-                if (node.Zones[z].Type <= highest)
-                {
-                    zones.Add(node.Zones[z]);
-                }
-            }
-        }
-
-        return zones.ToArray();
-    }
-
-    /// <summary>post_alloc_hook(): mark the block allocated, zero it, then tag it or hand it to the early hook.</summary>
+    /// <summary>post_alloc_hook(): zero the block (already marked allocated), then tag it or hand it to the early hook.</summary>
     private Page PostAllocHook(ulong pfn, int order, Gfp gfp, AllocSite site)
     {
-        var zone = ZoneOf(pfn);
-        lock (zone.Area)
-        {
-            _allocOrder[pfn] = (sbyte)order;
-        }
-
         var page = PfnToPage(pfn);
         page.Order = order;
         if ((gfp & Gfp.Zero) != 0)

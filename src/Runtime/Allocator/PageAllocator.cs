@@ -21,6 +21,7 @@ public sealed partial class PageAllocator
     private readonly Page?[] _pages;
     private readonly Zone[] _zones;
     private readonly RcuPointer<EarlyAllocHook> _earlyAllocHook;
+    private readonly Zonelists _zonelists;
 
     /// <summary>
     /// Creates a default-sized allocator (256 MiB, one node) in the post-boot state: allocation profiling on,
@@ -43,6 +44,7 @@ public sealed partial class PageAllocator
         _pages = new Page?[options.TotalPages];
         Nodes = MemoryLayout.Build(options, _freeOrder);
         _zones = Nodes.SelectMany(n => n.Zones).OrderBy(z => z.StartPfn).ToArray();
+        _zonelists = new Zonelists(Nodes);
         Profiling = new AllocProfiling(options.Profiling, options.TotalPages, Log);
         PageCache = new PageCache(this);
         _earlyAllocHook = new RcuPointer<EarlyAllocHook>(Rcu);

@@ -70,12 +70,30 @@ public sealed class Zone
 
     internal bool Contains(ulong pfn) => (long)pfn >= StartPfn && (long)pfn < EndPfn;
 
-    /// <summary>Takes a block of 2^order pages if the zone stays at or above <paramref name="mark"/>; -1 otherwise.</summary>
-    internal long TryTake(int order, long mark)
+    /// <summary>The free pages an allocation checked against <paramref name="mark"/> must leave in the zone.</summary>
+    internal long WatermarkPages(Watermark mark) => mark switch
+    {
+        Watermark.Low => LowWatermark,
+        Watermark.Min => MinWatermark,
+        Watermark.HalfMin => MinWatermark - (MinWatermark / 2),
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Takes a block of 2^order pages if the zone stays at or above <paramref name="mark"/>, and records its order in
+    /// <paramref name="allocOrder"/> (the allocator's per-PFN "allocated head" map); -1 otherwise.
+    /// </summary>
+    internal long TryTake(int order, long mark, sbyte[] allocOrder)
     {
         lock (_freeArea)
         {
-            return _freeArea.FreePages - (1L << order) >= mark ? _freeArea.Take(order) : -1;
+            var pfn = _freeArea.FreePages - (1L << order) >= mark ? _freeArea.Take(order) : -1;
+            if (pfn >= 0)
+            {
+                allocOrder[pfn] = (sbyte)order;
+            }
+
+            return pfn;
         }
     }
 

@@ -5,19 +5,26 @@ namespace GfpAnalyzers.Benchmarks.Runtime;
 
 /// <summary>
 /// alloc_tag_add_early_pfn(): the cost of recording one early PFN with the fixed array and with the pool list,
-/// on one thread and on two threads recording into the same tracker. Each invocation fills
-/// <see cref="TrackersPerInvocation"/> fresh trackers with <see cref="FixedEarlyPfnTracker.Capacity"/> PFNs each
-/// (as many as the array holds), so the pool list's page allocations (one per <see cref="PfnPool.Capacity"/> PFNs)
-/// are counted at their real rate.
+/// on one thread and on two threads recording into the same tracker. Each invocation fills fresh trackers with
+/// <see cref="FixedEarlyPfnTracker.Capacity"/> PFNs each (as many as the array holds), so the pool list's page
+/// allocations (one per <see cref="PfnPool.Capacity"/> PFNs) are counted at their real rate: one tracker
+/// (64 KiB of PFNs: they stay in the cache) or <see cref="TrackersPerInvocation"/> of them (1 MiB: they do not).
+/// <see cref="SixteenTrackersPageMemoryReady"/> isolates a cost of the model: a page's bytes are a managed array
+/// created on first touch (fresh memory for the GC to hand out), where a kernel's page is RAM that exists before it
+/// is allocated; there the pages the pools will get are touched in the (untimed) setup.
 /// </summary>
 [MemoryDiagnoser]
 [WarmupCount(5)]
 [IterationCount(30)]
 public class EarlyPfnBenchmarks
 {
-    public const int TrackersPerInvocation = 8;
+    public const int TrackersPerInvocation = 16;
     private const int PfnsPerTracker = FixedEarlyPfnTracker.Capacity;
 
+    // Pool pages one tracker takes (the last one partly filled, too little to allocate a spare).
+    private const ulong PoolPagesPerTracker = (PfnsPerTracker + PfnPool.Capacity - 1) / PfnPool.Capacity;
+
+    private readonly PageAllocator[] _allocators = new PageAllocator[TrackersPerInvocation];
     private readonly EarlyAllocHook[] _hooks = new EarlyAllocHook[TrackersPerInvocation];
     private PartnerThread? _partner;
 
@@ -27,46 +34,99 @@ public class EarlyPfnBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
+    /// <summary>How long <see cref="GlobalSetup"/> records before anything is timed.</summary>
+    public static TimeSpan JitWarmup { get; set; } = TimeSpan.FromSeconds(1);
+
     [GlobalSetup]
-    public void GlobalSetup() => _partner = Threads == 2 ? new PartnerThread() : null;
+    public void GlobalSetup()
+    {
+        // The tiered JIT optimises a method after 30 calls, once 100 ms have passed without new unoptimised code. The
+        // pool's growth path (the allocator included) runs once per 510 PFNs, so BenchmarkDotNet's warm-up (one
+        // invocation per iteration, a few milliseconds in all) would time it unoptimised. Record for a while first,
+        // then leave the background compiler time to install the optimised code.
+        var warmup = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            CreateTrackers();
+            Record(TrackersPerInvocation, 0, PfnsPerTracker);
+        }
+        while (warmup.Elapsed < JitWarmup);
+
+        Thread.Sleep(JitWarmup / 2);
+        _partner = Threads == 2 ? new PartnerThread() : null;
+    }
 
     [GlobalCleanup]
     public void GlobalCleanup() => _partner?.Dispose();
 
     /// <summary>Fresh allocators and trackers: every invocation starts from an empty tracker, as a boot does.</summary>
-    [IterationSetup]
+    [IterationSetup(Targets = [nameof(OneTracker), nameof(SixteenTrackers)])]
     public void IterationSetup()
     {
-        for (var i = 0; i < TrackersPerInvocation; i++)
+        CreateTrackers();
+        CollectSetupGarbage();
+    }
+
+    /// <summary><see cref="IterationSetup"/>, and the bytes of every page the pools will take exist already.</summary>
+    [IterationSetup(Target = nameof(SixteenTrackersPageMemoryReady))]
+    public void IterationSetupPageMemoryReady()
+    {
+        CreateTrackers();
+        foreach (var allocator in _allocators)
         {
-            var allocator = new PageAllocator(new AllocatorOptions { TotalPages = 4096, DmaEndPfn = 0, Dma32EndPfn = 0 });
-            _hooks[i] = EarlyPfnTracker.Create(Design, allocator).RecordingHook;
+            // A fresh allocator hands out its lowest free pages first, and nothing but the tracker allocates here.
+            for (var pfn = 0UL; pfn < PoolPagesPerTracker; pfn++)
+            {
+                allocator.PfnToPage(pfn).Memory[0] = 0;
+            }
         }
 
+        CollectSetupGarbage();
+    }
+
+    private void CollectSetupGarbage()
+    {
         // Leave the setup's garbage behind: a collection inside the timed invocation pays only for what recording allocates.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         _partner?.Arm();
     }
 
+    [Benchmark(OperationsPerInvoke = PfnsPerTracker)]
+    public void OneTracker() => RecordInto(1);
+
     [Benchmark(OperationsPerInvoke = TrackersPerInvocation * PfnsPerTracker)]
-    public void RecordEarlyPfn()
+    public void SixteenTrackers() => RecordInto(TrackersPerInvocation);
+
+    [Benchmark(OperationsPerInvoke = TrackersPerInvocation * PfnsPerTracker)]
+    public void SixteenTrackersPageMemoryReady() => RecordInto(TrackersPerInvocation);
+
+    private void RecordInto(int trackers)
     {
         if (_partner is null)
         {
-            Record(0, PfnsPerTracker);
+            Record(trackers, 0, PfnsPerTracker);
             return;
         }
 
         // Two threads on the same trackers: each records half of every tracker's PFNs.
-        _partner.Run(() => Record(PfnsPerTracker / 2, PfnsPerTracker));
-        Record(0, PfnsPerTracker / 2);
+        _partner.Run(() => Record(trackers, PfnsPerTracker / 2, PfnsPerTracker));
+        Record(trackers, 0, PfnsPerTracker / 2);
         _partner.Wait();
     }
 
-    private void Record(int from, int to)
+    private void CreateTrackers()
     {
-        foreach (var hook in _hooks)
+        for (var i = 0; i < TrackersPerInvocation; i++)
+        {
+            _allocators[i] = new PageAllocator(new AllocatorOptions { TotalPages = 4096, DmaEndPfn = 0, Dma32EndPfn = 0 });
+            _hooks[i] = EarlyPfnTracker.Create(Design, _allocators[i]).RecordingHook;
+        }
+    }
+
+    private void Record(int trackers, int from, int to)
+    {
+        foreach (var hook in _hooks.AsSpan(0, trackers))
         {
             for (var pfn = from; pfn < to; pfn++)
             {

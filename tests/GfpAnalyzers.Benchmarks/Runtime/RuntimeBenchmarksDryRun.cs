@@ -11,6 +11,8 @@ internal static class RuntimeBenchmarksDryRun
 {
     public static int Run()
     {
+        // Nothing is timed, so nothing needs optimised code: one warm-up round, the code path only.
+        EarlyPfnBenchmarks.JitWarmup = TimeSpan.Zero;
         var types = typeof(RuntimeBenchmarksDryRun).Assembly.GetTypes()
             .Where(t => t.Namespace == typeof(RuntimeBenchmarksDryRun).Namespace && !t.IsAbstract
                 && t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkAttribute))))

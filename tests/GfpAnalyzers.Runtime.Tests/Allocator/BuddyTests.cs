@@ -62,6 +62,37 @@ public class BuddyTests
     }
 
     [Fact]
+    public void The_lowest_free_page_is_taken_first_wherever_it_was_freed()
+    {
+        // Free pages far apart (different 64-page words of the free bitmap), highest first: the next allocations
+        // still come back lowest first, then continue after the last page handed out.
+        var allocator = Models.Normal(4096, minFree: 0);
+        var pages = Enumerable.Range(0, 300).Select(_ => allocator.AllocPage(Gfp.Kernel)!).ToList();
+        foreach (var pfn in new[] { 290, 131, 7, 200 })
+        {
+            allocator.FreePage(pages[pfn]);
+        }
+
+        var again = Enumerable.Range(0, 5).Select(_ => allocator.AllocPage(Gfp.Kernel)!.Pfn).ToList();
+
+        Assert.Equal([7UL, 131UL, 200UL, 290UL, 300UL], again);
+    }
+
+    [Fact]
+    public void Zones_off_alignment_hand_out_their_own_pages_smallest_block_first_then_lowest()
+    {
+        // ZONE_NORMAL starts at pfn 1000, which no block order above 3 divides.
+        var allocator = new PageAllocator(new AllocatorOptions { TotalPages = 4096, DmaEndPfn = 0, Dma32EndPfn = 1000, MinFreePages = 0 });
+
+        var normal = Enumerable.Range(0, 30).Select(_ => allocator.AllocPage(Gfp.Kernel)!.Pfn).ToList();
+        var dma32 = allocator.AllocPage(Gfp.Kernel | Gfp.Dma32)!.Pfn;
+
+        Assert.Equal(Enumerable.Range(1000, 30).Select(p => (ulong)p), normal);
+        // ZONE_DMA32 [0, 1000) ends with an order-3 block at 992: the smallest block that fits goes first.
+        Assert.Equal(992UL, dma32);
+    }
+
+    [Fact]
     public void PfnToPage_returns_one_object_per_frame_and_PfnValid_knows_the_bounds()
     {
         var allocator = Models.Normal(1024);

@@ -122,10 +122,14 @@ public class DynamicTrackerTests
     {
         var flags = BindingFlags.Instance | BindingFlags.NonPublic;
         var head = typeof(DynamicEarlyPfnTracker).GetField("_head", flags)!;
+        var spare = typeof(DynamicEarlyPfnTracker).GetField("_spare", flags)!;
+        var spareAllocator = typeof(DynamicEarlyPfnTracker).GetMethod("AllocateSpare", flags)!;
         var dynamicHook = typeof(DynamicEarlyPfnTracker).GetMethod("RecordEarlyPfn", flags)!;
         var fixedHook = typeof(FixedEarlyPfnTracker).GetMethod("RecordEarlyPfn", flags)!;
 
         Assert.NotNull(head.GetCustomAttribute<NoCodetagPagesAttribute>());
+        Assert.NotNull(spare.GetCustomAttribute<NoCodetagPagesAttribute>());
+        Assert.NotNull(spareAllocator.GetCustomAttribute<AllocationHookAttribute>());
         Assert.NotNull(dynamicHook.GetCustomAttribute<AllocationHookAttribute>());
         Assert.NotNull(fixedHook.GetCustomAttribute<AllocationHookAttribute>());
     }
