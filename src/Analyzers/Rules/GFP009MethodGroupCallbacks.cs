@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.Interprocedural;
 using GfpAnalyzers.Analyzers.Symbols;
@@ -17,12 +18,13 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// </summary>
 internal static class GFP009MethodGroupCallbacks
 {
-    public static void Report(OperationBlockAnalysisContext context, IOperation root, RuntimeSymbols symbols, Compilation compilation)
+    /// <param name="delegatedMethods">The method groups converted to delegates in the block, from its cached <see cref="Summaries.FunctionScan"/>.</param>
+    public static void Report(OperationBlockAnalysisContext context, IReadOnlyList<IMethodReferenceOperation> delegatedMethods, RuntimeSymbols symbols, Compilation compilation)
     {
-        foreach (var operation in root.Descendants())
+        foreach (var reference in delegatedMethods)
         {
-            if (operation is not IMethodReferenceOperation { Parent: IDelegateCreationOperation, Method: var method } reference
-                || AtomicCallbacks.Invocation(reference, symbols, out var where) is not { } invocation)
+            var method = reference.Method;
+            if (AtomicCallbacks.Invocation(reference, symbols, out var where) is not { } invocation)
             {
                 continue;
             }

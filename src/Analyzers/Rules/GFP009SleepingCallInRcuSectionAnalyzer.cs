@@ -77,9 +77,9 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         var ct = context.CancellationToken;
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            var root = FunctionScan.RootOf(block);
-            GFP009MethodGroupCallbacks.Report(context, root, symbols, state.Compilation);
-            var functions = FunctionScan.Of(root, context.OwningSymbol, symbols, state.Assembly).Functions;
+            var scan = FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, state.Assembly);
+            GFP009MethodGroupCallbacks.Report(context, scan.DelegatedMethods, symbols, state.Compilation);
+            var functions = scan.Functions;
             if (!functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols)))
             {
                 continue;

@@ -35,12 +35,13 @@ internal sealed class FunctionInfo
 /// </summary>
 internal sealed class MethodScan
 {
-    public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation> allocations, bool containsLockCall)
+    public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation> allocations, bool containsLockCall, List<IMethodReferenceOperation> delegatedMethods)
     {
         Owner = owner;
         Functions = functions;
         Allocations = allocations;
         ContainsLockCall = containsLockCall;
+        DelegatedMethods = delegatedMethods;
     }
 
     public ISymbol Owner { get; }
@@ -50,6 +51,9 @@ internal sealed class MethodScan
 
     /// <summary>True when some invocation anywhere under the root (never-running branches included) locks or unlocks.</summary>
     public bool ContainsLockCall { get; }
+
+    /// <summary>Every method group converted to a delegate under the root (<c>ForEachLocked(Visit)</c>), in walk order: GFP009's callback candidates.</summary>
+    public IReadOnlyList<IMethodReferenceOperation> DelegatedMethods { get; }
 
     /// <summary>Every AllocPage/AllocPages call anywhere under the root, never-running branches included.</summary>
     private List<IOperation> Allocations { get; }
@@ -113,6 +117,7 @@ internal static class FunctionScan
         var functions = new List<FunctionInfo> { top };
         var allocations = new List<IOperation>();
         var containsLockCall = false;
+        var delegatedMethods = new List<IMethodReferenceOperation>();
         var stack = new Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>();
         stack.Push((root, top, true));
         while (stack.Count > 0)
@@ -133,6 +138,11 @@ internal static class FunctionScan
                     function.HasAllocations |= allocates;
                     function.HasLockCalls |= locks;
                 }
+            }
+
+            if (operation is IMethodReferenceOperation { Parent: IDelegateCreationOperation } reference)
+            {
+                delegatedMethods.Add(reference);
             }
 
             if (runs)
@@ -166,7 +176,7 @@ internal static class FunctionScan
             }
         }
 
-        return new MethodScan(owner, functions, allocations, containsLockCall);
+        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods);
     }
 
     /// <summary>The branch of `if (false)` / `if (Debug)` on a false const (a translated IS_ENABLED) that cannot run.</summary>
