@@ -59,7 +59,7 @@ internal sealed class GFP008UnbalancedRcuReadLockCodeFix : GfpFixProvider
 
                 break;
             case ReturnStatementSyntax { Expression: { } value } ret when !IsTrivial(value, session.Model, cancellationToken):
-                if (!ReturnValueHoisting.TryHoist(editor, ret, releases, plan.Function, session.Model, cancellationToken))
+                if (!ReturnValueHoisting.TryHoist(editor, ret, releases, plan.Function, session, cancellationToken))
                 {
                     return null;
                 }

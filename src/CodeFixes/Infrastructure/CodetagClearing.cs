@@ -101,7 +101,7 @@ internal static class CodetagClearing
     }
 
     /// <summary>Inserts the clear before <paramref name="free"/> unless one is already there.</summary>
-    public static bool TryInsertClearBefore(SyntaxEditor editor, Free free)
+    public static bool TryInsertClearBefore(FixEditor editor, Free free)
     {
         if (IsPrecededByClear(free))
         {
@@ -121,7 +121,7 @@ internal static class CodetagClearing
     /// <c>a?.ClearPageTagRef(p);</c> would leave the analysis a path where the clear was skipped and the free was not
     /// (it does not correlate the two null tests), so the warning would stay. Only for a whole statement.
     /// </summary>
-    private static bool TryGuardConditionalFree(SyntaxEditor editor, Free free)
+    private static bool TryGuardConditionalFree(FixEditor editor, Free free)
     {
         if (free.Call is not ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } invocation }
             || free.Call.Parent is not ExpressionStatementSyntax statement

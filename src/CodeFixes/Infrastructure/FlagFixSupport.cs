@@ -133,7 +133,7 @@ internal static class FlagFixSupport
     /// Once an allocation carries NoCodetag, its page needs a clear before every free in this method (GFP004):
     /// inserts them. False when some free cannot get one (then the caller does not offer the fix).
     /// </summary>
-    public static bool TryClearBeforeFreesOf(InvocationExpressionSyntax allocation, SyntaxEditor editor, FixSession session, CancellationToken cancellationToken)
+    public static bool TryClearBeforeFreesOf(InvocationExpressionSyntax allocation, FixEditor editor, FixSession session, CancellationToken cancellationToken)
     {
         var frees = CodetagClearing.FreesOfAllocatedPage(allocation, session.Model, session.Symbols, cancellationToken);
         if (frees.Any(free => !CodetagClearing.IsPrecededByClear(free) && !CodetagClearing.CanClearBefore(free)))

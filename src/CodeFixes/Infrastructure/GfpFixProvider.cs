@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,10 +20,11 @@ internal abstract class GfpFixProvider : CodeFixProvider
     internal abstract ImmutableArray<FixAction> Actions { get; }
 
     /// <summary>
-    /// Sequential by default: fixes of one rule can touch the same expression or method (two redundant operands,
-    /// two allocations whose frees both get a clear), and a text-merging fixer would drop one of them.
+    /// Batched by default: every fix of a document computed against the same tree and applied in one pass, fixes whose
+    /// edits overlap (two redundant operands, two allocations whose frees both get a clear) in a later pass on the
+    /// result, so none is dropped as a text-merging fixer would.
     /// </summary>
-    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
+    public override FixAllProvider GetFixAllProvider() => new BatchedFixAllProvider(this);
 
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -70,6 +72,10 @@ internal abstract class GfpFixProvider : CodeFixProvider
 
         return Task.FromResult<Document?>(null);
     }
+
+    /// <summary>The action with <paramref name="equivalenceKey"/> (the first action when null), or null.</summary>
+    internal FixAction? ActionFor(string? equivalenceKey)
+        => Actions.FirstOrDefault(action => equivalenceKey is null || action.EquivalenceKey == equivalenceKey);
 }
 
 /// <summary>One fix: a stable equivalence key, a title that says what it does, and the edit.</summary>
@@ -87,13 +93,20 @@ internal sealed class FixAction
     public delegate string TitleInSession(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken);
 
     private readonly Apply _apply;
+    private readonly ApplyInSession? _applyInSession;
     private readonly TitleInSession? _titleFor;
 
     public FixAction(string equivalenceKey, string title, Apply apply, TitleInSession? titleFor = null)
+        : this(equivalenceKey, title, apply, applyInSession: null, titleFor)
+    {
+    }
+
+    private FixAction(string equivalenceKey, string title, Apply apply, ApplyInSession? applyInSession, TitleInSession? titleFor)
     {
         EquivalenceKey = equivalenceKey;
         Title = title;
         _apply = apply;
+        _applyInSession = applyInSession;
         _titleFor = titleFor;
     }
 
@@ -102,7 +115,16 @@ internal sealed class FixAction
         => new(equivalenceKey, title, async (document, target, diagnostic, cancellationToken) =>
             await FixSession.CreateAsync(document, cancellationToken).ConfigureAwait(false) is { } session
                 ? await apply(session, target, diagnostic, cancellationToken).ConfigureAwait(false)
-                : null);
+                : null,
+            apply,
+            titleFor: null);
+
+    /// <summary>Whether the action can run in a shared (Fix All batch) session: it was made with <see cref="OnSession"/>.</summary>
+    public bool RunsInSession => _applyInSession is not null;
+
+    /// <summary>Runs the action in <paramref name="session"/> (see <see cref="RunsInSession"/>); null when it declines.</summary>
+    public Task<Document?> ApplyInSessionAsync(FixSession session, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => _applyInSession is { } apply ? apply(session, target, diagnostic, cancellationToken) : Task.FromResult<Document?>(null);
 
     /// <summary>An action that also declines where the diagnostic is not at a bound allocation's flags argument.</summary>
     public static FixAction OnFlags(string equivalenceKey, string title, ApplyToFlags apply)
@@ -139,7 +161,7 @@ internal sealed class FixAction
     public string Title { get; }
 
     /// <summary>This action with a per-diagnostic light-bulb title (same key, same edit).</summary>
-    public FixAction WithTitles(TitleInSession titleFor) => new(EquivalenceKey, Title, _apply, titleFor);
+    public FixAction WithTitles(TitleInSession titleFor) => new(EquivalenceKey, Title, _apply, _applyInSession, titleFor);
 
     /// <summary>The title the light bulb shows for <paramref name="diagnostic"/>: <see cref="Title"/> unless the action says more.</summary>
     public async Task<string> TitleForAsync(Document document, SyntaxNode target, Diagnostic diagnostic, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 
 namespace GfpAnalyzers.CodeFixes.Infrastructure;
@@ -29,14 +28,15 @@ internal static class ReturnValueHoisting
     /// Rewrites <paramref name="ret"/> into: its value stored in a fresh local, then <paramref name="statements"/>, then
     /// the return of the local. Returns false (and edits nothing) when <see cref="CanHoist"/> is false.
     /// </summary>
-    public static bool TryHoist(SyntaxEditor editor, ReturnStatementSyntax ret, IReadOnlyList<StatementSyntax> statements, SyntaxNode function, SemanticModel model, CancellationToken cancellationToken)
+    public static bool TryHoist(FixEditor editor, ReturnStatementSyntax ret, IReadOnlyList<StatementSyntax> statements, SyntaxNode function, FixSession session, CancellationToken cancellationToken)
     {
+        var model = session.Model;
         if (ret.Expression is not { } value || !StatementInsertion.CanInsertBefore(ret))
         {
             return false;
         }
 
-        var name = UniqueName(model, ret.SpanStart, function, "result");
+        var name = UniqueName(session, ret.SpanStart, function, "result");
         if (LocalDeclaration(ret, value, name, model, cancellationToken) is not { } declaration)
         {
             return false;
@@ -53,6 +53,12 @@ internal static class ReturnValueHoisting
         inserted.AddRange(statements.Select(statement => statement.WithAdditionalAnnotations(Formatter.Annotation)));
         if (ret.Parent is BlockSyntax or SwitchSectionSyntax)
         {
+            // The return's own indentation, not elastic trivia: after a `}` the formatter would add a blank line.
+            if (ret.GetLeadingTrivia() is { Count: > 0 } leading && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                inserted[0] = inserted[0].WithLeadingTrivia(leading[leading.Count - 1]);
+            }
+
             editor.InsertBefore(ret, inserted);
             editor.ReplaceNode(ret, newReturn);
         }
@@ -153,10 +159,14 @@ internal static class ReturnValueHoisting
         return true;
     }
 
-    /// <summary>A name no symbol in scope and no local of the function uses (C# forbids shadowing a local declared later).</summary>
-    private static string UniqueName(SemanticModel model, int position, SyntaxNode function, string baseName)
+    /// <summary>
+    /// A name no symbol in scope, no local of the function and no other fix of the same batch in this function uses
+    /// (C# forbids shadowing a local declared later); reserved for this fix.
+    /// </summary>
+    private static string UniqueName(FixSession session, int position, SyntaxNode function, string baseName)
     {
-        var taken = new HashSet<string>(model.LookupSymbols(position).Select(symbol => symbol.Name), System.StringComparer.Ordinal);
+        var reserved = session.NamesTakenIn(function);
+        var taken = new HashSet<string>(reserved, System.StringComparer.Ordinal);
         foreach (var token in function.DescendantTokens())
         {
             if (token.IsKind(SyntaxKind.IdentifierToken))
@@ -165,12 +175,14 @@ internal static class ReturnValueHoisting
             }
         }
 
+        // Looked up by name: listing every symbol in scope would cost as much as the type has members, per fix.
         var name = baseName;
-        for (var suffix = 1; taken.Contains(name); suffix++)
+        for (var suffix = 1; taken.Contains(name) || !session.Model.LookupSymbols(position, name: name).IsEmpty; suffix++)
         {
             name = baseName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        reserved.Add(name);
         return name;
     }
 }

@@ -32,7 +32,7 @@ internal static class StatementInsertion
             or CheckedStatementSyntax or UnsafeStatementSyntax;
 
     /// <summary>Inserts <paramref name="toInsert"/> before the void call; false when <see cref="CanInsertBefore(ExpressionSyntax)"/> is.</summary>
-    public static bool TryInsertBefore(SyntaxEditor editor, ExpressionSyntax call, StatementSyntax toInsert)
+    public static bool TryInsertBefore(FixEditor editor, ExpressionSyntax call, StatementSyntax toInsert)
     {
         if (!CanInsertBefore(call))
         {
@@ -64,11 +64,11 @@ internal static class StatementInsertion
     }
 
     /// <summary>Inserts <paramref name="toInsert"/> before <paramref name="statement"/> (which must pass <see cref="CanInsertBefore(StatementSyntax)"/>).</summary>
-    public static void InsertBefore(SyntaxEditor editor, StatementSyntax statement, StatementSyntax toInsert)
+    public static void InsertBefore(FixEditor editor, StatementSyntax statement, StatementSyntax toInsert)
         => InsertBefore(editor, statement, new[] { toInsert });
 
     /// <summary>Inserts <paramref name="toInsert"/>, in order, before <paramref name="statement"/> (which must pass <see cref="CanInsertBefore(StatementSyntax)"/>).</summary>
-    public static void InsertBefore(SyntaxEditor editor, StatementSyntax statement, IReadOnlyList<StatementSyntax> toInsert)
+    public static void InsertBefore(FixEditor editor, StatementSyntax statement, IReadOnlyList<StatementSyntax> toInsert)
     {
         var inserted = toInsert.Select(node => node.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
         if (statement.Parent is BlockSyntax or SwitchSectionSyntax)
@@ -93,7 +93,7 @@ internal static class StatementInsertion
     }
 
     /// <summary>Appends <paramref name="toAppend"/> as the last statement of <paramref name="block"/>.</summary>
-    public static void Append(SyntaxEditor editor, BlockSyntax block, StatementSyntax toAppend)
+    public static void Append(FixEditor editor, BlockSyntax block, StatementSyntax toAppend)
     {
         toAppend = toAppend.WithAdditionalAnnotations(Formatter.Annotation);
         editor.ReplaceNode(block, (current, _) =>

@@ -332,4 +332,89 @@ public class GFP008ReleaseCountAndReturnShapeCodeFixTests
         await new GFP008UnbalancedRcuReadLockCodeFix().RegisterCodeFixesAsync(new CodeFixContext(document, leak, (action, _) => actions.Add(action), CancellationToken.None));
         Assert.Equal(title, Assert.Single(actions).Title);
     }
+
+    [Fact]
+    public async Task Two_locks_left_held_at_one_return_are_both_released()
+    {
+        // Two fixes insert before the same statement: Fix All applies the second on the first one's result.
+        const string source = TestEnvironment.Usings + """
+            class Driver
+            {
+                private readonly KSpinLock _lock = new();
+
+                void Poll(Rcu rcu, bool idle)
+                {
+                    rcu.ReadLock();
+                    _lock.Lock();
+                    if (idle)
+                        {|GFP008:{|GFP008:return;|}|}
+                    _lock.Unlock();
+                    rcu.ReadUnlock();
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Driver
+            {
+                private readonly KSpinLock _lock = new();
+
+                void Poll(Rcu rcu, bool idle)
+                {
+                    rcu.ReadLock();
+                    _lock.Lock();
+                    if (idle)
+                    {
+                        _lock.Unlock();
+                        rcu.ReadUnlock();
+                        return;
+                    }
+                    _lock.Unlock();
+                    rcu.ReadUnlock();
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
+
+    [Fact]
+    public async Task Fix_all_gives_each_hoisted_return_value_its_own_name()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Reader
+            {
+                private readonly RcuPointer<string> _name = new();
+
+                int Length(Rcu rcu, bool fast)
+                {
+                    rcu.ReadLock();
+                    if (fast)
+                    {
+                        {|GFP008:return _name.Dereference()?.Length ?? 0;|}
+                    }
+                    {|GFP008:return _name.Dereference()?.Length ?? -1;|}
+                }
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Reader
+            {
+                private readonly RcuPointer<string> _name = new();
+
+                int Length(Rcu rcu, bool fast)
+                {
+                    rcu.ReadLock();
+                    if (fast)
+                    {
+                        var result = _name.Dereference()?.Length ?? 0;
+                        rcu.ReadUnlock();
+                        return result;
+                    }
+                    var result1 = _name.Dereference()?.Length ?? -1;
+                    rcu.ReadUnlock();
+                    return result1;
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
 }
