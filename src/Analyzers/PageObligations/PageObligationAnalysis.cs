@@ -83,6 +83,7 @@ internal sealed class PageObligationAnalysis
     private readonly List<(PageValue Value, ObligationState State, bool ThroughFinally)> _returns = new();
     private readonly Dictionary<ControlFlowBranch, ParameterCondition?> _edgeAtoms = new();
     private ulong? _trustedParameters;
+    private LiveVariables? _live;
     private readonly List<PageOrigin> _locationOrigins = new();
     private readonly int _budget;
     private Func<IOperation, bool?>? _carriesNoCodetag;
@@ -371,6 +372,7 @@ internal sealed class PageObligationAnalysis
 
     private bool Merge(Dictionary<int, ObligationState> states, int ordinal, ObligationState incoming)
     {
+        DropDead(incoming, ordinal);
         _observed[ordinal] = _observed.TryGetValue(ordinal, out var seen) ? Join(seen, incoming) : incoming.Clone();
         if (!states.TryGetValue(ordinal, out var existing))
         {
@@ -386,6 +388,57 @@ internal sealed class PageObligationAnalysis
 
         states[ordinal] = joined;
         return true;
+    }
+
+    /// <summary>
+    /// Forgets, at the entry of block <paramref name="ordinal"/>, the locals and captures no later code reads, and then
+    /// the facts of pages (allocated or returned here) that no remaining variable holds: nothing can free or clear them
+    /// from here on. States then hold what is live, which keeps a method of N pages linear.
+    /// </summary>
+    private void DropDead(ObligationState state, int ordinal)
+    {
+        _live ??= LiveVariables.Of(_graph);
+        List<object>? dead = null;
+        foreach (var key in state.Variables.Keys)
+        {
+            if (_live.IsDead(key, ordinal))
+            {
+                (dead ??= new List<object>()).Add(key);
+            }
+        }
+
+        if (dead is null)
+        {
+            return;
+        }
+
+        foreach (var key in dead)
+        {
+            state.Variables.Remove(key);
+        }
+
+        var held = new HashSet<PageOrigin>();
+        foreach (var value in state.Variables.Values)
+        {
+            foreach (var origin in value.Origins)
+            {
+                held.Add(origin);
+            }
+        }
+
+        List<PageOrigin>? unheld = null;
+        foreach (var origin in state.Facts.Keys)
+        {
+            if (!origin.StartsPresent && !held.Contains(origin))
+            {
+                (unheld ??= new List<PageOrigin>()).Add(origin);
+            }
+        }
+
+        foreach (var origin in unheld ?? Enumerable.Empty<PageOrigin>())
+        {
+            state.Facts.Remove(origin);
+        }
     }
 
     private ObligationState Join(ObligationState a, ObligationState b)
