@@ -12,7 +12,7 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //                                                                             real dotnet builds: off / ours / CA2000 / both
 //   editor    [--lines 100000] [--files 10] [--sessions 3]                    one-file analysis latency, warm, ours vs CA2000
 //   breakdown [--lines 100000] [--runs 3]                                     each analyzer's own time (analyzer telemetry)
-//   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools
+//   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools; one with N NoCodetag pages
 //   profile   [--lines 100000 | --blowup N] [--out DIR]                    sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
 //   diagnostics [--sizes 25000] [--mutants 300]                               every diagnostic, sorted (the oracle of a performance change)

@@ -145,7 +145,8 @@ internal sealed class ConditionFacts
         return result;
     }
 
-    private static ImmutableArray<ParameterCondition> Intersect(ImmutableArray<ParameterCondition> a, ImmutableArray<ParameterCondition> b)
+    /// <summary>The atoms both conjunctions hold (what every path of a join still proves).</summary>
+    internal static ImmutableArray<ParameterCondition> Intersect(ImmutableArray<ParameterCondition> a, ImmutableArray<ParameterCondition> b)
     {
         if (MethodSummary.SameConditions(a, b))
         {
@@ -163,6 +164,16 @@ internal sealed class ConditionFacts
 
         return builder.ToImmutable();
     }
+
+    /// <summary>
+    /// The atom about a trusted parameter of <paramref name="method"/> that taking <paramref name="branch"/> proves, if any
+    /// (for analyses that track their own facts per path, such as GFP004's conditions on uncleared paths).
+    /// </summary>
+    public static ParameterCondition? AtomOn(ControlFlowBranch branch, IMethodSymbol? method, ulong trusted, RuntimeSymbols symbols)
+        => EdgeAtom(branch.Source, branch.IsConditionalSuccessor, method, trusted, symbols);
+
+    /// <summary>The value parameters of <paramref name="method"/> its graph never assigns (bit i: ordinal i), without the block facts.</summary>
+    public static ulong TrustedParametersOf(ControlFlowGraph graph, IMethodSymbol? method) => TrustedParameters(graph, method);
 
     /// <summary>The atom the branch of <paramref name="source"/> taken along this edge proves, if any.</summary>
     private static ParameterCondition? EdgeAtom(BasicBlock source, bool conditionalEdge, IMethodSymbol? method, ulong trusted, RuntimeSymbols symbols)

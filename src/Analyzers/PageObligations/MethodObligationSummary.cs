@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.Interprocedural;
 
 namespace GfpAnalyzers.Analyzers.PageObligations;
 
@@ -18,17 +19,34 @@ internal enum ParameterEffectKind
 /// <summary>One parameter's line in a method summary.</summary>
 internal readonly struct ParameterEffect
 {
-    public ParameterEffect(ParameterEffectKind kind, bool freesUncleared, PagePaths atExit)
+    private static readonly ImmutableArray<ImmutableArray<ParameterCondition>> FreesNowhere = ImmutableArray<ImmutableArray<ParameterCondition>>.Empty;
+
+    public ParameterEffect(
+        ParameterEffectKind kind,
+        PagePaths atExit,
+        ImmutableArray<ImmutableArray<ParameterCondition>> freeConditions = default,
+        ImmutableArray<ParameterCondition> atExitConditions = default)
     {
         Kind = kind;
-        FreesUncleared = freesUncleared;
         AtExit = atExit;
+        FreeConditions = freeConditions.IsDefault ? FreesNowhere : freeConditions;
+        AtExitConditions = atExitConditions.IsDefault || (atExit & PagePaths.Uncleared) == 0 ? ImmutableArray<ParameterCondition>.Empty : atExitConditions;
     }
 
     public ParameterEffectKind Kind { get; }
 
+    /// <summary>
+    /// One entry per free (its own, or a callee's) that some path reaches with the parameter uncleared: the conditions on
+    /// the method's parameters under which that happens (empty: whatever the arguments). At most
+    /// <see cref="ConditionFacts.MaxAtoms"/> entries, in source order; frees past that are not reported through calls.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<ParameterCondition>> FreeConditions { get; }
+
     /// <summary>Some path frees the parameter (directly or through a callee) without clearing it first.</summary>
-    public bool FreesUncleared { get; }
+    public bool FreesUncleared => !FreeConditions.IsEmpty;
+
+    /// <summary>What holds of the parameters on every path that returns with the page still uncleared.</summary>
+    public ImmutableArray<ParameterCondition> AtExitConditions { get; }
 
     /// <summary>
     /// What an uncleared page passed in may be when the method returns normally: still uncleared, settled
@@ -36,7 +54,24 @@ internal readonly struct ParameterEffect
     /// </summary>
     public PagePaths AtExit { get; }
 
-    public bool SameAs(ParameterEffect other) => Kind == other.Kind && FreesUncleared == other.FreesUncleared && AtExit == other.AtExit;
+    public bool SameAs(ParameterEffect other)
+    {
+        if (Kind != other.Kind || AtExit != other.AtExit || FreeConditions.Length != other.FreeConditions.Length
+            || !MethodSummary.SameConditions(AtExitConditions, other.AtExitConditions))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < FreeConditions.Length; i++)
+        {
+            if (!MethodSummary.SameConditions(FreeConditions[i], other.FreeConditions[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>
@@ -49,10 +84,16 @@ internal sealed class MethodObligationSummary
     /// <summary>For methods that cannot be analyzed (no body, virtual, too large, a cycle that does not settle): every page may be cleared.</summary>
     public static readonly MethodObligationSummary Opaque = new(ImmutableArray<ParameterEffect>.Empty, PagePaths.None, returnsUnknown: true, isOpaque: true);
 
-    public MethodObligationSummary(ImmutableArray<ParameterEffect> parameters, PagePaths returned, bool returnsUnknown, bool isOpaque = false)
+    public MethodObligationSummary(
+        ImmutableArray<ParameterEffect> parameters,
+        PagePaths returned,
+        bool returnsUnknown,
+        bool isOpaque = false,
+        ImmutableArray<ParameterCondition> returnConditions = default)
     {
         Parameters = parameters;
         Returned = returnsUnknown ? PagePaths.None : returned;
+        ReturnConditions = returnConditions.IsDefault || (Returned & PagePaths.Uncleared) == 0 ? ImmutableArray<ParameterCondition>.Empty : returnConditions;
         ReturnsUnknown = returnsUnknown;
         IsOpaque = isOpaque;
     }
@@ -65,6 +106,9 @@ internal sealed class MethodObligationSummary
     /// Settled when some return paths cleared it). None when no path returns an uncleared NoCodetag page.
     /// </summary>
     public PagePaths Returned { get; }
+
+    /// <summary>What holds of the parameters on every path that returns an uncleared NoCodetag page.</summary>
+    public ImmutableArray<ParameterCondition> ReturnConditions { get; }
 
     /// <summary>
     /// Some path may return a page of unknown origin (a parameter, a plain field, a callee we cannot see), or the method
@@ -80,13 +124,14 @@ internal sealed class MethodObligationSummary
 
     public ParameterEffect For(int ordinal)
         => IsOpaque || ordinal < 0 || ordinal >= Parameters.Length
-            ? new ParameterEffect(ParameterEffectKind.Unknown, freesUncleared: false, PagePaths.None)
+            ? new ParameterEffect(ParameterEffectKind.Unknown, PagePaths.None)
             : Parameters[ordinal];
 
     /// <summary>Same content (how a recursive component knows it has settled).</summary>
     public bool SameAs(MethodObligationSummary other)
     {
-        if (IsOpaque != other.IsOpaque || Returned != other.Returned || ReturnsUnknown != other.ReturnsUnknown || Parameters.Length != other.Parameters.Length)
+        if (IsOpaque != other.IsOpaque || Returned != other.Returned || ReturnsUnknown != other.ReturnsUnknown
+            || !MethodSummary.SameConditions(ReturnConditions, other.ReturnConditions) || Parameters.Length != other.Parameters.Length)
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using GfpAnalyzers.Analyzers.Interprocedural;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
@@ -28,12 +29,23 @@ internal enum PagePaths : byte
 /// </summary>
 internal readonly struct PageFact : IEquatable<PageFact>
 {
-    public PageFact(PagePaths paths, object? witness, ControlFlowBranch? guard = null)
+    public PageFact(PagePaths paths, object? witness, ControlFlowBranch? guard = null, ImmutableArray<ParameterCondition> conditions = default)
     {
         Paths = paths;
         Witness = (paths & PagePaths.Uncleared) != 0 ? witness : null;
         Guard = (paths & (PagePaths.Uncleared | PagePaths.Settled)) == (PagePaths.Uncleared | PagePaths.Settled) ? guard : null;
+        Conditions = (paths & PagePaths.Uncleared) != 0 && !conditions.IsDefault ? conditions : ImmutableArray<ParameterCondition>.Empty;
     }
+
+    /// <summary>
+    /// What holds of the method's own (never assigned) parameters on every path where the page is uncleared: the
+    /// conditions under which the method frees it uncleared, returns it uncleared, or returns with it uncleared, which
+    /// a caller evaluates with its arguments. A branch that contradicts them is not taken by an uncleared path.
+    /// </summary>
+    public ImmutableArray<ParameterCondition> Conditions { get; }
+
+    /// <summary>The same fact with other paths, keeping its witness, guard and conditions.</summary>
+    public PageFact WithPaths(PagePaths paths, object? witness) => new(paths, witness, Guard, Conditions);
 
     public PagePaths Paths { get; }
 
@@ -88,10 +100,15 @@ internal readonly struct PageFact : IEquatable<PageFact>
             };
         }
 
-        return new PageFact(paths, witness, JoinGuards(a, b));
+        var conditions = !a.MayBeUncleared ? b.Conditions
+            : !b.MayBeUncleared ? a.Conditions
+            : ConditionFacts.Intersect(a.Conditions, b.Conditions);
+        return new PageFact(paths, witness, JoinGuards(a, b), conditions);
     }
 
-    public bool Equals(PageFact other) => Paths == other.Paths && ReferenceEquals(Witness, other.Witness) && ReferenceEquals(Guard, other.Guard);
+    public bool Equals(PageFact other)
+        => Paths == other.Paths && ReferenceEquals(Witness, other.Witness) && ReferenceEquals(Guard, other.Guard)
+           && MethodSummary.SameConditions(Conditions, other.Conditions);
 
     /// <summary>A branch every uncleared path of both sides took, or null.</summary>
     private static ControlFlowBranch? JoinGuards(PageFact a, PageFact b)
@@ -248,7 +265,14 @@ internal sealed class ObligationState
     {
         Variables = new Dictionary<object, PageValue>(other.Variables, VariableKeyComparer.Instance);
         Facts = new Dictionary<PageOrigin, PageFact>(other.Facts);
+        Path = other.Path;
     }
+
+    /// <summary>
+    /// What every path reaching this point proved of the method's own never-assigned parameters (the branches it took):
+    /// a page allocated here is uncleared only under these conditions.
+    /// </summary>
+    public ImmutableArray<ParameterCondition> Path { get; set; } = ImmutableArray<ParameterCondition>.Empty;
 
     public Dictionary<object, PageValue> Variables { get; }
 
@@ -258,7 +282,7 @@ internal sealed class ObligationState
 
     public bool ContentEquals(ObligationState other)
     {
-        if (Variables.Count != other.Variables.Count || Facts.Count != other.Facts.Count)
+        if (Variables.Count != other.Variables.Count || Facts.Count != other.Facts.Count || !MethodSummary.SameConditions(Path, other.Path))
         {
             return false;
         }

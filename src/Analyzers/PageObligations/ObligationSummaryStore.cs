@@ -246,7 +246,7 @@ internal sealed class ObligationSummaryStore
         var effects = ImmutableArray.CreateBuilder<ParameterEffect>(method.Parameters.Length);
         foreach (var parameter in method.Parameters)
         {
-            effects.Add(new ParameterEffect(PageObligationAnalysis.MayHoldPage(parameter) ? ParameterEffectKind.Known : ParameterEffectKind.NotAPage, false, PagePaths.None));
+            effects.Add(new ParameterEffect(PageObligationAnalysis.MayHoldPage(parameter) ? ParameterEffectKind.Known : ParameterEffectKind.NotAPage, PagePaths.None));
         }
 
         return new MethodObligationSummary(effects.MoveToImmutable(), PagePaths.None, returnsUnknown: false);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using GfpAnalyzers.Analyzers.Interprocedural;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -80,6 +81,10 @@ internal sealed class PageObligationAnalysis
     private readonly List<ControlFlowGraph> _nested = new();
     private readonly Dictionary<IOperation, ThrowWitness> _throwWitnesses = new();
     private readonly List<(PageValue Value, ObligationState State, bool ThroughFinally)> _returns = new();
+    private readonly Dictionary<ControlFlowBranch, ParameterCondition?> _edgeAtoms = new();
+    private ulong? _trustedParameters;
+    private LiveVariables? _live;
+    private readonly List<PageOrigin> _locationOrigins = new();
     private readonly int _budget;
     private Func<IOperation, bool?>? _carriesNoCodetag;
     private Dictionary<ISymbol, int>? _assignmentCounts;
@@ -167,23 +172,38 @@ internal sealed class PageObligationAnalysis
         {
             if (!MayHoldPage(parameter))
             {
-                effects.Add(new ParameterEffect(ParameterEffectKind.NotAPage, false, PagePaths.None));
+                effects.Add(new ParameterEffect(ParameterEffectKind.NotAPage, PagePaths.None));
             }
             else if (!IsTrackedParameter(parameter))
             {
-                effects.Add(new ParameterEffect(ParameterEffectKind.Unknown, false, PagePaths.None));
+                effects.Add(new ParameterEffect(ParameterEffectKind.Unknown, PagePaths.None));
             }
             else
             {
                 var origin = ParameterOrigin(parameter);
-                var frees = _reports.Any(report => ReferenceEquals(report.Origin, origin));
-                var exit = atExit is null ? PagePaths.None : FactOf(origin, atExit).Paths;
-                effects.Add(new ParameterEffect(ParameterEffectKind.Known, frees, exit));
+                var exit = atExit is null ? new PageFact(PagePaths.None, null) : FactOf(origin, atExit);
+                effects.Add(new ParameterEffect(ParameterEffectKind.Known, exit.Paths, FreeConditions(origin), exit.Conditions));
             }
         }
 
-        var returned = Returned();
-        return new MethodObligationSummary(effects.MoveToImmutable(), returned ?? PagePaths.None, returnsUnknown: returned is null);
+        var returned = Returned(out var returnConditions);
+        return new MethodObligationSummary(effects.MoveToImmutable(), returned ?? PagePaths.None, returnsUnknown: returned is null, returnConditions: returnConditions);
+    }
+
+    /// <summary>The conditions of each free reached with <paramref name="origin"/> uncleared (distinct, in report order, bounded).</summary>
+    private ImmutableArray<ImmutableArray<ParameterCondition>> FreeConditions(PageOrigin origin)
+    {
+        var result = ImmutableArray.CreateBuilder<ImmutableArray<ParameterCondition>>();
+        foreach (var report in _reports)
+        {
+            if (ReferenceEquals(report.Origin, origin) && result.Count < ConditionFacts.MaxAtoms
+                && !result.Any(kept => MethodSummary.SameConditions(kept, report.Fact.Conditions)))
+            {
+                result.Add(report.Fact.Conditions);
+            }
+        }
+
+        return result.ToImmutable();
     }
 
     /// <summary>
@@ -191,13 +211,15 @@ internal sealed class PageObligationAnalysis
     /// no return hands out an uncleared one). Null (unknown) when some return may hand out a page of unknown origin (a
     /// parameter, a plain field) or leaves through a finally (which may clear it).
     /// </summary>
-    private PagePaths? Returned()
+    private PagePaths? Returned(out ImmutableArray<ParameterCondition> conditions)
     {
+        conditions = ImmutableArray<ParameterCondition>.Empty;
         if (!_environment.ReturnsPage(_owner))
         {
             return null;
         }
 
+        ImmutableArray<ParameterCondition>? unclearedConditions = null;
         var paths = PagePaths.None;
         foreach (var (value, state, throughFinally) in _returns)
         {
@@ -213,10 +235,16 @@ internal sealed class PageObligationAnalysis
                     return null;
                 }
 
-                paths |= FactOf(origin, state).Paths & (PagePaths.Uncleared | PagePaths.Settled);
+                var fact = FactOf(origin, state);
+                paths |= fact.Paths & (PagePaths.Uncleared | PagePaths.Settled);
+                if (fact.MayBeUncleared)
+                {
+                    unclearedConditions = unclearedConditions is { } soFar ? ConditionFacts.Intersect(soFar, fact.Conditions) : fact.Conditions;
+                }
             }
         }
 
+        conditions = unclearedConditions ?? ImmutableArray<ParameterCondition>.Empty;
         return (paths & PagePaths.Uncleared) != 0 ? paths : PagePaths.None;
     }
 
@@ -251,6 +279,12 @@ internal sealed class PageObligationAnalysis
             foreach (var branch in Successors(block))
             {
                 var edge = EdgeState(block, branch, state);
+                if (edge is null)
+                {
+                    // A branch that contradicts what the path proved of a parameter (`if (p == null) ... if (p != null)`).
+                    continue;
+                }
+
                 foreach (var region in branch.FinallyRegions)
                 {
                     edge = RunFinally(region, edge);
@@ -338,6 +372,7 @@ internal sealed class PageObligationAnalysis
 
     private bool Merge(Dictionary<int, ObligationState> states, int ordinal, ObligationState incoming)
     {
+        DropDead(incoming, ordinal);
         _observed[ordinal] = _observed.TryGetValue(ordinal, out var seen) ? Join(seen, incoming) : incoming.Clone();
         if (!states.TryGetValue(ordinal, out var existing))
         {
@@ -355,9 +390,60 @@ internal sealed class PageObligationAnalysis
         return true;
     }
 
+    /// <summary>
+    /// Forgets, at the entry of block <paramref name="ordinal"/>, the locals and captures no later code reads, and then
+    /// the facts of pages (allocated or returned here) that no remaining variable holds: nothing can free or clear them
+    /// from here on. States then hold what is live, which keeps a method of N pages linear.
+    /// </summary>
+    private void DropDead(ObligationState state, int ordinal)
+    {
+        _live ??= LiveVariables.Of(_graph);
+        List<object>? dead = null;
+        foreach (var key in state.Variables.Keys)
+        {
+            if (_live.IsDead(key, ordinal))
+            {
+                (dead ??= new List<object>()).Add(key);
+            }
+        }
+
+        if (dead is null)
+        {
+            return;
+        }
+
+        foreach (var key in dead)
+        {
+            state.Variables.Remove(key);
+        }
+
+        var held = new HashSet<PageOrigin>();
+        foreach (var value in state.Variables.Values)
+        {
+            foreach (var origin in value.Origins)
+            {
+                held.Add(origin);
+            }
+        }
+
+        List<PageOrigin>? unheld = null;
+        foreach (var origin in state.Facts.Keys)
+        {
+            if (!origin.StartsPresent && !held.Contains(origin))
+            {
+                (unheld ??= new List<PageOrigin>()).Add(origin);
+            }
+        }
+
+        foreach (var origin in unheld ?? Enumerable.Empty<PageOrigin>())
+        {
+            state.Facts.Remove(origin);
+        }
+    }
+
     private ObligationState Join(ObligationState a, ObligationState b)
     {
-        var result = new ObligationState();
+        var result = new ObligationState { Path = ConditionFacts.Intersect(a.Path, b.Path) };
         foreach (var key in a.Variables.Keys.Concat(b.Variables.Keys))
         {
             if (!result.Variables.ContainsKey(key))
@@ -425,9 +511,22 @@ internal sealed class PageObligationAnalysis
         return state;
     }
 
-    private ObligationState EdgeState(BasicBlock block, ControlFlowBranch branch, ObligationState state)
+    /// <summary>The state along <paramref name="branch"/>; null when no path can take it.</summary>
+    private ObligationState? EdgeState(BasicBlock block, ControlFlowBranch branch, ObligationState state)
     {
+        var atom = AtomOn(branch);
+        ImmutableArray<ParameterCondition>? path = state.Path;
+        if (atom is { } proved)
+        {
+            path = ConditionFacts.Add(state.Path, proved);
+            if (path is null)
+            {
+                return null;
+            }
+        }
+
         var edge = state.Clone();
+        edge.Path = path.Value;
         if (block.ConditionKind == ControlFlowConditionKind.None || block.BranchValue is not { } condition)
         {
             return edge;
@@ -455,6 +554,29 @@ internal sealed class PageObligationAnalysis
             }
         }
 
+        // What the branch proves of a parameter holds on every uncleared path through it; one that contradicts what
+        // every uncleared path already proved is not taken by any of them.
+        if (atom is { } branchAtom)
+        {
+            foreach (var pair in edge.Facts.ToList())
+            {
+                if (!pair.Value.MayBeUncleared)
+                {
+                    continue;
+                }
+
+                if (ConditionFacts.Add(pair.Value.Conditions, branchAtom) is { } narrowed)
+                {
+                    edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, pair.Value.Witness, pair.Value.Guard, narrowed);
+                }
+                else
+                {
+                    var remaining = pair.Value.Paths & ~PagePaths.Uncleared;
+                    edge.Facts[pair.Key] = new PageFact(remaining == PagePaths.None ? PagePaths.Absent : remaining, null);
+                }
+            }
+        }
+
         // Null checks of pages and compiler-generated tests do not explain why a page was not cleared.
         var testsAPage = nullTested is not null || (NullTest.TryMatch(condition, out var anyTested, out _) && !TestedPage(condition, anyTested, edge).Origins.IsEmpty);
         if (!condition.IsImplicit && !testsAPage)
@@ -463,12 +585,32 @@ internal sealed class PageObligationAnalysis
             {
                 if (pair.Value.UnclearedOnEveryPath)
                 {
-                    edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, branch, pair.Value.Guard);
+                    edge.Facts[pair.Key] = pair.Value.WithPaths(pair.Value.Paths, branch);
                 }
             }
         }
 
         return edge;
+    }
+
+    /// <summary>This method's value parameters it never assigns (bit i: ordinal i): the only ones conditions name.</summary>
+    private ulong TrustedParameters => _trustedParameters ??= ConditionFacts.TrustedParametersOf(_graph, _owner);
+
+    /// <summary>The atom about one of this method's own never-assigned parameters that taking <paramref name="branch"/> proves.</summary>
+    private ParameterCondition? AtomOn(ControlFlowBranch branch)
+    {
+        if (branch.Source.ConditionKind == ControlFlowConditionKind.None)
+        {
+            return null;
+        }
+
+        if (!_edgeAtoms.TryGetValue(branch, out var atom))
+        {
+            atom = ConditionFacts.AtomOn(branch, _owner, TrustedParameters, _environment.Symbols);
+            _edgeAtoms[branch] = atom;
+        }
+
+        return atom;
     }
 
     /// <summary>
@@ -809,7 +951,8 @@ internal sealed class PageObligationAnalysis
         }
 
         var rebound = new HashSet<MemberLocation>();
-        foreach (var origin in _origins.Values.ToList())
+        // Only origins of member locations can be rebound: not every allocation of the method on every assignment.
+        foreach (var origin in _locationOrigins.ToList())
         {
             if (origin.Location is { } location && location.DependsOn(variable) && rebound.Add(location))
             {
@@ -994,15 +1137,17 @@ internal sealed class PageObligationAnalysis
 
         if (_environment.ReturnsPage(method) && SummaryOf(method) is { ReturnsUnknown: false } callee)
         {
-            if (!callee.ReturnsUnclearedPage)
+            if (!callee.ReturnsUnclearedPage
+                || new CallArguments(invocation.Arguments, TrustedParameters).Evaluate(callee.ReturnConditions) is not { } conditions
+                || ConditionFacts.Union(state.Path, conditions) is not { } unclearedUnder)
             {
-                // Null, a page with its tag, or one the callee cleared: like null, no obligation.
+                // Null, a page with its tag, or one the callee cleared (for these arguments): like null, no obligation.
                 return PageValue.Null;
             }
 
             // The callee hands out a NoCodetag page it did not clear: the obligation is now this method's.
             var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.ReturnedUncleared, $"a NoCodetag page returned by '{method.Name}' at line {LineOf(invocation)}"));
-            return Renew(invocation, origin, state, callee.Returned);
+            return Renew(invocation, origin, state, callee.Returned, unclearedUnder);
         }
 
         return PageValue.Other;
@@ -1012,7 +1157,7 @@ internal sealed class PageObligationAnalysis
     /// The call site produces a new page. Variables still holding the page it produced last time (in an earlier loop
     /// iteration) are moved to the site's "older pages" origin, so the new page's fresh state does not overwrite theirs.
     /// </summary>
-    private PageValue Renew(IOperation site, PageOrigin origin, ObligationState state, PagePaths paths)
+    private PageValue Renew(IOperation site, PageOrigin origin, ObligationState state, PagePaths paths, ImmutableArray<ParameterCondition> conditions = default)
     {
         PageOrigin? older = null;
         foreach (var pair in state.Variables.ToList())
@@ -1030,7 +1175,7 @@ internal sealed class PageObligationAnalysis
             state.Facts[older] = state.Facts.TryGetValue(older, out var previous) ? PageFact.Join(previous, current) : current;
         }
 
-        state.Facts[origin] = new PageFact(paths, StableBranchInto(_current));
+        state.Facts[origin] = new PageFact(paths, StableBranchInto(_current), null, conditions.IsDefault ? state.Path : conditions);
         return PageValue.Of(origin);
     }
 
@@ -1077,6 +1222,7 @@ internal sealed class PageObligationAnalysis
         if (passed.Count > 0)
         {
             var summary = SummaryOf(method);
+            var callArguments = new CallArguments(arguments, TrustedParameters);
             foreach (var (argument, value) in passed)
             {
                 var effect = summary?.For(argument.Parameter?.Ordinal ?? -1);
@@ -1085,10 +1231,18 @@ internal sealed class PageObligationAnalysis
                     // A [NoCodetagPages] parameter's frees are reported inside the callee; do not report twice.
                     if (known.FreesUncleared && !(argument.Parameter is { } parameter && _environment.IsAnnotated(parameter)))
                     {
-                        CheckFree(call, argument, value, $"'{method.Name}' (which frees it)", state);
+                        // The first of the callee's uncleared frees that these arguments allow.
+                        foreach (var conditions in known.FreeConditions)
+                        {
+                            if (callArguments.Evaluate(conditions) is { } remaining
+                                && CheckFree(call, argument, value, $"'{method.Name}' (which frees it)", state, remaining))
+                            {
+                                break;
+                            }
+                        }
                     }
 
-                    Compose(value, known.AtExit, state);
+                    Compose(value, known, callArguments, state);
                 }
                 else if (effect is { Kind: ParameterEffectKind.Unknown } || (summary is null && MayClear(method)))
                 {
@@ -1149,10 +1303,15 @@ internal sealed class PageObligationAnalysis
         }
     }
 
-    /// <summary>After a call whose summary says what becomes of an uncleared page passed in.</summary>
-    private static void Compose(PageValue value, PagePaths atExit, ObligationState state)
+    /// <summary>
+    /// After a call whose summary says what becomes of an uncleared page passed in: still uncleared (under the callee's
+    /// conditions, evaluated with the arguments), settled, or absent.
+    /// </summary>
+    private static void Compose(PageValue value, ParameterEffect effect, CallArguments arguments, ObligationState state)
     {
         var single = value.Single;
+        var atExit = effect.AtExit;
+        var exitConditions = (atExit & PagePaths.Uncleared) != 0 ? arguments.Evaluate(effect.AtExitConditions) : null;
         foreach (var origin in value.Origins)
         {
             var fact = FactOf(origin, state);
@@ -1161,38 +1320,84 @@ internal sealed class PageObligationAnalysis
                 continue;
             }
 
+            // Uncleared after the call only on paths where the callee's conditions agree with what this path proved.
+            var unclearedAfter = exitConditions is { } extra ? ConditionFacts.Union(fact.Conditions, extra) : null;
+            var exitPaths = atExit == PagePaths.None ? PagePaths.Absent : atExit & ~PagePaths.Uncleared;
+            if (unclearedAfter is not null)
+            {
+                exitPaths |= PagePaths.Uncleared;
+            }
+
             // When the value may be another page, keep the old paths too: the callee may not have had this one.
             var kept = single is null ? fact.Paths : fact.Paths & ~PagePaths.Uncleared;
-            var paths = kept | (atExit == PagePaths.None ? PagePaths.Absent : atExit);
-            state.Facts[origin] = new PageFact(paths, fact.Witness, fact.Guard);
+            var paths = kept | (exitPaths == PagePaths.None ? PagePaths.Absent : exitPaths);
+            var conditions = (kept & PagePaths.Uncleared) != 0 || unclearedAfter is null ? fact.Conditions : unclearedAfter.Value;
+            state.Facts[origin] = new PageFact(paths, fact.Witness, fact.Guard, conditions);
         }
     }
 
-    private void CheckFree(IOperation free, IArgumentOperation argument, PageValue value, string freer, ObligationState state)
+    /// <summary>
+    /// Reports a free reached with an uncleared page; <paramref name="calleeConditions"/> (for a callee that frees) must
+    /// also hold on the uncleared path. True when reported.
+    /// </summary>
+    private bool CheckFree(
+        IOperation free,
+        IArgumentOperation argument,
+        PageValue value,
+        string freer,
+        ObligationState state,
+        ImmutableArray<ParameterCondition> calleeConditions = default)
     {
         if (!_reporting || value.MayBeOther || value.Origins.IsEmpty || _reportedFrees.Contains(free))
         {
-            return;
+            return false;
+        }
+
+        PageFact? UnclearedFact(PageOrigin origin)
+        {
+            var fact = FactOf(origin, state);
+            if (!fact.MayBeUncleared)
+            {
+                return null;
+            }
+
+            if (calleeConditions.IsDefaultOrEmpty)
+            {
+                return fact;
+            }
+
+            return ConditionFacts.Union(fact.Conditions, calleeConditions) is { } conditions
+                ? new PageFact(fact.Paths, fact.Witness, fact.Guard, conditions)
+                : null;
         }
 
         PageOrigin? guilty = null;
+        PageFact? guiltyFact = null;
         if (value.Single is { } single)
         {
-            guilty = FactOf(single, state).MayBeUncleared ? single : null;
+            (guilty, guiltyFact) = (single, UnclearedFact(single));
         }
         else if (!value.Origins.Any(origin => FactOf(origin, state).MayBeSettled))
         {
             // Which page it is depends on the path: report only when no candidate was ever cleared.
-            guilty = value.Origins.FirstOrDefault(origin => FactOf(origin, state).MayBeUncleared);
+            foreach (var origin in value.Origins)
+            {
+                if (UnclearedFact(origin) is { } fact)
+                {
+                    (guilty, guiltyFact) = (origin, fact);
+                    break;
+                }
+            }
         }
 
-        if (guilty is null)
+        if (guilty is null || guiltyFact is not { } reported)
         {
-            return;
+            return false;
         }
 
         _reportedFrees.Add(free);
-        _reports.Add(new FreeReport(free, PageText(argument.Value), guilty, FactOf(guilty, state), freer));
+        _reports.Add(new FreeReport(free, PageText(argument.Value), guilty, reported, freer));
+        return true;
     }
 
     /// <summary>The state at a call inside a try flows to its catch handlers and (for reporting) its finally.</summary>
@@ -1222,7 +1427,7 @@ internal sealed class PageObligationAnalysis
         {
             if (pair.Value.MayBeUncleared)
             {
-                thrown.Facts[pair.Key] = new PageFact(pair.Value.Paths, witness);
+                thrown.Facts[pair.Key] = new PageFact(pair.Value.Paths, witness, null, pair.Value.Conditions);
             }
         }
 
@@ -1264,6 +1469,10 @@ internal sealed class PageObligationAnalysis
         {
             origin = create();
             _origins[key] = origin;
+            if (origin.Location is not null)
+            {
+                _locationOrigins.Add(origin);
+            }
         }
 
         return origin;

@@ -226,5 +226,176 @@ public static class GFP004CrossMethodCases
                 }
             }
             """),
+
+        // ---------------------------------------------------------------- conditions, evaluated with the arguments
+        new("A helper that clears when told to is told to", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    MaybeForget(allocator, page, clear: true);
+                    allocator.FreePage(page);
+                }
+
+                private static void MaybeForget(PageAllocator allocator, Page page, bool clear)
+                {
+                    if (clear) allocator.ClearPageTagRef(page);
+                }
+            }
+            """),
+
+        new("A helper that clears when told to is told not to", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page == null) return;
+                    MaybeForget(allocator, page, clear: false);
+                    {|#0:allocator.FreePage(page)|};
+                }
+
+                private static void MaybeForget(PageAllocator allocator, Page page, bool clear)
+                {
+                    if (clear) allocator.ClearPageTagRef(page);
+                }
+            }
+            """, new GFP004Expected("page", "allocated with NoCodetag at line {line:A}", "FreePage", "on some path")),
+
+        new("A helper frees without clearing only in one mode, and is called in the other", """
+            enum Retire { Clear, Keep }
+
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    Release(allocator, page, Retire.Clear);
+                }
+
+                private static void Release(PageAllocator allocator, Page page, Retire mode)
+                {
+                    if (mode == Retire.Clear) allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """),
+
+        new("A helper frees without clearing only in one mode, and is called in it", """
+            enum Retire { Clear, Keep }
+
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page == null) return;
+                    {|#0:Release(allocator, page, Retire.Keep)|};
+                }
+
+                private static void Release(PageAllocator allocator, Page page, Retire mode)
+                {
+                    if (mode == Retire.Clear) allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """, new GFP004Expected("page", "allocated with NoCodetag at line {line:A}", "'Release' (which frees it)", "on every path")),
+
+        new("A helper frees without clearing when no reason is given", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool quiet)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page == null) return;
+                    var other = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (other == null) return;
+                    Drop(allocator, other, "shrink");
+                    {|#0:Drop(allocator, page, null)|};
+                }
+
+                private static void Drop(PageAllocator allocator, Page page, string? reason)
+                {
+                    if (reason == null)
+                    {
+                        allocator.FreePage(page);
+                        return;
+                    }
+
+                    Console.WriteLine(reason);
+                    allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """, new GFP004Expected("page", "allocated with NoCodetag at line {line:A}", "'Drop' (which frees it)", "on every path")),
+
+        new("A condition passed down two helpers is decided by the outermost call", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool clear)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*A*/
+                    if (page == null) return;
+                    var other = allocator.AllocPage(Gfp.High | Gfp.NoCodetag); /*B*/
+                    if (other == null) return;
+                    Retire(allocator, page, clear: true);
+                    {|#0:Retire(allocator, other, clear: false)|};
+                }
+
+                private static void Retire(PageAllocator allocator, Page page, bool clear) => Release(allocator, page, clear);
+
+                private static void Release(PageAllocator allocator, Page page, bool clear)
+                {
+                    if (clear) allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """, new GFP004Expected("other", "allocated with NoCodetag at line {line:B}", "'Retire' (which frees it)", "on every path")),
+
+        new("A helper returns a NoCodetag page only when asked for one", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool unused)
+                {
+                    var tagged = Make(allocator, tagless: false);
+                    if (tagged != null) allocator.FreePage(tagged);
+                    var page = Make(allocator, tagless: true); /*A*/
+                    if (page == null) return;
+                    {|#0:allocator.FreePage(page)|};
+                }
+
+                private static Page? Make(PageAllocator allocator, bool tagless)
+                    => tagless ? allocator.AllocPage(Gfp.High | Gfp.NoCodetag) : allocator.AllocPage(Gfp.Kernel);
+            }
+            """, new GFP004Expected("page", "a NoCodetag page returned by 'Make' at line {line:A}", "FreePage", "on every path")),
+
+        new("A helper's condition is decided by the caller's own branch", """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator, bool clear)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    if (clear)
+                    {
+                        Release(allocator, page, clear);
+                    }
+                    else
+                    {
+                        allocator.ClearPageTagRef(page);
+                        allocator.FreePage(page);
+                    }
+                }
+
+                private static void Release(PageAllocator allocator, Page page, bool clear)
+                {
+                    if (clear) allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                }
+            }
+            """),
     ];
 }
