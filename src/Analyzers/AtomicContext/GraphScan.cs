@@ -1,5 +1,6 @@
 using GfpAnalyzers.Analyzers.Operations;
 using System.Collections.Generic;
+using System.Linq;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -22,6 +23,8 @@ internal sealed class GraphScan
     private readonly ISymbol _owner;
     private readonly HashSet<ISymbol> _candidates = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _excluded = new(SymbolEqualityComparer.Default);
+    private readonly List<StatusTest> _testCandidates = new();
+    private readonly Dictionary<ISymbol, List<(int Index, StatusTest Test)>> _testsBySymbol = new(SymbolEqualityComparer.Default);
     private readonly List<LockSite?> _sites = new() { null };
     private readonly List<(int Site, ILocalSymbol Local)> _guardLocals = new();
     private readonly List<(LockEvent Event, ILocalSymbol Local)> _localGuardDisposes = new();
@@ -116,6 +119,11 @@ internal sealed class GraphScan
             {
                 scan._candidates.Add(condition);
             }
+            else if (block.ConditionKind != ControlFlowConditionKind.None && StatusTest.Parse(block.BranchValue, out _) is { } test
+                && scan.IsTrackable(test.Symbol) && !scan._testCandidates.Any(known => known.SameAs(test)))
+            {
+                scan._testCandidates.Add(test);
+            }
         }
 
         scan.ChooseTracked(cfg);
@@ -127,7 +135,7 @@ internal sealed class GraphScan
             foreach (var raw0 in events)
             {
                 var e = disposes.TryGetValue(raw0.Operation, out var resolved) ? resolved : raw0;
-                if (e.Kind != LockEventKind.ConditionWrite || scan.Tracked.ContainsKey(e.Symbol!))
+                if (e.Kind != LockEventKind.ConditionWrite || scan.Tracked.ContainsKey(e.Symbol!) || scan._testsBySymbol.ContainsKey(e.Symbol!))
                 {
                     kept.Add(e);
                 }
@@ -153,22 +161,69 @@ internal sealed class GraphScan
 
     private bool IsTrackable(ISymbol symbol) => symbol switch
     {
-        ILocalSymbol local => !local.IsRef && local.Type.SpecialType == SpecialType.System_Boolean
+        ILocalSymbol local => !local.IsRef && (local.Type.SpecialType == SpecialType.System_Boolean || StatusTest.IsStatusType(local.Type))
             && SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _owner),
-        IParameterSymbol parameter => parameter.RefKind == RefKind.None && parameter.Type.SpecialType == SpecialType.System_Boolean
+        IParameterSymbol parameter => parameter.RefKind == RefKind.None
+            && (parameter.Type.SpecialType == SpecialType.System_Boolean || StatusTest.IsStatusType(parameter.Type))
             && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _owner),
         _ => false,
     };
 
+    /// <summary>
+    /// The tracked condition a branch tests — a <c>bool</c> local or parameter, or a <see cref="StatusTest"/> — as its
+    /// bit index; -1 when it tests nothing tracked. <paramref name="negated"/>: the branch value is the negation.
+    /// </summary>
+    public int ConditionIndex(IOperation? condition, out bool negated)
+    {
+        if (ConditionSymbol(condition, out negated) is { } symbol)
+        {
+            return Tracked.TryGetValue(symbol, out var index) ? index : -1;
+        }
+
+        if (_testsBySymbol.Count > 0 && StatusTest.Parse(condition, out negated) is { } test
+            && _testsBySymbol.TryGetValue(test.Symbol, out var tests))
+        {
+            foreach (var (index, known) in tests)
+            {
+                if (known.SameAs(test))
+                {
+                    return index;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A write to a tracked bool, or to a status local: what the path now knows of the tests that read it.</summary>
+    public PathState Write(LockEvent e, PathState state)
+    {
+        if (Tracked.TryGetValue(e.Symbol!, out var index))
+        {
+            state = state.WithCondition(index, e.Value);
+        }
+
+        if (_testsBySymbol.TryGetValue(e.Symbol!, out var tests))
+        {
+            foreach (var (testIndex, test) in tests)
+            {
+                state = state.WithCondition(testIndex, test.Evaluate(e.Number));
+            }
+        }
+
+        return state;
+    }
+
     private void ChooseTracked(ControlFlowGraph cfg)
     {
         _candidates.ExceptWith(_excluded);
-        if (_candidates.Count == 0)
+        if (_candidates.Count == 0 && _testCandidates.Count == 0)
         {
             return;
         }
 
         // A variable a lambda or local function captures can change whenever any call runs the closure.
+        var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in cfg.OriginalOperation.Descendants())
         {
             if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
@@ -177,15 +232,17 @@ internal sealed class GraphScan
                 {
                     if (inner is ILocalReferenceOperation local)
                     {
-                        _candidates.Remove(local.Local);
+                        captured.Add(local.Local);
                     }
                     else if (inner is IParameterReferenceOperation parameter)
                     {
-                        _candidates.Remove(parameter.Parameter);
+                        captured.Add(parameter.Parameter);
                     }
                 }
             }
         }
+
+        _candidates.ExceptWith(captured);
 
         foreach (var candidate in _candidates)
         {
@@ -196,6 +253,29 @@ internal sealed class GraphScan
             }
 
             Tracked.Add(candidate, Tracked.Count);
+        }
+
+        // Status tests take the bits the bools leave, in the order the branches come; one left untracked only costs
+        // precision (both of its branches are followed, as before).
+        var next = Tracked.Count;
+        foreach (var test in _testCandidates)
+        {
+            if (next == MaxTrackedConditions)
+            {
+                break;
+            }
+
+            if (_excluded.Contains(test.Symbol) || captured.Contains(test.Symbol))
+            {
+                continue;
+            }
+
+            if (!_testsBySymbol.TryGetValue(test.Symbol, out var tests))
+            {
+                _testsBySymbol.Add(test.Symbol, tests = new List<(int, StatusTest)>());
+            }
+
+            tests.Add((next++, test));
         }
     }
 
@@ -261,7 +341,12 @@ internal sealed class GraphScan
                 break;
 
             case ISimpleAssignmentOperation { IsRef: false } simple when Written(simple.Target) is { } target:
-                events.Add(new LockEvent(LockEventKind.ConditionWrite, simple, 0, target, simple.Value.ConstantValue is { HasValue: true, Value: bool value } ? value : null));
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, simple, 0, target, simple.Value.ConstantValue is { HasValue: true, Value: bool value } ? value : null,
+                    number: StatusTest.Number(simple.Value)));
+                break;
+
+            case IIncrementOrDecrementOperation increment when Written(increment.Target) is { } target:
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, increment, 0, target, null));
                 break;
 
             case ICompoundAssignmentOperation compound when Written(compound.Target) is { } target:
@@ -560,8 +645,9 @@ internal sealed class GraphScan
 
     private static ISymbol? Written(IOperation target) => target switch
     {
-        ILocalReferenceOperation local when local.Local.Type.SpecialType == SpecialType.System_Boolean => local.Local,
-        IParameterReferenceOperation parameter when parameter.Parameter.Type.SpecialType == SpecialType.System_Boolean => parameter.Parameter,
+        ILocalReferenceOperation local when local.Local.Type.SpecialType == SpecialType.System_Boolean || StatusTest.IsStatusType(local.Local.Type) => local.Local,
+        IParameterReferenceOperation parameter when parameter.Parameter.Type.SpecialType == SpecialType.System_Boolean || StatusTest.IsStatusType(parameter.Parameter.Type)
+            => parameter.Parameter,
         _ => null,
     };
 

@@ -22,15 +22,16 @@ internal enum LockEventKind
     /// <summary>A guard's <c>Dispose()</c>, explicit or the one a <c>using</c> runs in its finally block.</summary>
     GuardDispose,
 
-    /// <summary>An assignment to a tracked <c>bool</c> local or parameter.</summary>
+    /// <summary>An assignment to a tracked <c>bool</c> local or parameter, or to a status local a tracked <see cref="StatusTest"/> reads.</summary>
     ConditionWrite,
 }
 
 /// <summary>Something inside one CFG operation that changes a <see cref="PathState"/>.</summary>
 internal readonly struct LockEvent
 {
-    public LockEvent(LockEventKind kind, IOperation operation, int site, ISymbol? symbol, bool? value, LockRelease? release = null)
+    public LockEvent(LockEventKind kind, IOperation operation, int site, ISymbol? symbol, bool? value, LockRelease? release = null, decimal? number = null)
     {
+        Number = number;
         Kind = kind;
         Operation = operation;
         Site = site;
@@ -52,6 +53,9 @@ internal readonly struct LockEvent
 
     /// <summary>For <see cref="LockEventKind.ConditionWrite"/>: the constant written, or null when not constant.</summary>
     public bool? Value { get; }
+
+    /// <summary>For <see cref="LockEventKind.ConditionWrite"/> to a status local (<see cref="StatusTest"/>): the constant written, or null.</summary>
+    public decimal? Number { get; }
 
     /// <summary>For releases and guard disposes: which held sites it may release.</summary>
     public LockRelease? Release { get; }

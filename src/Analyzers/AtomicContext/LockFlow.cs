@@ -185,7 +185,7 @@ internal sealed class LockFlow
     {
         LockEventKind.Acquire => Push(state, e.Site),
         LockEventKind.Release or LockEventKind.GuardDispose => MatchingLevel(e.Release!, state) is var level and >= 0 ? state.RemoveAt(level) : state,
-        LockEventKind.ConditionWrite => !Degraded && Scan.Tracked.TryGetValue(e.Symbol!, out var index) ? state.WithCondition(index, e.Value) : state,
+        LockEventKind.ConditionWrite => Degraded ? state : Scan.Write(e, state),
         _ => state,
     };
 
@@ -408,8 +408,9 @@ internal sealed class LockFlow
             return;
         }
 
-        var symbol = GraphScan.ConditionSymbol(block.BranchValue, out var negated);
-        if (symbol is null || Degraded || !Scan.Tracked.TryGetValue(symbol, out var index))
+        var negated = false;
+        var index = Degraded ? -1 : Scan.ConditionIndex(block.BranchValue, out negated);
+        if (index < 0)
         {
             Follow(block.ConditionalSuccessor, states);
             Follow(block.FallThroughSuccessor, states);

@@ -93,6 +93,12 @@ internal sealed class LockHelpers
 
     public ImmutableArray<LockHelperEffect> EffectsOf(IMethodSymbol method, CancellationToken ct)
     {
+        // Most calls go to other assemblies (the runtime, the BCL): answered before any hashing of symbols.
+        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
+        {
+            return ImmutableArray<LockHelperEffect>.Empty;
+        }
+
         var key = SummaryStore.Key(method);
         if (_effects.TryGetValue(key, out var known))
         {
