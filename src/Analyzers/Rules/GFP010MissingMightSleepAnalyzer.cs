@@ -62,8 +62,11 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
         {
             // Cheap first: a body with no call that may sleep and no allocation cannot sleep. A method that takes locks
             // itself is judged inside by GFP001/GFP009 (a sleep under its own lock is the mistake to fix, not to annotate).
-            var top = FunctionScan.Of(FunctionScan.RootOf(block), method, symbols, compilation.Assembly).Functions[0];
-            if ((top.Calls.Count == 0 && !top.HasAllocations) || top.HasLockCalls)
+            var root = FunctionScan.RootOf(block);
+            var top = FunctionScan.Of(root, method, symbols, compilation.Assembly).Functions[0];
+            if ((top.Calls.Count == 0 && !top.HasAllocations) || top.HasLockCalls
+                // Nothing it may call, at any depth, allocates or sleeps: no summary could say it sleeps (most ordinary code).
+                || !SleepReach.For(compilation, symbols).MayReachSleep(root, context.CancellationToken))
             {
                 continue;
             }

@@ -81,19 +81,29 @@ internal sealed class RuntimeSymbols
     /// <summary>The delegate type of <c>PageAllocator.SetEarlyAllocHook</c>: what converts to it runs inside the allocator.</summary>
     public INamedTypeSymbol? EarlyAllocHook { get; }
 
+    /// <summary>Every analyzer asks at compilation start: resolve once per compilation (null: runtime not referenced).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, StrongBox> Resolved = new();
+
     public static bool TryCreate(Compilation compilation, out RuntimeSymbols symbols)
+    {
+        var resolved = Resolved.GetValue(compilation, c => new StrongBox(Resolve(c)));
+        symbols = resolved.Value!;
+        return resolved.Value is not null;
+    }
+
+    private static RuntimeSymbols? Resolve(Compilation compilation)
     {
         var gfp = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Gfp");
         var allocator = compilation.GetTypeByMetadataName(RuntimeNamespace + ".PageAllocator");
         var rcu = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Rcu");
-        if (gfp is null || allocator is null || rcu is null)
-        {
-            symbols = null!;
-            return false;
-        }
+        return gfp is null || allocator is null || rcu is null ? null : new RuntimeSymbols(compilation, gfp, allocator, rcu);
+    }
 
-        symbols = new RuntimeSymbols(compilation, gfp, allocator, rcu);
-        return true;
+    private sealed class StrongBox
+    {
+        public StrongBox(RuntimeSymbols? value) => Value = value;
+
+        public RuntimeSymbols? Value { get; }
     }
 
     public bool IsGfp(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, Gfp);

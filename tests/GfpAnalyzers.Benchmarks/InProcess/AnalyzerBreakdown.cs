@@ -29,6 +29,7 @@ internal static class AnalyzerBreakdown
         Console.WriteLine($"breakdown: {files.Count} files, {total} lines ({files.Where(f => f.IsAllocatorCode).Sum(f => f.Lines)} allocator-style), {runs} run(s), {Stats.Load()}");
         foreach (var (name, analyzers, options) in new[]
         {
+            ("baseline", [new BaselineAnalyzer()], compilation.Options),
             ("ours", AnalyzerSets.Ours, compilation.Options),
             ("CA2000", AnalyzerSets.Ca2000Analyzers, AnalyzerSets.WithCa2000(compilation.Options)),
         })
@@ -50,7 +51,7 @@ internal static class AnalyzerBreakdown
                 return 1;
             }
 
-            var prefix = name == "ours" ? "GFP" : AnalyzerSets.Ca2000;
+            var prefix = name switch { "ours" => "GFP", "CA2000" => AnalyzerSets.Ca2000, _ => "BASE" };
             Console.WriteLine($"  {name}: diagnostics {results[0].CountsById(prefix)}");
             if (dry)
             {

@@ -25,12 +25,13 @@ internal static class SamplingProfile
         ("lock-state solver", ["GfpAnalyzers.Analyzers.AtomicContext.LockFlow", "GfpAnalyzers.Analyzers.AtomicContext.PathState", "GfpAnalyzers.Analyzers.AtomicContext.GraphScan", "GfpAnalyzers.Analyzers.AtomicContext.Continuations"]),
         ("atomic context (other)", ["GfpAnalyzers.Analyzers.AtomicContext."]),
         ("obligation dataflow (GFP004)", ["GfpAnalyzers.Analyzers.PageObligations."]),
-        ("summaries (GFP009)", ["GfpAnalyzers.Analyzers.Summaries."]),
+        ("summaries (Interprocedural, GFP009/GFP010)", ["GfpAnalyzers.Analyzers.Interprocedural."]),
+        ("relevance scans (Summaries)", ["GfpAnalyzers.Analyzers.Summaries."]),
         ("symbol lookups", ["GfpAnalyzers.Analyzers.Symbols.", "Microsoft.CodeAnalysis.CSharp.Symbols.", "Microsoft.CodeAnalysis.SymbolEqualityComparer"]),
         ("rules' own code", ["GfpAnalyzers.Analyzers.Rules."]),
     ];
 
-    public static async Task<int> RunAsync(int lines, int blowUp, string outDirectory)
+    public static async Task<int> RunAsync(int lines, int blowUp, string outDirectory, int top = 25)
     {
         var compilation = blowUp > 0
             ? CorpusCompilation.Create([($"Correlated{blowUp}.cs", CorrelatedLocks.Source(blowUp))], "Profile")
@@ -57,11 +58,11 @@ internal static class SamplingProfile
         }
 
         Console.WriteLine($"profile: {(blowUp > 0 ? $"one method with {blowUp} correlated bools" : $"{lines}-line corpus")}, ours, sequential: wall {run.Wall.TotalMilliseconds:F0} ms, allocated {run.AllocatedBytes / (double)(1 << 20):F0} MB; {Stats.Load()}");
-        Report(trace);
+        Report(trace, top);
         return 0;
     }
 
-    private static void Report(string trace)
+    private static void Report(string trace, int top)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(trace);
         using var log = new TraceLog(etlx);
@@ -107,7 +108,7 @@ internal static class SamplingProfile
 
         Console.WriteLine("  our methods, inclusive:");
         foreach (var (method, count) in inclusive.Where(p => p.Key.StartsWith("GfpAnalyzers.Analyzers.", StringComparison.Ordinal))
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(25))
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(top))
         {
             Console.WriteLine($"    {100.0 * count / Math.Max(total, 1),5:F1}%  {Shorten(method)}");
         }

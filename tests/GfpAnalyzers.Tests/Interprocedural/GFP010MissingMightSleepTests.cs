@@ -44,6 +44,38 @@ public class GFP010MissingMightSleepTests
     }
 
     [Fact]
+    public async Task Sleeps_reached_through_calls_the_source_does_not_spell_are_reported()
+    {
+        // GFP010 first asks which methods a body may reach, from operation trees: foreach's hidden GetEnumerator and
+        // MoveNext, and a property getter, are calls too; ordinary code that reaches no allocation stays silent.
+        var source = TestEnvironment.Usings + """
+            public class Pages
+            {
+                private static readonly PageAllocator A = new();
+                public Enumerator GetEnumerator() => new();
+                public struct Enumerator
+                {
+                    public Page? Current { get; private set; }
+                    public bool {|#2:MoveNext|}() { Current = A.AllocPage(Gfp.Kernel); return Current is not null; }
+                }
+                public int Size { get { return A.AllocPage(Gfp.Kernel) is null ? 0 : 1; } }
+            }
+
+            public class Users
+            {
+                public void {|#0:Walk|}(Pages pages) { foreach (var page in pages) { Count(); } }
+                public int {|#1:Measure|}(Pages pages) => pages.Size + Count();
+                public int Count() => Helper(2);
+                private static int Helper(int n) => n * 2;
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(0).WithArguments("Walk", "it calls 'MoveNext', which allocates with Gfp.Kernel at line 9"),
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(1).WithArguments("Measure", "it calls 'Size', which allocates with Gfp.Kernel at line 11"),
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(2).WithArguments("MoveNext", "it allocates with Gfp.Kernel at line 9"));
+    }
+
+    [Fact]
     public async Task The_fix_adds_the_attribute()
     {
         const string source = TestEnvironment.Usings + """

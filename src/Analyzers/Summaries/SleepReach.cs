@@ -1,0 +1,256 @@
+// Whether a method could sleep at all, from operation trees alone (no control-flow graph, no data flow): the cheap
+// question GFP010 asks before building a summary.
+//
+//   SleepReach.For(compilation, symbols).MayReachSleep(method, ct)
+//
+// A summary says a method sleeps only because some method it reaches through calls to methods of this compilation
+// allocates or calls Rcu.Synchronize() or a [MightSleep] member. This walks the same call graph, over-approximated:
+// every member any operation of a body names (invocations, constructors, both property accessors, user-defined
+// operators and conversions, event accessors), lambdas and local functions included, and any construct whose hidden
+// calls could reach a method of this compilation (foreach, using, `with` on a type declared here) counts as a sleep.
+// False means no summary can say "sleeps": GFP010 then has nothing to report and builds nothing. True means only
+// "ask the summary". Explicit stack; a walk that reaches more than MaxMethods methods answers true.
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using GfpAnalyzers.Analyzers.Interprocedural;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.Summaries;
+
+internal sealed class SleepReach
+{
+    /// <summary>Methods one question may visit before it gives up and answers "may sleep" (the summary decides then).</summary>
+    public const int MaxMethods = 2000;
+
+    private static readonly ConditionalWeakTable<Compilation, SleepReach> Instances = new();
+
+    private readonly Compilation _compilation;
+    private readonly RuntimeSymbols _symbols;
+
+    /// <summary>Per method (summary key): null when its own body may sleep, otherwise the methods it may call.</summary>
+    private readonly ConcurrentDictionary<IMethodSymbol, List<IMethodSymbol>?> _bodies = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Methods known to reach no sleep.</summary>
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _cannotSleep = new(SymbolEqualityComparer.Default);
+
+    private SleepReach(Compilation compilation, RuntimeSymbols symbols)
+    {
+        _compilation = compilation;
+        _symbols = symbols;
+    }
+
+    public static SleepReach For(Compilation compilation, RuntimeSymbols symbols)
+        => Instances.GetValue(compilation, c => new SleepReach(c, symbols));
+
+    /// <summary>False only when no method reachable from <paramref name="root"/>'s operation tree can sleep.</summary>
+    public bool MayReachSleep(IOperation root, CancellationToken ct)
+    {
+        if (Callees(root) is not { } callees)
+        {
+            return true;
+        }
+
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        var work = new Stack<IMethodSymbol>();
+        foreach (var callee in callees)
+        {
+            if (visited.Add(callee))
+            {
+                work.Push(callee);
+            }
+        }
+
+        while (work.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            var method = work.Pop();
+            if (_cannotSleep.ContainsKey(method))
+            {
+                continue;
+            }
+
+            if (visited.Count > MaxMethods || Body(method, ct) is not { } next)
+            {
+                return true;
+            }
+
+            foreach (var callee in next)
+            {
+                if (visited.Add(callee))
+                {
+                    work.Push(callee);
+                }
+            }
+        }
+
+        // Everything reachable was walked and none of it sleeps.
+        foreach (var method in visited)
+        {
+            _cannotSleep.TryAdd(method, true);
+        }
+
+        return false;
+    }
+
+    private List<IMethodSymbol>? Body(IMethodSymbol key, CancellationToken ct)
+    {
+        if (_bodies.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        // No tree for the body (no single declaration, no operation for it): no summary can be built either, and the
+        // summary of a caller skips an unknown callee, so such a method adds no sleep.
+        return _bodies.GetOrAdd(key, RootOf(key, ct) is { } root ? Callees(root) : new List<IMethodSymbol>());
+    }
+
+    /// <summary>
+    /// The operation-tree root of <paramref name="key"/>'s body, or null when there is none. Null exactly where
+    /// <see cref="MethodBodies.TryGetGraph"/> finds no operation (it is null in more cases, never in fewer).
+    /// </summary>
+    private IOperation? RootOf(IMethodSymbol key, CancellationToken ct)
+    {
+        var body = key.PartialImplementationPart ?? key;
+        if (body.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        var syntax = body.DeclaringSyntaxReferences[0].GetSyntax(ct);
+        if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+        {
+            return null;
+        }
+
+        // Served from the driver's cache of semantic models (see MethodBodies.TryGetGraph).
+#pragma warning disable RS1030
+        var operation = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, ct);
+#pragma warning restore RS1030
+        return operation is null ? null : FunctionScan.RootOf(operation);
+    }
+
+    /// <summary>
+    /// The methods of this compilation the tree under <paramref name="root"/> may call, or null when it may sleep itself
+    /// (or hides calls this walk cannot name).
+    /// </summary>
+    private List<IMethodSymbol>? Callees(IOperation root)
+    {
+        var assembly = _compilation.Assembly;
+        var callees = new List<IMethodSymbol>();
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var operation = stack.Pop();
+            switch (operation)
+            {
+                case IInvocationOperation invocation when _symbols.IsAllocation(invocation.TargetMethod):
+                    return null;
+                case IForEachLoopOperation or IUsingOperation or IUsingDeclarationOperation when HidesOwnCalls(operation, assembly):
+                    return null;
+                case IWithOperation { CloneMethod: { } clone } when Here(clone, assembly):
+                    return null;
+            }
+
+            if (SleepingCalls.Classify(operation, _symbols, assembly).Kind is SleepingCallKind.Synchronize or SleepingCallKind.MightSleep)
+            {
+                return null;
+            }
+
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    Add(callees, invocation.TargetMethod, assembly);
+                    break;
+                case IObjectCreationOperation creation:
+                    Add(callees, creation.Constructor, assembly);
+                    break;
+                case IPropertyReferenceOperation property:
+                    Add(callees, property.Property.GetMethod, assembly);
+                    Add(callees, property.Property.SetMethod, assembly);
+                    break;
+                case IMethodReferenceOperation reference:
+                    // A method group handed on as a delegate: a callee may invoke it (callback summaries).
+                    Add(callees, reference.Method, assembly);
+                    break;
+                case IEventReferenceOperation @event:
+                    Add(callees, @event.Event.AddMethod, assembly);
+                    Add(callees, @event.Event.RemoveMethod, assembly);
+                    break;
+                case IBinaryOperation binary:
+                    Add(callees, binary.OperatorMethod, assembly);
+                    break;
+                case IUnaryOperation unary:
+                    Add(callees, unary.OperatorMethod, assembly);
+                    break;
+                case IConversionOperation conversion:
+                    Add(callees, conversion.OperatorMethod, assembly);
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                    Add(callees, increment.OperatorMethod, assembly);
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    Add(callees, compound.OperatorMethod, assembly);
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return callees;
+    }
+
+    /// <summary>A foreach or using whose hidden calls (GetEnumerator, MoveNext, Current, Dispose) may be methods of this compilation.</summary>
+    private static bool HidesOwnCalls(IOperation operation, IAssemblySymbol assembly)
+    {
+        var resources = operation switch
+        {
+            IForEachLoopOperation loop => loop.Collection,
+            IUsingOperation @using => @using.Resources,
+            IUsingDeclarationOperation declaration => declaration.DeclarationGroup,
+            _ => operation,
+        };
+
+        if (operation is IForEachLoopOperation && operation.Syntax is CommonForEachStatementSyntax syntax && operation.SemanticModel is { } model)
+        {
+            var info = model.GetForEachStatementInfo(syntax);
+            return Here(info.GetEnumeratorMethod, assembly) || Here(info.MoveNextMethod, assembly)
+                || Here(info.CurrentProperty, assembly) || Here(info.DisposeMethod, assembly)
+                || Here(info.ElementConversion.MethodSymbol, assembly);
+        }
+
+        foreach (var part in resources.DescendantsAndSelf())
+        {
+            var type = part is IVariableDeclaratorOperation declarator ? declarator.Symbol.Type : part.Type;
+            if (type is null || type.TypeKind is TypeKind.Error or TypeKind.TypeParameter || Here(type, assembly))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Add(List<IMethodSymbol> callees, IMethodSymbol? method, IAssemblySymbol assembly)
+    {
+        if (method is null || !Here(method, assembly) || method.MethodKind == MethodKind.LocalFunction)
+        {
+            // Local functions are walked with the body that declares them (the only one that can call them).
+            return;
+        }
+
+        callees.Add(SummaryStore.Key(method));
+    }
+
+    private static bool Here(ISymbol? symbol, IAssemblySymbol assembly)
+        => symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition.ContainingAssembly, assembly);
+}
