@@ -63,7 +63,8 @@ public sealed partial class PageAllocator
     /// </summary>
     private void MightAlloc(Gfp gfp, AllocSite site)
     {
-        var report = gfp.AllowsBlocking() ? AtomicSleepReport.MightSleep(site.ToString()) : null;
+        // The site is formatted only for a report: every allocation that may sleep passes here.
+        var report = gfp.AllowsBlocking() && PreemptCount.SleepingForbidden ? AtomicSleepReport.MightSleep(site.ToString()) : null;
         if (report is not null)
         {
             Log.Print(report + $"\nmode:{GfpFormat.FormatMode(gfp)}");

@@ -15,6 +15,7 @@ public sealed class AllocProfiling
     private readonly ConcurrentDictionary<(string File, int Line, string Function), AllocTag> _tags = new();
     private readonly List<AllocTag> _byIndex = [];
     private readonly object _registerGate = new();
+    private readonly CallSiteTagCache _recentSites = new();
     private readonly long _pages;
     private readonly KernelLog _log;
     private TagRefStore? _store;
@@ -113,20 +114,26 @@ public sealed class AllocProfiling
     /// <summary>The tag of a call site, registered on first use.</summary>
     internal AllocTag TagFor(string file, int line, string function)
     {
-        if (_tags.TryGetValue((file, line, function), out var tag))
+        if (_recentSites.Find(file, line, function) is { } cached)
         {
-            return tag;
+            return cached;
         }
 
-        lock (_registerGate)
+        if (!_tags.TryGetValue((file, line, function), out var tag))
         {
-            return _tags.GetOrAdd((file, line, function), key =>
+            lock (_registerGate)
             {
-                var created = new AllocTag(key.File, key.Line, key.Function, _byIndex.Count);
-                _byIndex.Add(created);
-                return created;
-            });
+                tag = _tags.GetOrAdd((file, line, function), key =>
+                {
+                    var created = new AllocTag(key.File, key.Line, key.Function, _byIndex.Count);
+                    _byIndex.Add(created);
+                    return created;
+                });
+            }
         }
+
+        _recentSites.Remember(file, line, function, tag);
+        return tag;
     }
 
     internal CodetagRef Read(ulong pfn)

@@ -9,7 +9,7 @@ namespace GfpAnalyzers.Benchmarks.Runtime;
 /// <see cref="FixedEarlyPfnTracker.Capacity"/> PFNs each (as many as the array holds), so the pool list's page
 /// allocations (one per <see cref="PfnPool.Capacity"/> PFNs) are counted at their real rate: one tracker
 /// (64 KiB of PFNs: they stay in the cache) or <see cref="TrackersPerInvocation"/> of them (1 MiB: they do not).
-/// <see cref="SixteenTrackersPageMemoryReady"/> isolates a cost of the model: a page's bytes are a managed array
+/// The <c>PageMemoryReady</c> cases isolate a cost of the model: a page's bytes are a managed array
 /// created on first touch (fresh memory for the GC to hand out), where a kernel's page is RAM that exists before it
 /// is allocated; there the pages the pools will get are touched in the (untimed) setup.
 /// </summary>
@@ -68,7 +68,7 @@ public class EarlyPfnBenchmarks
     }
 
     /// <summary><see cref="IterationSetup"/>, and the bytes of every page the pools will take exist already.</summary>
-    [IterationSetup(Target = nameof(SixteenTrackersPageMemoryReady))]
+    [IterationSetup(Targets = [nameof(OneTrackerPageMemoryReady), nameof(SixteenTrackersPageMemoryReady)])]
     public void IterationSetupPageMemoryReady()
     {
         CreateTrackers();
@@ -97,6 +97,9 @@ public class EarlyPfnBenchmarks
 
     [Benchmark(OperationsPerInvoke = TrackersPerInvocation * PfnsPerTracker)]
     public void SixteenTrackers() => RecordInto(TrackersPerInvocation);
+
+    [Benchmark(OperationsPerInvoke = PfnsPerTracker)]
+    public void OneTrackerPageMemoryReady() => RecordInto(1);
 
     [Benchmark(OperationsPerInvoke = TrackersPerInvocation * PfnsPerTracker)]
     public void SixteenTrackersPageMemoryReady() => RecordInto(TrackersPerInvocation);
