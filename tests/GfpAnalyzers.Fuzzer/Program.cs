@@ -12,13 +12,14 @@ var root = FindRepositoryRoot();
 var inputs = Inputs(root);
 var workbench = new GfpWorkbench(GfpWorkbench.PlatformReferences(typeof(GfpAnalyzers.Runtime.Gfp).Assembly.Location));
 var checker = new MutantChecker(workbench);
-Console.WriteLine($"fuzzer: seed {options.Seed}, up to {options.Mutants} mutants, budget {options.Budget.TotalMinutes:F1} min, {inputs.Count} inputs, {workbench.AnalyzerCount} analyzers");
+Console.WriteLine($"fuzzer: seed {options.Seed}, up to {options.Mutants} mutants from #{options.From}, budget {options.Budget.TotalMinutes:F1} min, {inputs.Count} inputs, {workbench.AnalyzerCount} analyzers");
 
 var watch = Stopwatch.StartNew();
 var failures = new List<(int Mutant, string Input, string Mutations, string Source, Failure Failure)>();
 var slow = new List<(int Mutant, string Input, TimeSpan Time)>();
 int done = 0, compiling = 0;
-for (var i = options.Only ?? 0; i < (options.Only is { } single ? single + 1 : options.Mutants) && watch.Elapsed < options.Budget; i++)
+// --from starts at another mutant index, so a long run can be split into shards that run side by side (each mutant has its own seed).
+for (var i = options.Only ?? options.From; i < (options.Only is { } single ? single + 1 : options.From + options.Mutants) && watch.Elapsed < options.Budget; i++)
 {
     // Each mutant has its own seed: any one of them can be reproduced alone.
     var mutator = new Mutator(unchecked((options.Seed * 1_000_003) + i));
@@ -104,13 +105,14 @@ static List<(string Name, string Source)> Inputs(string root)
         .ToList();
 }
 
-internal sealed record Options(int Seed, int Mutants, TimeSpan Budget, TimeSpan Slow, TimeSpan MinimizeBudget, int? Only)
+internal sealed record Options(int Seed, int Mutants, TimeSpan Budget, TimeSpan Slow, TimeSpan MinimizeBudget, int? Only, int From)
 {
     public static Options Parse(string[] args)
     {
         int seed = 1, mutants = 100;
         double minutes = 60 * 24, slowMs = 2000, minimizeSeconds = 60;
         int? only = null;
+        var from = 0;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -123,10 +125,11 @@ internal sealed record Options(int Seed, int Mutants, TimeSpan Budget, TimeSpan 
                 case "--slow-ms": slowMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--minimize-seconds": minimizeSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only": only = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--seed N --mutants M --minutes T --seconds T --slow-ms MS --minimize-seconds S --only I)");
+                case "--from": from = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--seed N --mutants M --minutes T --seconds T --slow-ms MS --minimize-seconds S --only I --from I)");
             }
         }
 
-        return new Options(seed, mutants, TimeSpan.FromMinutes(minutes), TimeSpan.FromMilliseconds(slowMs), TimeSpan.FromSeconds(minimizeSeconds), only);
+        return new Options(seed, mutants, TimeSpan.FromMinutes(minutes), TimeSpan.FromMilliseconds(slowMs), TimeSpan.FromSeconds(minimizeSeconds), only, from);
     }
 }
