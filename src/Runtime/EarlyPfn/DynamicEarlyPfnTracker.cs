@@ -87,12 +87,12 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     {
         // The hook is retired and a grace period has passed: nothing writes these fields any more, so plain accesses do.
         _headMemory = null;
-        var spare = _spare;
+        var unused = _spare;
         _spare = null;
-        if (spare is not null)
+        if (unused is not null)
         {
-            Allocator.ClearPageTagRef(spare);
-            Allocator.FreePage(spare);
+            Allocator.ClearPageTagRef(unused);
+            Allocator.FreePage(unused);
         }
 
         var pool = _head;
@@ -152,21 +152,21 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
 
         // The pool pages' constant mask (nothing of the caller's gfp leaks in), plus NoWarn: this allocation is ahead of
         // need, and its failure is not one (the PFN that fills the pool allocates again, and reports a failure then).
-        var page = Allocator.AllocPage(Gfp.High | Gfp.NoCodetag | Gfp.NoWarn);
-        if (page is null)
+        var spare = Allocator.AllocPage(Gfp.High | Gfp.NoCodetag | Gfp.NoWarn);
+        if (spare is null)
         {
             return;
         }
 
-        PfnPool.Init(page.Memory, 0);
-        if (Interlocked.CompareExchange(ref _spare, page, null) is null)
+        PfnPool.Init(spare.Memory, 0);
+        if (Interlocked.CompareExchange(ref _spare, spare, null) is null)
         {
             return;
         }
 
         // A spare appeared meanwhile (the previous pool's, not yet used): keep that one.
-        Allocator.ClearPageTagRef(page);
-        Allocator.FreePage(page);
+        Allocator.ClearPageTagRef(spare);
+        Allocator.FreePage(spare);
     }
 
     /// <summary>The head pool is full (or there is none): publishes the spare or a new pool page, then records into the head.</summary>
