@@ -132,56 +132,120 @@ internal static class ExitLocator
 
     private static MethodExit? ExitLike(Next next) => next.Exit;
 
+    /// <summary>
+    /// The exit reached right after <paramref name="statement"/> completes normally (the function's end, or a
+    /// <c>return;</c> that runs next), or null when something else runs next or it is not certain.
+    /// </summary>
+    internal static MethodExit? ExitAfter(StatementSyntax statement) => NextAfter(statement).Exit;
+
     /// <summary>What runs first when <paramref name="statement"/> starts.</summary>
-    private static Next FirstExecuted(StatementSyntax statement) => statement switch
-    {
-        BlockSyntax { Statements.Count: 0 } empty => NextAfterBlock(empty),
-        BlockSyntax block => FirstExecuted(block.Statements[0]),
-        ReturnStatementSyntax { Expression: null } ret => new Next(new MethodExit(ret, ret.GetLocation(), isEnd: false)),
-        _ => default,
-    };
+    private static Next FirstExecuted(StatementSyntax statement) => Walk(Step.FirstExecuted, statement);
 
     /// <summary>What runs after <paramref name="statement"/> completes normally.</summary>
-    private static Next NextAfter(StatementSyntax statement)
+    private static Next NextAfter(StatementSyntax statement) => Walk(Step.NextAfter, statement);
+
+    /// <summary>The three questions <see cref="Walk"/> moves between: each answers or asks another about a node nearby.</summary>
+    private enum Step
     {
-        switch (statement.Parent)
-        {
-            case BlockSyntax block:
-                var index = block.Statements.IndexOf(statement);
-                return index >= 0 && index + 1 < block.Statements.Count
-                    ? FirstExecuted(block.Statements[index + 1])
-                    : NextAfterBlock(block);
-            case IfStatementSyntax parentIf:
-                return NextAfter(parentIf);
-            case ElseClauseSyntax { Parent: IfStatementSyntax elseIf }:
-                return NextAfter(elseIf);
-            case UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax or CheckedStatementSyntax or UnsafeStatementSyntax or LabeledStatementSyntax:
-                return NextAfter((StatementSyntax)statement.Parent);
-            default:
-                return default;
-        }
+        /// <summary>What runs first when the statement starts.</summary>
+        FirstExecuted,
+
+        /// <summary>What runs after the statement completes normally.</summary>
+        NextAfter,
+
+        /// <summary>What runs after the block's last statement (or the empty block) completes.</summary>
+        NextAfterBlock,
     }
 
-    private static Next NextAfterBlock(BlockSyntax block)
+    /// <summary>
+    /// Answers a <see cref="Step"/> about <paramref name="node"/>, in a loop: each step either answers or hands a
+    /// step about a neighbouring node (a first statement, a next sibling, the enclosing statement) to the next turn,
+    /// so blocks and ifs nested thousands deep cost no stack. Every hand-off moves down into the first statement, to
+    /// a later sibling, or up to the parent, never back: the walk ends.
+    /// </summary>
+    private static Next Walk(Step step, SyntaxNode node)
     {
-        switch (block.Parent)
+        while (true)
         {
-            case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax:
-                return new Next(new MethodExit(block, block.CloseBraceToken.GetLocation(), isEnd: true));
-            case TryStatementSyntax tryStatement when tryStatement.Block == block:
-                return NextAfter(tryStatement);
-            case CatchClauseSyntax { Parent: TryStatementSyntax catchTry }:
-                return NextAfter(catchTry);
-            case StatementSyntax parent and not (TryStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax
-                or ForEachStatementSyntax or ForEachVariableStatementSyntax or SwitchStatementSyntax):
-                return parent is BlockSyntax or IfStatementSyntax or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax
-                    or CheckedStatementSyntax or UnsafeStatementSyntax or LabeledStatementSyntax
-                    ? (parent is BlockSyntax ? NextAfter(block) : NextAfter(parent))
-                    : default;
-            case ElseClauseSyntax { Parent: IfStatementSyntax elseIf }:
-                return NextAfter(elseIf);
-            default:
-                return default;
+            switch (step)
+            {
+                case Step.FirstExecuted:
+                    switch (node)
+                    {
+                        case BlockSyntax { Statements.Count: 0 }:
+                            step = Step.NextAfterBlock;
+                            continue;
+                        case BlockSyntax block:
+                            node = block.Statements[0];
+                            continue;
+                        case ReturnStatementSyntax { Expression: null } ret:
+                            return new Next(new MethodExit(ret, ret.GetLocation(), isEnd: false));
+                        default:
+                            return default;
+                    }
+
+                case Step.NextAfter:
+                    switch (node.Parent)
+                    {
+                        case BlockSyntax block:
+                            var index = block.Statements.IndexOf((StatementSyntax)node);
+                            if (index >= 0 && index + 1 < block.Statements.Count)
+                            {
+                                step = Step.FirstExecuted;
+                                node = block.Statements[index + 1];
+                            }
+                            else
+                            {
+                                step = Step.NextAfterBlock;
+                                node = block;
+                            }
+
+                            continue;
+                        case IfStatementSyntax parentIf:
+                            node = parentIf;
+                            continue;
+                        case ElseClauseSyntax { Parent: IfStatementSyntax elseIf }:
+                            node = elseIf;
+                            continue;
+                        case UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax or CheckedStatementSyntax or UnsafeStatementSyntax or LabeledStatementSyntax:
+                            node = node.Parent;
+                            continue;
+                        default:
+                            return default;
+                    }
+
+                default:
+                    var ended = (BlockSyntax)node;
+                    switch (ended.Parent)
+                    {
+                        case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax:
+                            return new Next(new MethodExit(ended, ended.CloseBraceToken.GetLocation(), isEnd: true));
+                        case TryStatementSyntax tryStatement when tryStatement.Block == ended:
+                            step = Step.NextAfter;
+                            node = tryStatement;
+                            continue;
+                        case CatchClauseSyntax { Parent: TryStatementSyntax catchTry }:
+                            step = Step.NextAfter;
+                            node = catchTry;
+                            continue;
+                        case BlockSyntax:
+                            // The block is a statement of its enclosing block: what follows it there.
+                            step = Step.NextAfter;
+                            continue;
+                        case IfStatementSyntax or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax
+                            or CheckedStatementSyntax or UnsafeStatementSyntax or LabeledStatementSyntax:
+                            step = Step.NextAfter;
+                            node = ended.Parent;
+                            continue;
+                        case ElseClauseSyntax { Parent: IfStatementSyntax elseIf }:
+                            step = Step.NextAfter;
+                            node = elseIf;
+                            continue;
+                        default:
+                            // Loops, switch sections, finally: what runs next is not the syntax that follows.
+                            return default;
+                    }
+            }
         }
     }
 
