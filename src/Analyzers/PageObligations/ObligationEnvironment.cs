@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Threading;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -68,6 +69,37 @@ internal sealed class ObligationEnvironment
     /// <summary>The summary of a method of this compilation (see <see cref="ObligationSummaryStore"/>).</summary>
     public MethodObligationSummary GetSummary(IMethodSymbol method, ControlFlowGraph callerGraph, CancellationToken cancellationToken)
         => _store.Get(method, callerGraph, cancellationToken);
+
+    /// <summary>
+    /// A parameter of this type can receive a <c>Page</c> (sealed) without a user-defined conversion: <c>Page</c>, a base
+    /// type or interface of it, or a type parameter. Only calls that hand a page to such a parameter, or return one, ask
+    /// for the callee's summary (and are edges of the summary walk): helpers that take strings and counts cost nothing.
+    /// </summary>
+    public bool CanHoldPage(ITypeSymbol type)
+    {
+        if (type.TypeKind == TypeKind.TypeParameter || SymbolEqualityComparer.Default.Equals(type, Symbols.Page))
+        {
+            return true;
+        }
+
+        for (var baseType = Symbols.Page?.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, baseType))
+            {
+                return true;
+            }
+        }
+
+        foreach (var implemented in Symbols.Page?.AllInterfaces ?? ImmutableArray<INamedTypeSymbol>.Empty)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A method whose return value may carry a page its callers must clear: it returns a <c>Page</c>.</summary>
     public bool ReturnsPage(IMethodSymbol method)

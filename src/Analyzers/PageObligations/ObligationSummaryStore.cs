@@ -266,7 +266,7 @@ internal sealed class ObligationSummaryStore
 
     /// <summary>
     /// A method's graph (null when we cannot see its body) and the methods of this compilation whose summary its
-    /// analysis may ask for: calls that pass arguments or return a page. Computed once per method, in source order.
+    /// analysis may ask for: calls that hand a page to a parameter that can hold one, or return a page. Computed once per method, in source order.
     /// </summary>
     private CalleeList CalleesOf(IMethodSymbol method, ControlFlowGraph callerGraph, CancellationToken cancellationToken)
     {
@@ -303,8 +303,8 @@ internal sealed class ObligationSummaryStore
         {
             var (target, asks) = operation switch
             {
-                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments.Length > 0 || _environment.ReturnsPage(invocation.TargetMethod)),
-                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments.Length > 0),
+                IInvocationOperation invocation => (invocation.TargetMethod, HandsOverPage(invocation.Arguments) || _environment.ReturnsPage(invocation.TargetMethod)),
+                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, HandsOverPage(creation.Arguments)),
                 _ => (null, false),
             };
             if (target is not null && asks && target.MethodKind != MethodKind.DelegateInvoke
@@ -314,6 +314,20 @@ internal sealed class ObligationSummaryStore
                 methods.Add(target.OriginalDefinition);
             }
         }
+    }
+
+    /// <summary>Some argument goes to a parameter that can hold a page (what makes the analysis ask for the summary).</summary>
+    private bool HandsOverPage(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is { RefKind: not (RefKind.Ref or RefKind.Out) } parameter && _environment.CanHoldPage(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

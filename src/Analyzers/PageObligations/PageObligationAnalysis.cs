@@ -1212,8 +1212,9 @@ internal sealed class PageObligationAnalysis
                     Settle(value, state);
                 }
             }
-            else if (!value.Origins.IsEmpty)
+            else if (!value.Origins.IsEmpty && argument.Parameter is { } parameter && _environment.CanHoldPage(parameter.Type))
             {
+                // (A page converted by a user-defined operator to a parameter that cannot hold it is not handed over.)
                 passed.Add((argument, value));
             }
         }
