@@ -89,24 +89,19 @@ internal static class PageAliases
             : null;
     }
 
+    /// <summary>The expression inside parentheses, <c>!</c>, casts and <c>as</c>.</summary>
     private static ExpressionSyntax Unwrap(ExpressionSyntax expression)
     {
-        var current = expression;
+        var current = FixTargets.Unwrap(expression);
         while (true)
         {
             switch (current)
             {
-                case ParenthesizedExpressionSyntax parenthesized:
-                    current = parenthesized.Expression;
-                    break;
-                case PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.SuppressNullableWarningExpression):
-                    current = postfix.Operand;
-                    break;
                 case CastExpressionSyntax cast:
-                    current = cast.Expression;
+                    current = FixTargets.Unwrap(cast.Expression);
                     break;
                 case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AsExpression):
-                    current = binary.Left;
+                    current = FixTargets.Unwrap(binary.Left);
                     break;
                 default:
                     return current;
