@@ -23,8 +23,9 @@ namespace GfpAnalyzers.CodeFixes;
 /// than a name or a constant is computed into a local first, so it is still computed inside the section (it may read
 /// RCU-protected data). Not offered for the other GFP008 cases (an unlock with no lock held, a wrong primitive: which
 /// call is the mistake is the author's call), when paths hold the lock a different number of times, when the function
-/// takes read locks on more than one receiver and the diagnostic does not say which, nor inside a try whose catch
-/// releases the lock (the handler would then release it a second time).
+/// takes read locks on more than one receiver and the diagnostic does not say which, inside a try whose catch
+/// releases the lock (the handler would then release it a second time), nor in a function that returns holding the
+/// lock on every path while a caller releases it after the call (an acquire helper: its callers' releases would be unpaired).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GFP008UnbalancedRcuReadLockCodeFix))]
 [Shared]
@@ -85,6 +86,8 @@ internal sealed class GFP008UnbalancedRcuReadLockCodeFix : GfpFixProvider
             || Release(diagnostic, exit, function, session, cancellationToken) is not { } release
             || session.Symbols.Locks.Classify(release.Method) is not { Role: LockRole.Release } operation
             || CatchReleases(exit, function, operation.Family, session, cancellationToken)
+            || (diagnostic.Properties.ContainsKey(GFP008UnbalancedRcuReadLockAnalyzer.HeldForCallersProperty)
+                && AcquireHelperCallers.AnyCallerReleases(exit, operation.Family, session, cancellationToken))
             || !CanPlace(exit, session, cancellationToken))
         {
             return null;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using GfpAnalyzers.Analyzers.AtomicContext;
@@ -15,7 +16,11 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// </summary>
 internal static class GFP008LockLeaks
 {
-    public static void Report(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller)
+    /// <param name="heldForCallers">
+    /// The locks (<see cref="GroupOf"/>) the method returns holding on every path, which its callers therefore take as
+    /// theirs (<see cref="LockHelpers"/>); asked only when a leak is about to be reported.
+    /// </param>
+    public static void Report(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller, Func<ISet<string>> heldForCallers)
     {
         // Group the branches into the exit block by the return statement (or end) they come from.
         var byExit = new Dictionary<SyntaxNode, (MethodExit Exit, List<PathState> States)>();
@@ -46,11 +51,11 @@ internal static class GFP008LockLeaks
                 continue;
             }
 
-            ReportExit(context, flow, methodName, acquiredForCaller, exit, states);
+            ReportExit(context, flow, methodName, acquiredForCaller, heldForCallers, exit, states);
         }
     }
 
-    private static void ReportExit(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller, MethodExit exit, List<PathState> states)
+    private static void ReportExit(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller, Func<ISet<string>> heldForCallers, MethodExit exit, List<PathState> states)
     {
         if (states.Count == 0 || states.Any(state => !state.IsDepthKnown))
         {
@@ -72,7 +77,13 @@ internal static class GFP008LockLeaks
             var sites = leaksPerState.SelectMany(leaks => leaks).Where(site => Group(site) == group).Distinct().OrderBy(site => site.Line).ToList();
             var lines = Lines(new SortedSet<int>(sites.Select(site => site.Line)));
             var first = sites[0];
+            // Callers of a method that returns holding the lock on every path take it as theirs (an unannotated acquire
+            // helper) and may release it themselves: the code fix must then not release it here (it looks for them).
             var heldCount = HeldCount(leaksPerState, group);
+            if (heldForCallers().Contains(group))
+            {
+                heldCount = heldCount.Add(GFP008UnbalancedRcuReadLockAnalyzer.HeldForCallersProperty, first.Family.ToString());
+            }
             if (first.Family == LockFamily.Rcu)
             {
                 context.ReportDiagnostic(Diagnostic.Create(GFP008UnbalancedRcuReadLockAnalyzer.LockNotReleased, exit.Location, heldCount, lines, methodName, how));
@@ -162,7 +173,10 @@ internal static class GFP008LockLeaks
         => (caller.Family == site.Family || caller.Family == LockFamily.Named) && (caller.Identity is null || caller.Identity == site.Identity);
 
     /// <summary>RCU sites form one group (as ever); other locks group by family and identity.</summary>
-    private static string Group(LockSite site) => site.Family == LockFamily.Rcu ? "rcu" : site.Family + ":" + (site.Identity ?? site.Name);
+    private static string Group(LockSite site) => GroupOf(site.Family, site.Identity ?? site.Name);
+
+    /// <summary>One key per lock: every RCU read lock is one, other locks by family and identity.</summary>
+    public static string GroupOf(LockFamily family, string identity) => family == LockFamily.Rcu ? "rcu" : family + ":" + identity;
 
     private static string Capitalized(string text) => text.Length > 0 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text.Substring(1) : text;
 

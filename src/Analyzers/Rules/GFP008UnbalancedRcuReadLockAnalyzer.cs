@@ -33,6 +33,12 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property of a lock left held: how many times it is held at the exit (absent when paths differ).</summary>
     public const string HeldCountProperty = "HeldCount";
 
+    /// <summary>
+    /// Set (to the lock family) when the method returns holding the lock on every path, so that its callers take the lock
+    /// as theirs: the code fix then looks for callers that release it before it releases the lock in the method.
+    /// </summary>
+    public const string HeldForCallersProperty = "HeldForCallers";
+
     private const string Title = "Lock and unlock do not balance";
 
     private const string Description =
@@ -167,7 +173,15 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                GFP008LockLeaks.Report(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner), acquires);
+                ISet<string>? heldForCallers = null;
+                ISet<string> HeldForCallers() => heldForCallers ??= owner is IMethodSymbol method
+                    ? new HashSet<string>(
+                        LockHelpers.For(context.Compilation, symbols).EffectsOf(method, context.CancellationToken)
+                            .Where(effect => effect.Role == LockRole.Acquire)
+                            .Select(effect => GFP008LockLeaks.GroupOf(effect.Operation.Family, effect.Identity ?? effect.Name)),
+                        System.StringComparer.Ordinal)
+                    : new HashSet<string>(System.StringComparer.Ordinal);
+                GFP008LockLeaks.Report(context, analysis.Flow, AtomicContextAnalysis.DisplayName(owner), acquires, HeldForCallers);
             }
         }
     }

@@ -145,7 +145,7 @@ internal static class AtomicCallers
     }
 
     /// <summary>The method, local function or lambda whose body holds <paramref name="node"/>.</summary>
-    private static IMethodSymbol? FunctionSymbol(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    internal static IMethodSymbol? FunctionSymbol(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
         => FixTargets.EnclosingFunction(node) is { } function and not CompilationUnitSyntax
             ? (function is AnonymousFunctionExpressionSyntax lambda ? model.GetSymbolInfo(lambda, cancellationToken).Symbol : model.GetDeclaredSymbol(function, cancellationToken)) as IMethodSymbol
             : null;
@@ -155,7 +155,7 @@ internal static class AtomicCallers
     /// containing type's declarations for a private method, else in the whole compilation. Names are matched as text
     /// first, so only candidates are bound.
     /// </summary>
-    private static IEnumerable<SimpleNameSyntax> References(IMethodSymbol function, FixSession session, CancellationToken cancellationToken)
+    internal static IEnumerable<SimpleNameSyntax> References(IMethodSymbol function, FixSession session, CancellationToken cancellationToken)
     {
         var compilation = session.Model.Compilation;
         IEnumerable<SyntaxNode> scopes = function.MethodKind == MethodKind.LocalFunction
@@ -186,7 +186,7 @@ internal static class AtomicCallers
     /// The call that invokes the name: <c>Helper(...)</c>, <c>x.Helper(...)</c>, <c>x?.Helper(...)</c>; null for any
     /// other use (a method group, <c>nameof</c>).
     /// </summary>
-    private static InvocationExpressionSyntax? InvocationOf(SimpleNameSyntax name)
+    internal static InvocationExpressionSyntax? InvocationOf(SimpleNameSyntax name)
         => name.Parent switch
         {
             InvocationExpressionSyntax invocation when invocation.Expression == name => invocation,
@@ -195,7 +195,7 @@ internal static class AtomicCallers
             _ => null,
         };
 
-    private static SemanticModel ModelFor(SyntaxTree tree, FixSession session)
+    internal static SemanticModel ModelFor(SyntaxTree tree, FixSession session)
         => tree == session.Root.SyntaxTree ? session.Model : session.Model.Compilation.GetSemanticModel(tree);
 
     private static bool IsNameOf(SimpleNameSyntax name)

@@ -165,6 +165,57 @@ public class GFP008ReleaseCountAndReturnShapeCodeFixTests
     }
 
     /// <summary>
+    /// A function that returns holding the lock on every path is an acquire helper to its callers, which release the lock
+    /// themselves: a release inserted at its end would leave each caller's release unpaired (a new GFP008 there; fuzzer
+    /// --seed 7 --only 621). The leak is still reported, but no release is offered.
+    /// </summary>
+    [Fact]
+    public async Task Not_offered_in_a_local_function_whose_caller_releases_the_lock_it_takes()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Reader
+            {
+                bool M(Rcu rcu, bool empty)
+                {
+                    void Enter() { rcu.ReadLock(); {|GFP008:}|}
+                    Enter();
+                    if (empty)
+                    {
+                        rcu.ReadUnlock();
+                        return false;
+                    }
+                    rcu.ReadUnlock();
+                    return true;
+                }
+            }
+            """;
+        await Fix.VerifyNotOfferedAsync(source, Key);
+    }
+
+    [Fact]
+    public async Task Not_offered_in_a_method_that_takes_a_spin_lock_its_callers_release()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Device
+            {
+                private readonly KSpinLock _lock = new("dev");
+
+                private void LockDevice()
+                {
+                    _lock.Lock();
+                {|GFP008:}|}
+
+                public void Reset()
+                {
+                    LockDevice();
+                    _lock.Unlock();
+                }
+            }
+            """;
+        await Fix.VerifyNotOfferedAsync(source, Key);
+    }
+
+    /// <summary>
     /// The fuzzer's Fix All case: a release before the return would leave the catch's release unpaired (the catch
     /// runs for what throws after it), so nothing is offered; the author chooses between try/finally and a guard.
     /// </summary>
