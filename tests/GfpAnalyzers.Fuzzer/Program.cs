@@ -26,7 +26,7 @@ int done = 0, compiling = 0;
 for (var i = options.Only ?? options.From; i < (options.Only is { } single ? single + 1 : options.From + options.Mutants) && watch.Elapsed < options.Budget; i++)
 {
     // Each mutant has its own seed: any one of them can be reproduced alone.
-    var mutator = new Mutator(unchecked((options.Seed * 1_000_003) + i));
+    var mutator = new Mutator(MutantSeed(options.Seed, i));
     var (name, original) = inputs[(int)((uint)unchecked((options.Seed * 31) + i) % (uint)inputs.Count)];
     var (source, mutations) = mutator.Mutate(original);
     var compiles = (await GfpWorkbench.CompilerErrorsAsync(workbench.CreateDocument(source), CancellationToken.None)).IsEmpty;
@@ -82,6 +82,19 @@ return failures.Count == 0 ? 0 : 1;
 static string Indent(string text) => string.Join('\n', text.Split('\n').Select(line => "     " + line));
 
 static string Shorten(string text, int length) => text.Length <= length ? text : text.Substring(0, length) + "\n...";
+
+// Seeds of neighbouring mutants pass through SplitMix64's finalizer: System.Random with nearby seeds (s and s + 10000)
+// makes correlated choices, which made mutants i and i + 10000 mutate alike.
+static int MutantSeed(int seed, int mutant)
+{
+    unchecked
+    {
+        var z = ((ulong)(uint)seed << 32 | (uint)mutant) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)(z ^ (z >> 31));
+    }
+}
 
 static string FindRepositoryRoot()
 {
