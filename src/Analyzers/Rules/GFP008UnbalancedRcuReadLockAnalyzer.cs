@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -143,7 +144,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var root in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            if (!ContainsLockCall(root, symbols, context.Compilation, context.CancellationToken))
+            if (!ContainsLockCall(root, context.OwningSymbol, symbols, context.Compilation, context.CancellationToken))
             {
                 continue;
             }
@@ -186,21 +187,20 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Cheap pre-check on the operation tree: no lock or unlock call (nor call to a lock helper), no graph.</summary>
-    private static bool ContainsLockCall(IOperation root, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
+    /// <summary>
+    /// Cheap pre-check from the block's cached <see cref="FunctionScan"/> (the walk the other rules share): no lock or
+    /// unlock call, nor a call to a lock helper of this compilation, means no graph.
+    /// </summary>
+    private static bool ContainsLockCall(IOperation root, ISymbol owner, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
-        LockHelpers? helpers = null;
-        foreach (var operation in root.Descendants())
+        var scan = FunctionScan.Of(root, owner, symbols, compilation.Assembly);
+        if (scan.ContainsLockCall)
         {
-            if (operation is IInvocationOperation invocation
-                && (symbols.IsLockOperation(invocation.TargetMethod)
-                    || !(helpers ??= LockHelpers.For(compilation, symbols)).EffectsOf(invocation, ct).IsEmpty))
-            {
-                return true;
-            }
+            return true;
         }
 
-        return false;
+        var helpers = LockHelpers.For(compilation, symbols);
+        return scan.OwnCalls.Any(call => !helpers.EffectsOf(call, ct).IsEmpty);
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>

@@ -35,13 +35,14 @@ internal sealed class FunctionInfo
 /// </summary>
 internal sealed class MethodScan
 {
-    public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation> allocations, bool containsLockCall, List<IMethodReferenceOperation> delegatedMethods)
+    public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation> allocations, bool containsLockCall, List<IMethodReferenceOperation> delegatedMethods, List<IInvocationOperation> ownCalls)
     {
         Owner = owner;
         Functions = functions;
         Allocations = allocations;
         ContainsLockCall = containsLockCall;
         DelegatedMethods = delegatedMethods;
+        OwnCalls = ownCalls;
     }
 
     public ISymbol Owner { get; }
@@ -54,6 +55,9 @@ internal sealed class MethodScan
 
     /// <summary>Every method group converted to a delegate under the root (<c>ForEachLocked(Visit)</c>), in walk order: GFP009's callback candidates.</summary>
     public IReadOnlyList<IMethodReferenceOperation> DelegatedMethods { get; }
+
+    /// <summary>Every call anywhere under the root (never-running branches included) to a method of this compilation: the candidates for lock helpers.</summary>
+    public IReadOnlyList<IInvocationOperation> OwnCalls { get; }
 
     /// <summary>Every AllocPage/AllocPages call anywhere under the root, never-running branches included.</summary>
     private List<IOperation> Allocations { get; }
@@ -118,6 +122,7 @@ internal static class FunctionScan
         var allocations = new List<IOperation>();
         var containsLockCall = false;
         var delegatedMethods = new List<IMethodReferenceOperation>();
+        var ownCalls = new List<IInvocationOperation>();
         var stack = new Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>();
         stack.Push((root, top, true));
         while (stack.Count > 0)
@@ -133,6 +138,11 @@ internal static class FunctionScan
                 }
 
                 containsLockCall |= locks;
+                if (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, assembly))
+                {
+                    ownCalls.Add(call);
+                }
+
                 if (runs)
                 {
                     function.HasAllocations |= allocates;
@@ -176,7 +186,7 @@ internal static class FunctionScan
             }
         }
 
-        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods);
+        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls);
     }
 
     /// <summary>The branch of `if (false)` / `if (Debug)` on a false const (a translated IS_ENABLED) that cannot run.</summary>
