@@ -29,6 +29,8 @@ internal sealed class Options
     public int Int(string name, int fallback)
         => _values.TryGetValue(name, out var value) ? Positive(name, value) : fallback;
 
+    public string? Text(string name) => _values.TryGetValue(name, out var value) ? value : null;
+
     public IReadOnlyList<int> Sizes(IReadOnlyList<int> fallback)
         => _values.TryGetValue("--sizes", out var value)
             ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Positive("--sizes", v)).ToList()

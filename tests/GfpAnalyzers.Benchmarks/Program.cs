@@ -13,7 +13,8 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //   editor    [--lines 100000] [--files 10] [--sessions 3]                    one-file analysis latency, warm, ours vs CA2000
 //   breakdown [--lines 100000] [--runs 3]                                     each analyzer's own time (analyzer telemetry)
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools; one with N NoCodetag pages
-//   profile   [--lines 100000 | --blowup N] [--out DIR] [--top 25]         sampling profile of our analyzers (EventPipe, in-process)
+//   profile   [--lines 100000 | --blowup N] [--out DIR] [--top 25] [--callers LEAF]
+//                                                                             sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)
 //   diagnostics [--sizes 25000] [--mutants 300]                               every diagnostic, sorted (the oracle of a performance change)
 //   --telemetry [copies]                                                      each analyzer's time once on copies of the tracker corpus
@@ -31,7 +32,7 @@ switch (args.FirstOrDefault())
     case "blowup":
         return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
     case "profile":
-        return await SamplingProfile.RunAsync(options.Int("--lines", 100_000), options.Int("--blowup", 0), options.OutDirectory, options.Int("--top", 25));
+        return await SamplingProfile.RunAsync(options.Int("--lines", 100_000), options.Int("--blowup", 0), options.OutDirectory, options.Int("--top", 25), options.Text("--callers"));
     case "diagnostics":
         return await DiagnosticsOracle.RunAsync(options.Sizes([25_000]), options.Int("--mutants", 300), Console.Out);
     case "--telemetry":

@@ -31,7 +31,7 @@ internal static class SamplingProfile
         ("rules' own code", ["GfpAnalyzers.Analyzers.Rules."]),
     ];
 
-    public static async Task<int> RunAsync(int lines, int blowUp, string outDirectory, int top = 25)
+    public static async Task<int> RunAsync(int lines, int blowUp, string outDirectory, int top = 25, string? callersOf = null)
     {
         var compilation = blowUp > 0
             ? CorpusCompilation.Create([($"Correlated{blowUp}.cs", CorrelatedLocks.Source(blowUp))], "Profile")
@@ -58,17 +58,18 @@ internal static class SamplingProfile
         }
 
         Console.WriteLine($"profile: {(blowUp > 0 ? $"one method with {blowUp} correlated bools" : $"{lines}-line corpus")}, ours, sequential: wall {run.Wall.TotalMilliseconds:F0} ms, allocated {run.AllocatedBytes / (double)(1 << 20):F0} MB; {Stats.Load()}");
-        Report(trace, top);
+        Report(trace, top, callersOf);
         return 0;
     }
 
-    private static void Report(string trace, int top)
+    private static void Report(string trace, int top, string? callersOf)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(trace);
         using var log = new TraceLog(etlx);
         var components = new Dictionary<string, int>(StringComparer.Ordinal);
         var exclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
+        var callers = new Dictionary<string, int>(StringComparer.Ordinal);
         var total = 0;
         foreach (var sample in log.Events.Where(e => e.ProviderName == "Microsoft-DotNETCore-SampleProfiler"))
         {
@@ -88,6 +89,14 @@ internal static class SamplingProfile
             var component = frames.Select(Component).FirstOrDefault(c => c is not null) ?? "other";
             components[component] = components.GetValueOrDefault(component) + 1;
             exclusive[frames[0]] = exclusive.GetValueOrDefault(frames[0]) + 1;
+            if (callersOf is not null && frames[0].Contains(callersOf, StringComparison.Ordinal))
+            {
+                // The first of our frames above the leaf, and the frame just below it: who asks for this work.
+                var ours = frames.FindIndex(f => f.StartsWith("GfpAnalyzers.Analyzers.", StringComparison.Ordinal));
+                var path = string.Join(" <- ", frames.Take(ours + 1).Skip(Math.Max(0, ours - 2)).Select(Shorten));
+                callers[path] = callers.GetValueOrDefault(path) + 1;
+            }
+
             foreach (var frame in frames.Distinct(StringComparer.Ordinal))
             {
                 inclusive[frame] = inclusive.GetValueOrDefault(frame) + 1;
@@ -111,6 +120,15 @@ internal static class SamplingProfile
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(top))
         {
             Console.WriteLine($"    {100.0 * count / Math.Max(total, 1),5:F1}%  {Shorten(method)}");
+        }
+
+        if (callersOf is not null)
+        {
+            Console.WriteLine($"  where the leaf '{callersOf}' is reached from (innermost of our frames, with the two frames below it):");
+            foreach (var (path, count) in callers.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(top))
+            {
+                Console.WriteLine($"    {count,5}  {path}");
+            }
         }
 
         File.Delete(trace);
