@@ -11,18 +11,33 @@ namespace GfpAnalyzers.Benchmarks.Builds;
 /// </summary>
 internal static class BuildComparison
 {
-    private static readonly (string Name, bool Ours, bool Ca2000)[] Configurations =
+    private sealed record Configuration(string Name, bool Ours, bool Ca2000, bool Before = false);
+
+    private static readonly Configuration[] Standard =
     [
-        ("off", false, false), ("ours", true, false), ("CA2000", false, true), ("both", true, true),
+        new("off", Ours: false, Ca2000: false), new("ours", Ours: true, Ca2000: false), new("CA2000", Ours: false, Ca2000: true), new("both", Ours: true, Ca2000: true),
     ];
+
+    private static Configuration[] Configurations = Standard;
 
     /// <param name="noServer">
     /// No compiler server and no MSBuild node reuse: every build compiles in processes that end with it, so their CPU
     /// time is counted too (getrusage of the children), a figure the load of a shared machine does not inflate.
     /// </param>
-    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false)
+    /// <param name="beforeAnalyzers">
+    /// An older GfpAnalyzers.Analyzers.dll: a fifth configuration, "before", alternated with the others, so that one run
+    /// gives a change's before and after under the same conditions.
+    /// </param>
+    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false, string? beforeAnalyzers = null)
     {
         s_noServer = noServer;
+        if (beforeAnalyzers is not null && !File.Exists(beforeAnalyzers))
+        {
+            Console.Error.WriteLine($"--before: no file '{beforeAnalyzers}' (give the path of an older GfpAnalyzers.Analyzers.dll).");
+            return 1;
+        }
+
+        Configurations = beforeAnalyzers is null ? Standard : [.. Standard, new("before", Ours: false, Ca2000: false, Before: true)];
         Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), {(noServer ? "no compiler server (CPU counted)" : "compiler server as usual")}, corpus under {outDirectory}; {Stats.Load()}");
         var summary = new List<string>();
         foreach (var size in sizes)
@@ -30,7 +45,7 @@ internal static class BuildComparison
             var files = CorpusGenerator.Generate(size);
             var lines = files.Sum(f => f.Lines);
             var directory = Path.Combine(outDirectory, $"corpus-{size}");
-            CorpusProject.Write(directory, files);
+            CorpusProject.Write(directory, files, beforeAnalyzers);
             if (Dotnet(directory, ["restore", CorpusProject.ProjectFile, "-nologo", "-tl:off", "-v:q"]) is { ExitCode: not 0 } restore)
             {
                 Console.Error.WriteLine(restore.Output);
@@ -83,11 +98,22 @@ internal static class BuildComparison
             var line = $"{lines,7} lines: off {off / 1000,6:F2} s, ours {ours / 1000,6:F2} s, CA2000 {ca2000 / 1000,6:F2} s, both {both / 1000,6:F2} s | "
                 + $"ours/off {ours / off:F3}, ours cost/CA2000 cost {(ours - off) / (ca2000 - off):F2}, "
                 + $"per kloc: off {off / kloc:F1} ms, ours {ours / kloc:F1} ms, our cost {(ours - off) / kloc:F1} ms | {Stats.Load()}";
+            if (times.TryGetValue("before", out var beforeTimes))
+            {
+                var before = Stats.Median(beforeTimes);
+                line += $"\n           before {before / 1000,6:F2} s: before/off {before / off:F3}, before cost/CA2000 cost {(before - off) / (ca2000 - off):F2}, our cost/before cost {(ours - off) / (before - off):F2}";
+            }
+
             if (noServer)
             {
                 var (cOff, cOurs, cCa2000) = (Stats.Median(cpu["off"]), Stats.Median(cpu["ours"]), Stats.Median(cpu["CA2000"]));
                 line += $"\n           CPU: off {cOff / 1000,6:F2} s, ours {cOurs / 1000,6:F2} s, CA2000 {cCa2000 / 1000,6:F2} s, both {Stats.Median(cpu["both"]) / 1000,6:F2} s | "
                     + $"ours/off {cOurs / cOff:F3}, ours cost/CA2000 cost {(cOurs - cOff) / (cCa2000 - cOff):F2}, our cost per kloc {(cOurs - cOff) / kloc:F1} ms";
+                if (cpu.TryGetValue("before", out var beforeCpu))
+                {
+                    var cBefore = Stats.Median(beforeCpu);
+                    line += $"\n           CPU before {cBefore / 1000,6:F2} s: before/off {cBefore / cOff:F3}, our cost/before cost {(cOurs - cOff) / (cBefore - cOff):F2}";
+                }
             }
 
             Console.WriteLine("  " + line);
@@ -108,23 +134,26 @@ internal static class BuildComparison
     /// What in the compiler's command line (and output) contradicts the configuration: our analyzer assembly passed
     /// or not, the SDK's analyzers passed with CA2000 reporting or not. Null when it is what the name says.
     /// </summary>
-    private static string? Mismatch((string Name, bool Ours, bool Ca2000) configuration, string output)
+    private static string? Mismatch(Configuration configuration, string output)
     {
         var ours = output.Contains("/analyzer:lib/GfpAnalyzers.Analyzers.dll", StringComparison.Ordinal);
+        var before = output.Contains("/analyzer:lib-before/GfpAnalyzers.Analyzers.dll", StringComparison.Ordinal);
         var netAnalyzers = output.Contains("Microsoft.CodeAnalysis.NetAnalyzers.dll", StringComparison.Ordinal);
         var ca2000 = output.Contains("warning CA2000", StringComparison.Ordinal);
         return ours != configuration.Ours ? $"GfpAnalyzers {(ours ? "ran" : "did not run")}"
+            : before != configuration.Before ? $"the older GfpAnalyzers {(before ? "ran" : "did not run")}"
             : netAnalyzers != configuration.Ca2000 || ca2000 != configuration.Ca2000 ? $"the .NET analyzers {(netAnalyzers ? "ran" : "did not run")}, CA2000 {(ca2000 ? "reported" : "did not report")}"
             : null;
     }
 
     private static bool s_noServer;
 
-    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string directory, (string Name, bool Ours, bool Ca2000) configuration, string verbosity)
+    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string directory, Configuration configuration, string verbosity)
         => Dotnet(directory,
         [
             "build", CorpusProject.ProjectFile, "--no-incremental", "--no-restore", "-c", "Release", "-nologo", "-tl:off", $"-v:{verbosity}",
             $"-p:BenchOurs={(configuration.Ours ? "true" : "false")}", $"-p:BenchCa2000={(configuration.Ca2000 ? "true" : "false")}",
+            $"-p:BenchBefore={(configuration.Before ? "true" : "false")}",
             .. (s_noServer ? new[] { "-nodeReuse:false", "-p:UseSharedCompilation=false" } : []),
         ]);
 

@@ -6,6 +6,8 @@ namespace GfpAnalyzers.Benchmarks.Builds;
 /// The generated corpus as a real net10.0 project on disk. MSBuild properties pick the analyzers:
 /// <c>BenchOurs=true</c> adds GfpAnalyzers.Analyzers.dll; <c>BenchCa2000=true</c> turns on the SDK's .NET analyzers
 /// with every rule off (AnalysisMode None) except CA2000 as a warning. With neither, the build runs no analyzer at all.
+/// <c>BenchBefore=true</c> adds an older GfpAnalyzers.Analyzers.dll (copied to lib-before/ when the command is given one), so
+/// one run of the build command measures a change before and after.
 /// </summary>
 internal static class CorpusProject
 {
@@ -28,6 +30,7 @@ internal static class CorpusProject
           <ItemGroup>
             <Reference Include="GfpAnalyzers.Runtime" HintPath="lib/GfpAnalyzers.Runtime.dll" />
             <Analyzer Include="lib/GfpAnalyzers.Analyzers.dll" Condition="'$(BenchOurs)' == 'true'" />
+            <Analyzer Include="lib-before/GfpAnalyzers.Analyzers.dll" Condition="'$(BenchBefore)' == 'true'" />
             <GlobalAnalyzerConfigFiles Include="ca2000.globalconfig" Condition="'$(BenchCa2000)' == 'true'" />
           </ItemGroup>
         </Project>
@@ -40,7 +43,8 @@ internal static class CorpusProject
         """;
 
     /// <summary>Writes the project for <paramref name="files"/> into <paramref name="directory"/> (replacing an older one).</summary>
-    public static void Write(string directory, IReadOnlyList<GeneratedFile> files)
+    /// <param name="beforeAnalyzers">An older GfpAnalyzers.Analyzers.dll for the "before" configuration, or null.</param>
+    public static void Write(string directory, IReadOnlyList<GeneratedFile> files, string? beforeAnalyzers = null)
     {
         if (Directory.Exists(Path.Combine(directory, "src")))
         {
@@ -65,6 +69,12 @@ internal static class CorpusProject
         foreach (var name in new[] { "GfpAnalyzers.Runtime.dll", "GfpAnalyzers.Analyzers.dll" })
         {
             File.Copy(Path.Combine(AppContext.BaseDirectory, name), Path.Combine(directory, "lib", name), overwrite: true);
+        }
+
+        if (beforeAnalyzers is not null)
+        {
+            Directory.CreateDirectory(Path.Combine(directory, "lib-before"));
+            File.Copy(beforeAnalyzers, Path.Combine(directory, "lib-before", "GfpAnalyzers.Analyzers.dll"), overwrite: true);
         }
     }
 }
