@@ -10,8 +10,8 @@ using GfpAnalyzers.Benchmarks.Runtime;
 // Commands (docs/benchmarks.md has the figures and the exact invocations):
 //   build     [--sizes 25000,50000,100000,200000] [--rounds 5] [--out DIR] [--no-server] [--before OLD/GfpAnalyzers.Analyzers.dll]
 //                                                                             real dotnet builds: off / ours / CA2000 / both
-//   editor    [--lines 100000] [--files 10] [--sessions 3]                    one-file analysis latency, warm, ours vs CA2000
-//   breakdown [--lines 100000] [--runs 3]                                     each analyzer's own time (analyzer telemetry)
+//   editor    [--lines 100000] [--files 10] [--sessions 3] [--before OLD.dll] one-file analysis latency, warm, ours vs CA2000
+//   breakdown [--lines 100000] [--runs 3] [--before OLD.dll]                  each analyzer's own time (analyzer telemetry)
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools; one with N NoCodetag pages
 //   profile   [--lines 100000 | --blowup N] [--out DIR] [--top 25] [--callers LEAF]
 //                                                                             sampling profile of our analyzers (EventPipe, in-process)
@@ -26,9 +26,9 @@ switch (args.FirstOrDefault())
     case "build":
         return BuildComparison.Run(options.Sizes([25_000, 50_000, 100_000, 200_000]), options.Int("--rounds", 5), options.OutDirectory, dry: false, noServer: args.Contains("--no-server"), beforeAnalyzers: options.Text("--before"));
     case "editor":
-        return await EditorLatency.RunAsync(options.Int("--lines", 100_000), options.Int("--files", 10), options.Int("--sessions", 3), dry: false);
+        return await EditorLatency.RunAsync(options.Int("--lines", 100_000), options.Int("--files", 10), options.Int("--sessions", 3), dry: false, options.Text("--before"));
     case "breakdown":
-        return await AnalyzerBreakdown.RunAsync(options.Int("--lines", 100_000), options.Int("--runs", 3), dry: false);
+        return await AnalyzerBreakdown.RunAsync(options.Int("--lines", 100_000), options.Int("--runs", 3), dry: false, options.Text("--before"));
     case "blowup":
         return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
     case "profile":

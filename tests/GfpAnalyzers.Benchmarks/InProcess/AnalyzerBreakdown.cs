@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis.Diagnostics;
 using GfpAnalyzers.Benchmarks.Corpus;
 
 namespace GfpAnalyzers.Benchmarks.InProcess;
@@ -9,7 +11,7 @@ namespace GfpAnalyzers.Benchmarks.InProcess;
 /// </summary>
 internal static class AnalyzerBreakdown
 {
-    public static async Task<int> RunAsync(int lines, int runs, bool dry)
+    public static async Task<int> RunAsync(int lines, int runs, bool dry, string? beforeAnalyzers = null)
     {
         var files = CorpusGenerator.Generate(lines);
         var compilation = CorpusCompilation.Create(files);
@@ -27,12 +29,18 @@ internal static class AnalyzerBreakdown
 
         var total = files.Sum(f => f.Lines);
         Console.WriteLine($"breakdown: {files.Count} files, {total} lines ({files.Where(f => f.IsAllocatorCode).Sum(f => f.Lines)} allocator-style), {runs} run(s), {Stats.Load()}");
-        foreach (var (name, analyzers, options) in new[]
+        var sets = new List<(string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers, Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions Options)>
         {
             ("baseline", [new BaselineAnalyzer()], compilation.Options),
             ("ours", AnalyzerSets.Ours, compilation.Options),
             ("CA2000", AnalyzerSets.Ca2000Analyzers, AnalyzerSets.WithCa2000(compilation.Options)),
-        })
+        };
+        if (beforeAnalyzers is not null)
+        {
+            sets.Add(("before", AnalyzerSets.Older(beforeAnalyzers), compilation.Options));
+        }
+
+        foreach (var (name, analyzers, options) in sets)
         {
             var configured = compilation.WithOptions(options);
             _ = configured.GetDiagnostics();
@@ -51,7 +59,7 @@ internal static class AnalyzerBreakdown
                 return 1;
             }
 
-            var prefix = name switch { "ours" => "GFP", "CA2000" => AnalyzerSets.Ca2000, _ => "BASE" };
+            var prefix = name switch { "ours" or "before" => "GFP", "CA2000" => AnalyzerSets.Ca2000, _ => "BASE" };
             Console.WriteLine($"  {name}: diagnostics {results[0].CountsById(prefix)}");
             if (dry)
             {

@@ -40,8 +40,20 @@ internal static class AnalyzerSets
     public static Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions WithCa2000(Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions options)
         => options.WithSpecificDiagnosticOptions(options.SpecificDiagnosticOptions.SetItem(Ca2000, ReportDiagnostic.Warn));
 
-    private static ImmutableArray<DiagnosticAnalyzer> LoadOurs()
-        => Assembly.Load("GfpAnalyzers.Analyzers").GetTypes()
+    /// <summary>
+    /// Every analyzer of an older GfpAnalyzers.Analyzers.dll (the `--before` option), loaded into a context of its own so
+    /// that it runs beside the current assembly of the same name; Roslyn itself still comes from the default context.
+    /// </summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Older(string path)
+    {
+        var context = new System.Runtime.Loader.AssemblyLoadContext($"before:{path}");
+        return AnalyzersIn(context.LoadFromAssemblyPath(Path.GetFullPath(path)));
+    }
+
+    private static ImmutableArray<DiagnosticAnalyzer> LoadOurs() => AnalyzersIn(Assembly.Load("GfpAnalyzers.Analyzers"));
+
+    private static ImmutableArray<DiagnosticAnalyzer> AnalyzersIn(Assembly assembly)
+        => assembly.GetTypes()
             .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type))
             .OrderBy(type => type.Name, StringComparer.Ordinal)
             .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)

@@ -17,7 +17,7 @@ internal static class EditorLatency
 {
     private const int WarmUpFilesPerKind = 4;
 
-    public static async Task<int> RunAsync(int lines, int filesPerKind, int sessions, bool dry)
+    public static async Task<int> RunAsync(int lines, int filesPerKind, int sessions, bool dry, string? beforeAnalyzers = null)
     {
         var files = CorpusGenerator.Generate(lines);
         var compilation = CorpusCompilation.Create(files);
@@ -30,11 +30,17 @@ internal static class EditorLatency
         var (warmUp, measured) = Pick(files, filesPerKind);
         Console.WriteLine($"editor: {files.Count} files, {files.Sum(f => f.Lines)} lines; {measured.Count} measured files of {measured.Min(f => f.Lines)}–{measured.Max(f => f.Lines)} lines, {sessions} session(s), {Stats.Load()}");
         var medians = new Dictionary<(string Set, bool Allocator), (double Wall, double Cpu, double Own)>();
-        foreach (var (name, analyzers, options) in new[]
+        var sets = new List<(string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers, Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions Options)>
         {
             ("ours", AnalyzerSets.Ours, compilation.Options),
             ("CA2000", AnalyzerSets.Ca2000Analyzers, AnalyzerSets.WithCa2000(compilation.Options)),
-        })
+        };
+        if (beforeAnalyzers is not null)
+        {
+            sets.Add(("before", AnalyzerSets.Older(beforeAnalyzers), compilation.Options));
+        }
+
+        foreach (var (name, analyzers, options) in sets)
         {
             var configured = compilation.WithOptions(options);
             _ = configured.GetDiagnostics();
@@ -77,6 +83,11 @@ internal static class EditorLatency
             var ours = medians[("ours", allocator)];
             var ca2000 = medians[("CA2000", allocator)];
             Console.WriteLine($"  {kind}: ours {ours.Wall,6:F2} ms wall, {ours.Cpu,6:F2} ms CPU, {ours.Own,6:F2} ms own | CA2000 {ca2000.Wall,6:F2} ms wall, {ca2000.Cpu,6:F2} ms CPU, {ca2000.Own,6:F2} ms own | ours/CA2000: CPU {ours.Cpu / ca2000.Cpu:F2}, own {ours.Own / ca2000.Own:F2}");
+            if (medians.TryGetValue(("before", allocator), out var before))
+            {
+                Console.WriteLine($"  {kind}: before {before.Wall,6:F2} ms wall, {before.Cpu,6:F2} ms CPU, {before.Own,6:F2} ms own | ours/before: CPU {ours.Cpu / before.Cpu:F2}, own {ours.Own / before.Own:F2}");
+            }
+
         }
 
         Console.WriteLine($"  (medians over files of each file's median; {Stats.Load()})");
