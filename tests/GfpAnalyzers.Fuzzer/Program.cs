@@ -8,7 +8,7 @@ using GfpAnalyzers.Harness;
 // Exit code 1 when any mutant found an exception, a bad fix or a nondeterministic result (slow files are reported,
 // never failed: timing depends on the machine).
 var options = Options.Parse(args);
-var root = FindRepositoryRoot();
+var root = RepositoryRoot.Find();
 var inputs = Inputs(root);
 var workbench = new GfpWorkbench(GfpWorkbench.PlatformReferences(typeof(GfpAnalyzers.Runtime.Gfp).Assembly.Location));
 var checker = new MutantChecker(workbench);
@@ -94,19 +94,6 @@ static int MutantSeed(int seed, int mutant)
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return (int)(z ^ (z >> 31));
     }
-}
-
-static string FindRepositoryRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "GfpAnalyzers.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("GfpAnalyzers.sln not found above " + AppContext.BaseDirectory);
 }
 
 // The corpus and every sample file that uses the runtime, in a stable order.

@@ -22,7 +22,7 @@ internal static class DiagnosticsOracle
             units.Add(($"corpus-{size}", files.Select(f => (f.Name, f.Text)).ToList()));
         }
 
-        var inputs = Inputs(FindRepositoryRoot());
+        var inputs = Inputs(GfpAnalyzers.Harness.RepositoryRoot.Find());
         units.AddRange(inputs.Select(input => (input.Unit, input.Files)));
 
         // Mutants of single files, as the fuzzer makes them: each seed picks an input file (a sample or the tracker
@@ -86,18 +86,5 @@ internal static class DiagnosticsOracle
         }
 
         return units;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GfpAnalyzers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("GfpAnalyzers.sln not found above " + AppContext.BaseDirectory);
     }
 }
