@@ -9,6 +9,7 @@ using GfpAnalyzers.Benchmarks.Runtime;
 
 // Commands (docs/benchmarks.md has the figures and the exact invocations):
 //   build     [--sizes 25000,50000,100000,200000] [--rounds 5] [--out DIR] [--no-server] [--before OLD/GfpAnalyzers.Analyzers.dll]
+//             [--configurations off,ours,CA2000,both,before]                   (off and ours are always built)
 //                                                                             real dotnet builds: off / ours / CA2000 / both
 //   editor    [--lines 100000] [--files 10] [--sessions 3] [--before OLD.dll] one-file analysis latency, warm, ours vs CA2000
 //   breakdown [--lines 100000] [--runs 3] [--before OLD.dll]                  each analyzer's own time (analyzer telemetry)
@@ -24,7 +25,7 @@ var options = Options.Parse(args);
 switch (args.FirstOrDefault())
 {
     case "build":
-        return BuildComparison.Run(options.Sizes([25_000, 50_000, 100_000, 200_000]), options.Int("--rounds", 5), options.OutDirectory, dry: false, noServer: args.Contains("--no-server"), beforeAnalyzers: options.Text("--before"));
+        return BuildComparison.Run(options.Sizes([25_000, 50_000, 100_000, 200_000]), options.Int("--rounds", 5), options.OutDirectory, dry: false, noServer: args.Contains("--no-server"), beforeAnalyzers: options.Text("--before"), only: options.Text("--configurations")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     case "editor":
         return await EditorLatency.RunAsync(options.Int("--lines", 100_000), options.Int("--files", 10), options.Int("--sessions", 3), dry: false, options.Text("--before"));
     case "breakdown":

@@ -28,7 +28,10 @@ internal static class BuildComparison
     /// An older GfpAnalyzers.Analyzers.dll: a fifth configuration, "before", alternated with the others, so that one run
     /// gives a change's before and after under the same conditions.
     /// </param>
-    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false, string? beforeAnalyzers = null)
+    /// <param name="only">
+    /// The configurations to build (names as printed), or null for all; "off" and "ours" are always built, the ratios need them.
+    /// </param>
+    public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false, string? beforeAnalyzers = null, IReadOnlyCollection<string>? only = null)
     {
         s_noServer = noServer;
         if (beforeAnalyzers is not null && !File.Exists(beforeAnalyzers))
@@ -37,7 +40,8 @@ internal static class BuildComparison
             return 1;
         }
 
-        Configurations = beforeAnalyzers is null ? Standard : [.. Standard, new("before", Ours: false, Ca2000: false, Before: true)];
+        Configuration[] all = beforeAnalyzers is null ? Standard : [.. Standard, new("before", Ours: false, Ca2000: false, Before: true)];
+        Configurations = [.. all.Where(c => only is null || c.Name is "off" or "ours" || only.Contains(c.Name))];
         Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), {(noServer ? "no compiler server (CPU counted)" : "compiler server as usual")}, corpus under {outDirectory}; {Stats.Load()}");
         var summary = new List<string>();
         foreach (var size in sizes)
@@ -92,8 +96,8 @@ internal static class BuildComparison
 
             var off = Stats.Median(times["off"]);
             var ours = Stats.Median(times["ours"]);
-            var ca2000 = Stats.Median(times["CA2000"]);
-            var both = Stats.Median(times["both"]);
+            var ca2000 = MedianOrNaN(times, "CA2000");
+            var both = MedianOrNaN(times, "both");
             var kloc = lines / 1000.0;
             var line = $"{lines,7} lines: off {off / 1000,6:F2} s, ours {ours / 1000,6:F2} s, CA2000 {ca2000 / 1000,6:F2} s, both {both / 1000,6:F2} s | "
                 + $"ours/off {ours / off:F3}, ours cost/CA2000 cost {(ours - off) / (ca2000 - off):F2}, "
@@ -106,8 +110,8 @@ internal static class BuildComparison
 
             if (noServer)
             {
-                var (cOff, cOurs, cCa2000) = (Stats.Median(cpu["off"]), Stats.Median(cpu["ours"]), Stats.Median(cpu["CA2000"]));
-                line += $"\n           CPU: off {cOff / 1000,6:F2} s, ours {cOurs / 1000,6:F2} s, CA2000 {cCa2000 / 1000,6:F2} s, both {Stats.Median(cpu["both"]) / 1000,6:F2} s | "
+                var (cOff, cOurs, cCa2000) = (Stats.Median(cpu["off"]), Stats.Median(cpu["ours"]), MedianOrNaN(cpu, "CA2000"));
+                line += $"\n           CPU: off {cOff / 1000,6:F2} s, ours {cOurs / 1000,6:F2} s, CA2000 {cCa2000 / 1000,6:F2} s, both {MedianOrNaN(cpu, "both") / 1000,6:F2} s | "
                     + $"ours/off {cOurs / cOff:F3}, ours cost/CA2000 cost {(cOurs - cOff) / (cCa2000 - cOff):F2}, our cost per kloc {(cOurs - cOff) / kloc:F1} ms";
                 if (cpu.TryGetValue("before", out var beforeCpu))
                 {
@@ -129,6 +133,10 @@ internal static class BuildComparison
 
         return 0;
     }
+
+    /// <summary>The median of a configuration's runs; NaN (printed as such) for a configuration left out with --configurations.</summary>
+    private static double MedianOrNaN(Dictionary<string, List<double>> runs, string name)
+        => runs.TryGetValue(name, out var values) && values.Count > 0 ? Stats.Median(values) : double.NaN;
 
     /// <summary>
     /// What in the compiler's command line (and output) contradicts the configuration: our analyzer assembly passed
