@@ -6,8 +6,9 @@
 // A summary says a method sleeps only because some method it reaches through calls to methods of this compilation
 // allocates or calls Rcu.Synchronize() or a [MightSleep] member. This walks the same call graph, over-approximated:
 // every member any operation of a body names (invocations, constructors, both property accessors, user-defined
-// operators and conversions, event accessors), lambdas and local functions included, and any construct whose hidden
-// calls could reach a method of this compilation (foreach, using, `with` on a type declared here) counts as a sleep.
+// operators and conversions, event accessors, a record's clone method under `with`), lambdas and local functions
+// included, and any construct whose hidden calls could reach a method of this compilation (foreach, using on a type
+// declared here or disposed by pattern) counts as a sleep.
 // False means no summary can say "sleeps": GFP010 then has nothing to report and builds nothing. True means only
 // "ask the summary". Explicit stack; a walk that reaches more than MaxMethods methods answers true.
 using System.Collections.Concurrent;
@@ -154,8 +155,6 @@ internal sealed class SleepReach
                     return null;
                 case IForEachLoopOperation or IUsingOperation or IUsingDeclarationOperation when HidesOwnCalls(operation, assembly):
                     return null;
-                case IWithOperation { CloneMethod: { } clone } when Here(clone, assembly):
-                    return null;
             }
 
             if (SleepingCalls.Classify(operation, _symbols, assembly).Kind is SleepingCallKind.Synchronize or SleepingCallKind.MightSleep)
@@ -174,6 +173,11 @@ internal sealed class SleepReach
                 case IPropertyReferenceOperation property:
                     Add(callees, property.Property.GetMethod, assembly);
                     Add(callees, property.Property.SetMethod, assembly);
+                    break;
+                case IWithOperation { CloneMethod: { } clone }:
+                    // A record's `with` calls its clone method (the graph has that call; the initializer's setters are
+                    // property references below): a callee like any other, whose body (if any) is walked.
+                    Add(callees, clone, assembly);
                     break;
                 case IMethodReferenceOperation reference:
                     // A method group handed on as a delegate: a callee may invoke it (callback summaries).
@@ -212,26 +216,80 @@ internal sealed class SleepReach
     /// <summary>A foreach or using whose hidden calls (GetEnumerator, MoveNext, Current, Dispose) may be methods of this compilation.</summary>
     private static bool HidesOwnCalls(IOperation operation, IAssemblySymbol assembly)
     {
-        var resources = operation switch
+        if (operation is IForEachLoopOperation)
         {
-            IForEachLoopOperation loop => loop.Collection,
-            IUsingOperation @using => @using.Resources,
-            IUsingDeclarationOperation declaration => declaration.DeclarationGroup,
-            _ => operation,
-        };
+            if (operation.Syntax is not CommonForEachStatementSyntax syntax || operation.SemanticModel is not { } model)
+            {
+                return true;
+            }
 
-        if (operation is IForEachLoopOperation && operation.Syntax is CommonForEachStatementSyntax syntax && operation.SemanticModel is { } model)
-        {
             var info = model.GetForEachStatementInfo(syntax);
             return Here(info.GetEnumeratorMethod, assembly) || Here(info.MoveNextMethod, assembly)
                 || Here(info.CurrentProperty, assembly) || Here(info.DisposeMethod, assembly)
                 || Here(info.ElementConversion.MethodSymbol, assembly);
         }
 
-        foreach (var part in resources.DescendantsAndSelf())
+        var (resources, isAsynchronous) = operation switch
         {
-            var type = part is IVariableDeclaratorOperation declarator ? declarator.Symbol.Type : part.Type;
-            if (type is null || type.TypeKind is TypeKind.Error or TypeKind.TypeParameter || Here(type, assembly))
+            IUsingOperation @using => (@using.Resources, @using.IsAsynchronous),
+            IUsingDeclarationOperation declaration => ((IOperation)declaration.DeclarationGroup, declaration.IsAsynchronous),
+            _ => (operation, true),
+        };
+
+        // The only hidden call of a using is the resource's Dispose (DisposeAsync). Through System.IDisposable it is the
+        // interface's method, never one of this compilation; a pattern-based Dispose (ref struct, await using) may be.
+        if (isAsynchronous)
+        {
+            return true;
+        }
+
+        if (resources is IVariableDeclarationGroupOperation group)
+        {
+            foreach (var declaration in group.Declarations)
+            {
+                foreach (var declarator in declaration.Declarators)
+                {
+                    if (!DisposesThroughInterface(declarator.Symbol.Type, assembly))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        // An expression, possibly converted to IDisposable: every type along the conversions must dispose through the interface.
+        for (var part = resources; ; part = ((IConversionOperation)part).Operand)
+        {
+            if (!DisposesThroughInterface(part.Type, assembly))
+            {
+                return true;
+            }
+
+            if (part is not IConversionOperation { OperatorMethod: null })
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A type declared elsewhere that implements System.IDisposable and is not a ref struct: disposed through the interface.</summary>
+    private static bool DisposesThroughInterface(ITypeSymbol? type, IAssemblySymbol assembly)
+    {
+        if (type is null || type.TypeKind is TypeKind.Error or TypeKind.TypeParameter || type.IsRefLikeType || Here(type, assembly))
+        {
+            return false;
+        }
+
+        if (type.SpecialType == SpecialType.System_IDisposable)
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_IDisposable)
             {
                 return true;
             }

@@ -76,6 +76,41 @@ public class GFP010MissingMightSleepTests
     }
 
     [Fact]
+    public async Task A_setter_run_by_with_is_a_call_and_ordinary_using_and_with_code_stays_silent()
+    {
+        // `with` runs the record's clone method and the init accessors its initializer names; a using of a type disposed
+        // through System.IDisposable calls the interface's Dispose, not a method of the compilation.
+        var source = TestEnvironment.Usings + """
+            public sealed class Journal : System.IDisposable
+            {
+                public void Dispose() { }
+            }
+
+            public sealed record Entry(int Id)
+            {
+                private static readonly PageAllocator A = new();
+                public int Size { get => 0; init => A.AllocPage(Gfp.Kernel); }
+            }
+
+            public class Users
+            {
+                public Entry {|#0:Resize|}(Entry entry) => entry with { Size = 1 };
+                public Entry Rename(Entry entry) => entry with { Id = Count() };
+                public int Read(System.IO.Stream stream)
+                {
+                    using var reader = new System.IO.StreamReader(stream);
+                    using (new Journal()) { }
+                    return reader.Peek() + Count();
+                }
+
+                public int Count() => 1;
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(0).WithArguments("Resize", "it calls 'Size', which allocates with Gfp.Kernel at line 10"));
+    }
+
+    [Fact]
     public async Task The_fix_adds_the_attribute()
     {
         const string source = TestEnvironment.Usings + """
