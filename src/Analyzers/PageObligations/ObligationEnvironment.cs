@@ -101,6 +101,23 @@ internal sealed class ObligationEnvironment
         return false;
     }
 
+    /// <summary>
+    /// Some argument goes to a parameter that can hold a page: what makes the analysis ask for the callee's summary
+    /// (ref and out arguments are not handed over, they escape).
+    /// </summary>
+    public bool HandsOverPage(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is { RefKind: not (RefKind.Ref or RefKind.Out) } parameter && CanHoldPage(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A method whose return value may carry a page its callers must clear: it returns a <c>Page</c>.</summary>
     public bool ReturnsPage(IMethodSymbol method)
         => SymbolEqualityComparer.Default.Equals(method.ReturnType, Symbols.Page);

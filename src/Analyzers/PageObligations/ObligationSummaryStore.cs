@@ -303,8 +303,8 @@ internal sealed class ObligationSummaryStore
         {
             var (target, asks) = operation switch
             {
-                IInvocationOperation invocation => (invocation.TargetMethod, HandsOverPage(invocation.Arguments) || _environment.ReturnsPage(invocation.TargetMethod)),
-                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, HandsOverPage(creation.Arguments)),
+                IInvocationOperation invocation => (invocation.TargetMethod, _environment.HandsOverPage(invocation.Arguments) || _environment.ReturnsPage(invocation.TargetMethod)),
+                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, _environment.HandsOverPage(creation.Arguments)),
                 _ => (null, false),
             };
             if (target is not null && asks && target.MethodKind != MethodKind.DelegateInvoke
@@ -314,20 +314,6 @@ internal sealed class ObligationSummaryStore
                 methods.Add(target.OriginalDefinition);
             }
         }
-    }
-
-    /// <summary>Some argument goes to a parameter that can hold a page (what makes the analysis ask for the summary).</summary>
-    private bool HandsOverPage(ImmutableArray<IArgumentOperation> arguments)
-    {
-        foreach (var argument in arguments)
-        {
-            if (argument.Parameter is { RefKind: not (RefKind.Ref or RefKind.Out) } parameter && _environment.CanHoldPage(parameter.Type))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -52,22 +52,17 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                var relevance = new Relevance(environment);
-                block.RegisterOperationAction(
-                    operation => relevance.Note(operation.Operation),
-                    OperationKind.Invocation,
-                    OperationKind.FieldReference,
-                    OperationKind.PropertyReference,
-                    OperationKind.Invalid);
+                var relevance = new GFP004Relevance(environment);
+                block.RegisterOperationAction(operation => relevance.Note(operation.Operation), GFP004Relevance.Kinds);
                 block.RegisterOperationBlockEndAction(end => AnalyzeBlock(end, environment, relevance));
             });
         });
     }
 
-    private static void AnalyzeBlock(OperationBlockAnalysisContext context, ObligationEnvironment environment, Relevance relevance)
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, ObligationEnvironment environment, GFP004Relevance relevance)
     {
         var owner = (IMethodSymbol)context.OwningSymbol;
-        if (relevance.IsBroken || !(relevance.IsRelevant || HasAnnotatedParameter(owner, environment)))
+        if (relevance.IsBroken || !relevance.HasSink || !(relevance.HasSource || HasAnnotatedParameter(owner, environment)))
         {
             return;
         }
@@ -172,50 +167,5 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
 
             return (value.Must & noCodetag) != 0 ? true : (value.May & noCodetag) == 0 ? false : null;
         };
-    }
-
-    /// <summary>
-    /// The cheap pre-check, fed by operation callbacks: a graph is built only for methods that allocate with a
-    /// flags argument, free, touch a [NoCodetagPages] location or call a method of this compilation that returns a
-    /// page; never for code that does not bind.
-    /// </summary>
-    private sealed class Relevance
-    {
-        private readonly ObligationEnvironment _environment;
-        private int _relevant;
-        private int _broken;
-
-        public Relevance(ObligationEnvironment environment) => _environment = environment;
-
-        public bool IsRelevant => Volatile.Read(ref _relevant) != 0;
-
-        public bool IsBroken => Volatile.Read(ref _broken) != 0;
-
-        public void Note(IOperation operation)
-        {
-            var symbols = _environment.Symbols;
-            var relevant = operation switch
-            {
-                IInvalidOperation => MarkBroken(),
-                IInvocationOperation invocation =>
-                    (_environment.IsAllocation(invocation.TargetMethod) && symbols.FlagsArgument(invocation) is not null)
-                    || symbols.IsFree(invocation.TargetMethod)
-                    || _environment.ReturnIsAnnotated(invocation.TargetMethod)
-                    || (_environment.ReturnsPage(invocation.TargetMethod)
-                        && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, _environment.CompilationAssembly)),
-                IMemberReferenceOperation member => _environment.IsAnnotated(member.Member),
-                _ => false,
-            };
-            if (relevant)
-            {
-                Interlocked.Exchange(ref _relevant, 1);
-            }
-        }
-
-        private bool MarkBroken()
-        {
-            Interlocked.Exchange(ref _broken, 1);
-            return false;
-        }
     }
 }

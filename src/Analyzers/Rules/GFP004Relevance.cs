@@ -1,0 +1,161 @@
+using System.Threading;
+using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.PageObligations;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GfpAnalyzers.Analyzers.Rules;
+
+/// <summary>
+/// GFP004's cheap pre-check, fed by operation callbacks over a whole operation block (its lambdas and local functions
+/// included): a graph is built and the obligation dataflow run only when the block has both
+/// <list type="bullet">
+/// <item>a source of a reportable page: an allocation whose flags may carry NoCodetag (a constant without the bit never
+/// does: the flag analysis can only give it that constant's value or none), a <c>[NoCodetagPages]</c> member, return or
+/// parameter (of the method or of a nested function), or a call of this compilation that returns a page;</item>
+/// <item>a place a report can sit: a free, or a call of this compilation that hands a page over (a summary that frees
+/// it uncleared is reported there).</item>
+/// </list>
+/// Without both no path can reach a report, and the method's own summary is computed apart, by the summary store, when a
+/// caller asks. Code that does not bind is never analyzed.
+/// </summary>
+internal sealed class GFP004Relevance
+{
+    /// <summary>The operation kinds <see cref="Note"/> must see.</summary>
+    public static readonly OperationKind[] Kinds =
+    {
+        OperationKind.Invocation,
+        OperationKind.ObjectCreation,
+        OperationKind.FieldReference,
+        OperationKind.PropertyReference,
+        OperationKind.LocalFunction,
+        OperationKind.AnonymousFunction,
+        OperationKind.Loop,
+        OperationKind.Using,
+        OperationKind.UsingDeclaration,
+        OperationKind.Invalid,
+    };
+
+    private readonly ObligationEnvironment _environment;
+    private int _source;
+    private int _sink;
+    private int _broken;
+
+    public GFP004Relevance(ObligationEnvironment environment) => _environment = environment;
+
+    public bool IsBroken => Volatile.Read(ref _broken) != 0;
+
+    /// <summary>Some operation may produce a page whose frees are reported.</summary>
+    public bool HasSource => Volatile.Read(ref _source) != 0;
+
+    /// <summary>Some operation may report: a free, or a call of this compilation handed a page.</summary>
+    public bool HasSink => Volatile.Read(ref _sink) != 0;
+
+    public void Note(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvalidOperation:
+                Interlocked.Exchange(ref _broken, 1);
+                break;
+            case IInvocationOperation invocation:
+                NoteCall(invocation.TargetMethod, invocation.Arguments);
+                if (IsSource(invocation))
+                {
+                    Interlocked.Exchange(ref _source, 1);
+                }
+
+                break;
+            case IObjectCreationOperation { Constructor: { } constructor } creation:
+                NoteCall(constructor, creation.Arguments);
+                break;
+            case IMemberReferenceOperation member:
+                if (_environment.IsAnnotated(member.Member))
+                {
+                    Interlocked.Exchange(ref _source, 1);
+                }
+
+                break;
+            case ILocalFunctionOperation local:
+                NoteParameters(local.Symbol);
+                break;
+            case IAnonymousFunctionOperation anonymous:
+                NoteParameters(anonymous.Symbol);
+                break;
+            case IForEachLoopOperation loop when MayCallOwnEnumeratorExtension(loop):
+            case IUsingOperation { IsAsynchronous: true }:
+            case IUsingDeclarationOperation { IsAsynchronous: true }:
+                // The graph lowers these to calls the operation tree does not show: a GetEnumerator (or, to be safe, a
+                // DisposeAsync) extension method of this compilation receives the collection (resource) as an argument.
+                Interlocked.Exchange(ref _sink, 1);
+                Interlocked.Exchange(ref _source, 1);
+                break;
+        }
+    }
+
+    private bool IsSource(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (_environment.IsAllocation(method))
+        {
+            return _environment.Symbols.FlagsArgument(invocation) is { } flags && MayCarryNoCodetag(flags.Value);
+        }
+
+        return _environment.ReturnIsAnnotated(method) || (_environment.ReturnsPage(method) && IsOwn(method));
+    }
+
+    /// <summary>
+    /// False only for flags no analysis can find NoCodetag in: a constant without the bit (or no NoCodetag bit at all).
+    /// </summary>
+    private bool MayCarryNoCodetag(IOperation flags)
+    {
+        var noCodetag = _environment.Symbols.Bits.NoCodetag;
+        if (noCodetag == 0)
+        {
+            return false;
+        }
+
+        return !(flags.ConstantValue.HasValue && FlagEvaluator.TryToUInt32(flags.ConstantValue.Value, out var bits) && (bits & noCodetag) == 0);
+    }
+
+    private void NoteCall(IMethodSymbol method, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+    {
+        if (_environment.Symbols.IsFree(method)
+            || (IsOwn(method) && method.MethodKind != MethodKind.DelegateInvoke && _environment.HandsOverPage(arguments)))
+        {
+            Interlocked.Exchange(ref _sink, 1);
+        }
+    }
+
+    private void NoteParameters(IMethodSymbol function)
+    {
+        foreach (var parameter in function.Parameters)
+        {
+            if (_environment.IsAnnotated(parameter))
+            {
+                Interlocked.Exchange(ref _source, 1);
+                return;
+            }
+        }
+    }
+
+    private bool IsOwn(IMethodSymbol method) => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _environment.CompilationAssembly);
+
+    /// <summary>
+    /// A foreach whose GetEnumerator is an extension method of this compilation (or that the model cannot tell): the
+    /// graph calls it with the collection as its argument.
+    /// </summary>
+    private bool MayCallOwnEnumeratorExtension(IForEachLoopOperation loop)
+    {
+        if (loop.Syntax is not CommonForEachStatementSyntax syntax || loop.SemanticModel is not { } model)
+        {
+            return true;
+        }
+
+        var getEnumerator = model.GetForEachStatementInfo(syntax).GetEnumeratorMethod;
+        return getEnumerator is not null && (getEnumerator.IsExtensionMethod || getEnumerator.ReducedFrom is not null || !getEnumerator.Parameters.IsEmpty)
+               && IsOwn(getEnumerator.ReducedFrom ?? getEnumerator);
+    }
+}
