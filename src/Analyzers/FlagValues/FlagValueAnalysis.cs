@@ -1,7 +1,7 @@
 // Flag values through a method's control-flow graph.
 //
 //   var flags = FlagValueAnalysis.GetOrCreate(cfg, symbols, ct);   // cached per graph, shared by analyzers
-//   FlagValue v = flags.GetValue(argument.Value);                     // any Gfp operation of that graph
+//   FlagValue v = flags.GetValue(argument.Value);                     // the value of a Gfp argument of that graph
 //
 // A forward data-flow analysis over the blocks of a Microsoft.CodeAnalysis ControlFlowGraph: the state
 // maps locals, parameters and flow captures to FlagValues; joins take must = intersection, may = union;
@@ -13,7 +13,8 @@
 // captured from an enclosing method, or aliased by ref or written by a lambda, are unknown wherever read.
 // Operations of nested lambdas and local functions are not in the graph: analyse their own graphs
 // (cfg.GetAnonymousFunctionControlFlowGraph / GetLocalFunctionControlFlowGraph).
-// Operations that are not in the graph, unreachable, or did not bind get a value with HasErrors set.
+// Operations that are not in the graph, unreachable, or did not bind get a value with HasErrors set; so does any
+// operation other than the value of an argument to a Gfp parameter (only those are kept: the rules ask for nothing else).
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -25,7 +26,7 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace GfpAnalyzers.Analyzers.FlagValues;
 
-/// <summary>The values of every <c>Gfp</c> expression of one control-flow graph.</summary>
+/// <summary>The values of the <c>Gfp</c> arguments (of allocations and of calls) of one control-flow graph.</summary>
 internal sealed class FlagValueAnalysis
 {
     /// <summary>Rounds over the blocks before giving up (and staying silent): far above what real methods need.</summary>
@@ -58,7 +59,7 @@ internal sealed class FlagValueAnalysis
     public static FlagValueAnalysis GetOrCreate(ControlFlowGraph cfg, RuntimeSymbols symbols, CancellationToken cancellationToken)
         => Cache.GetValue(cfg, graph => Create(graph, symbols, cancellationToken));
 
-    /// <summary>The value of <paramref name="flagsExpression"/>, an operation of the analysed graph, on any path.</summary>
+    /// <summary>The value of <paramref name="flagsExpression"/>, a Gfp argument's value in the analysed graph, on any path.</summary>
     public FlagValue GetValue(IOperation flagsExpression)
         => TryGetValueWhere(flagsExpression, static _ => null, out var value) ? value : FlagValue.Invalid;
 
@@ -176,7 +177,12 @@ internal sealed class FlagValueAnalysis
         private readonly Dictionary<ISymbol, int> _conditionIndex = new(SymbolEqualityComparer.Default);
         private readonly List<ISymbol> _conditions = new();
         private Path _path = new(0, 0, NewState());
-        private Dictionary<IOperation, List<PathValue>>? _recorded;
+
+        /// <summary>Per block: the values of its flags arguments, on each set of paths, from its latest transfer.</summary>
+        private List<(IOperation, PathValue)>?[] _recordedByBlock = System.Array.Empty<List<(IOperation, PathValue)>?>();
+
+        /// <summary>The block being transferred (-1 outside <see cref="Transfer"/>: conditions refined along edges are not recorded).</summary>
+        private int _transferring = -1;
 
         /// <summary>Per block inside a try: the join of every state the block passes through (what a handler may see).</summary>
         private Dictionary<object, FlagValue>?[] _throughout = System.Array.Empty<Dictionary<object, FlagValue>?>();
@@ -194,9 +200,28 @@ internal sealed class FlagValueAnalysis
         public FlagValueAnalysis Solve()
         {
             var blocks = _cfg.Blocks;
+            var inTry = new bool[blocks.Length];
+            foreach (var block in blocks)
+            {
+                inTry[block.Ordinal] = IsInTry(block);
+            }
+
+            // Only blocks inside a try keep their input: a handler starts from any state of its try block.
             var inputs = new List<Path>?[blocks.Length];
             var outputs = new List<Path>?[blocks.Length];
             _throughout = new Dictionary<object, FlagValue>?[blocks.Length];
+            _recordedByBlock = new List<(IOperation, PathValue)>?[blocks.Length];
+            var readers = InputReaders(blocks);
+
+            // Rounds over the blocks in order, as a plain round-robin iteration would run them, but a block is
+            // transferred again only when something its input reads has changed since: the same states, computed once
+            // for straight-line code instead of once per round.
+            var dirty = new bool[blocks.Length];
+            for (var i = 0; i < dirty.Length; i++)
+            {
+                dirty[i] = true;
+            }
+
             var converged = false;
             for (var round = 0; round < MaxRounds && !converged; round++)
             {
@@ -204,18 +229,40 @@ internal sealed class FlagValueAnalysis
                 converged = true;
                 foreach (var block in blocks)
                 {
+                    var ordinal = block.Ordinal;
+                    if (!dirty[ordinal])
+                    {
+                        continue;
+                    }
+
+                    dirty[ordinal] = false;
                     var input = Input(block, inputs, outputs);
                     if (input is null)
                     {
                         continue;
                     }
 
-                    inputs[block.Ordinal] = input;
-                    var output = Transfer(block, Copy(input));
-                    if (outputs[block.Ordinal] is not { } previous || !SamePaths(previous, output))
+                    if (inTry[ordinal])
                     {
-                        outputs[block.Ordinal] = output;
+                        inputs[ordinal] = input;
+                        input = Copy(input);
+                    }
+
+                    var output = Transfer(block, input);
+                    if (readers.WhenRun[ordinal] is { } handlers)
+                    {
+                        MarkDirty(dirty, handlers);
+                    }
+
+                    if (outputs[ordinal] is not { } previous || !SamePaths(previous, output))
+                    {
+                        outputs[ordinal] = output;
                         converged = false;
+                        MarkSuccessorsDirty(dirty, block);
+                        if (readers.WhenChanged[ordinal] is { } targets)
+                        {
+                            MarkDirty(dirty, targets);
+                        }
                     }
                 }
             }
@@ -225,17 +272,82 @@ internal sealed class FlagValueAnalysis
             var values = new Dictionary<IOperation, List<PathValue>>();
             if (converged)
             {
-                _recorded = values;
-                foreach (var block in blocks)
+                // Each block's last transfer ran from its final input: what it recorded is the value on those paths.
+                foreach (var recorded in _recordedByBlock)
                 {
-                    if (inputs[block.Ordinal] is { } input)
+                    if (recorded is null)
                     {
-                        Transfer(block, Copy(input));
+                        continue;
+                    }
+
+                    foreach (var (operation, value) in recorded)
+                    {
+                        if (!values.TryGetValue(operation, out var paths))
+                        {
+                            values[operation] = paths = new List<PathValue>(1);
+                        }
+
+                        paths.Add(value);
                     }
                 }
             }
 
             return new FlagValueAnalysis(values, _conditions.ToArray(), converged);
+        }
+
+        private static void MarkSuccessorsDirty(bool[] dirty, BasicBlock block)
+        {
+            if (block.FallThroughSuccessor?.Destination is { } next)
+            {
+                dirty[next.Ordinal] = true;
+            }
+
+            if (block.ConditionalSuccessor?.Destination is { } conditional)
+            {
+                dirty[conditional.Ordinal] = true;
+            }
+        }
+
+        private static void MarkDirty(bool[] dirty, List<int> blocks)
+        {
+            foreach (var ordinal in blocks)
+            {
+                dirty[ordinal] = true;
+            }
+        }
+
+        /// <summary>
+        /// Who reads a block's state besides its successors (see <see cref="Input"/>): the destinations of branches
+        /// that run a finally holding the block read its output; a handler reads the input, output and throughout
+        /// state of every block of its try, so it runs again whenever one of them runs.
+        /// </summary>
+        private static (List<int>?[] WhenChanged, List<int>?[] WhenRun) InputReaders(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks)
+        {
+            var whenChanged = new List<int>?[blocks.Length];
+            var whenRun = new List<int>?[blocks.Length];
+            foreach (var block in blocks)
+            {
+                foreach (var branch in block.Predecessors)
+                {
+                    foreach (var region in branch.FinallyRegions)
+                    {
+                        for (var i = region.FirstBlockOrdinal; i <= region.LastBlockOrdinal; i++)
+                        {
+                            (whenChanged[i] ??= new List<int>()).Add(block.Ordinal);
+                        }
+                    }
+                }
+
+                if (block.Predecessors.IsEmpty && TryRegionOfHandler(block) is { } tryRegion)
+                {
+                    for (var i = tryRegion.FirstBlockOrdinal; i <= tryRegion.LastBlockOrdinal; i++)
+                    {
+                        (whenRun[i] ??= new List<int>()).Add(block.Ordinal);
+                    }
+                }
+            }
+
+            return (whenChanged, whenRun);
         }
 
         protected override FlagValue ReadVariable(ISymbol variable, IOperation reference)
@@ -288,17 +400,13 @@ internal sealed class FlagValueAnalysis
 
         protected override void Record(IOperation operation, FlagValue value)
         {
-            if (_recorded is null)
+            // Rules ask only for the values of flags arguments (of allocations and of calls): keep only those.
+            if (_transferring < 0 || operation.Parent is not IArgumentOperation { Parameter: { } parameter } || !Symbols.IsGfp(parameter.Type))
             {
                 return;
             }
 
-            if (!_recorded.TryGetValue(operation, out var paths))
-            {
-                _recorded[operation] = paths = new List<PathValue>(1);
-            }
-
-            paths.Add(new PathValue(_path.True, _path.False, value));
+            (_recordedByBlock[_transferring] ??= new List<(IOperation, PathValue)>()).Add((operation, new PathValue(_path.True, _path.False, value)));
         }
 
         private static ITypeSymbol? VariableType(ISymbol variable) => variable switch
@@ -311,6 +419,8 @@ internal sealed class FlagValueAnalysis
         private List<Path> Transfer(BasicBlock block, List<Path> paths)
         {
             var throughout = IsInTry(block) ? Collapse(paths) : null;
+            _transferring = block.Ordinal;
+            _recordedByBlock[block.Ordinal]?.Clear();
             foreach (var path in paths)
             {
                 _path = path;
@@ -329,6 +439,7 @@ internal sealed class FlagValueAnalysis
                 }
             }
 
+            _transferring = -1;
             _throughout[block.Ordinal] = throughout;
             return Normalize(paths);
         }

@@ -160,6 +160,28 @@ public class FlagValueAnalysisTests
     }
 
     [Fact]
+    public async Task A_catch_inside_a_loop_sees_what_later_iterations_assign_before_its_try()
+    {
+        // The solver re-runs a block only when what its input reads has changed: a handler reads every state of its
+        // try block, which changes only once the loop's back edge brings the second iteration's flags.
+        var (value, s) = await ValueOfAllocationAsync("""
+            void M(PageAllocator a, int n)
+            {
+                var flags = Gfp.Atomic;
+                for (var i = 0; i < n; i++)
+                {
+                    try { System.Console.WriteLine(); }
+                    catch { /*here*/a.AllocPage(flags); }
+                    flags = Gfp.Kernel;
+                }
+            }
+            """);
+        Assert.False(value.HasErrors, value.ToString());
+        Assert.True(value.MayHave(Bits(s, "DirectReclaim")), value.ToString());
+        Assert.True(value.MayHave(Bits(s, "High")), value.ToString());
+    }
+
+    [Fact]
     public async Task Integer_conversions_keep_the_bits()
     {
         var (value, s) = await ValueOfAllocationAsync("void M(PageAllocator a, Gfp gfp) { uint raw = (uint)gfp; a.AllocPage((Gfp)(raw & 0x20u)); }");
