@@ -40,7 +40,14 @@ internal sealed class ConditionFacts
 
     /// <summary>The facts of <paramref name="graph"/> (owned by <paramref name="method"/>), computed once per graph.</summary>
     public static ConditionFacts Of(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
+        => Cache.TryGetValue(graph, out var cached) ? cached : Add(graph, method, symbols);
+
+    // Apart from Of: the closure is allocated only when the facts are computed, not on every lookup.
+    private static ConditionFacts Add(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
         => Cache.GetValue(graph, g => Run(g, method, symbols));
+
+    /// <summary>The facts of a graph nobody else asks about (built for one summary): not cached.</summary>
+    public static ConditionFacts Compute(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols) => Run(graph, method, symbols);
 
     private static ConditionFacts Run(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
     {

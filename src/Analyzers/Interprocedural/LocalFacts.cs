@@ -63,7 +63,11 @@ internal sealed class LocalFacts
 
     public List<CallFacts> Calls { get; }
 
-    public static LocalFacts Read(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
+    /// <summary>
+    /// The facts of <paramref name="method"/>'s body from its graph. <paramref name="sharedGraph"/>: the graph is the driver's
+    /// (or nested in it), which rules ask again at call sites; a graph built only for this summary keeps no per-graph cache.
+    /// </summary>
+    public static LocalFacts Read(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, bool sharedGraph, CancellationToken ct)
     {
         var sleeps = new List<SleepEffect>();
         var flows = new List<FlagFlow>();
@@ -85,7 +89,7 @@ internal sealed class LocalFacts
                 continue;
             }
 
-            conditions ??= ConditionFacts.Of(graph, method, symbols);
+            conditions ??= sharedGraph ? ConditionFacts.Of(graph, method, symbols) : ConditionFacts.Compute(graph, method, symbols);
             if (conditions.At(block) is not { } holding)
             {
                 continue;

@@ -43,6 +43,10 @@ internal sealed class SummaryStore
 
     /// <summary>The store of <paramref name="compilation"/>, shared by every analyzer of the driver that analyses it.</summary>
     public static SummaryStore For(Compilation compilation, RuntimeSymbols symbols)
+        => Stores.TryGetValue(compilation, out var existing) ? existing : Create(compilation, symbols);
+
+    // Apart from For: the closure is allocated once per compilation, not on every lookup.
+    private static SummaryStore Create(Compilation compilation, RuntimeSymbols symbols)
         => Stores.GetValue(compilation, c => new SummaryStore(c, symbols));
 
     /// <summary>The key a method's summary is stored under (generic, partial and reduced extension methods share one).</summary>
@@ -74,7 +78,7 @@ internal sealed class SummaryStore
             && MethodBodies.LocalFunctionGraphFrom(callerGraph, key, ct) is { } graph)
         {
             // The caller's graph already holds the local function's: its facts are the same as from a graph of its own.
-            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct));
+            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, sharedGraph: true, ct));
         }
 
         Solve(key, ct);
@@ -93,7 +97,7 @@ internal sealed class SummaryStore
             && SymbolEqualityComparer.Default.Equals(method.PartialImplementationPart ?? method, method)
             && !MethodBodies.TooLargeOrInvalid(graph.OriginalOperation))
         {
-            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct));
+            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, sharedGraph: true, ct));
         }
     }
 
@@ -105,7 +109,7 @@ internal sealed class SummaryStore
         }
 
         facts = MethodBodies.TryGetGraph(key, _compilation, ct) is { } graph
-            ? LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct)
+            ? LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, sharedGraph: false, ct)
             : null;
         return _locals.GetOrAdd(key, facts);
     }

@@ -10,7 +10,6 @@
 // These diagnostics carry no fix properties: the flags to change are in the argument, a caller's decision.
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.Interprocedural;
@@ -54,7 +53,8 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
         var ct = context.CancellationToken;
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            if (!HasCallWithFlags(block, symbols, compilation.Assembly))
+            // Cheap first, from the shared scan of the body: some call passes Gfp flags to a method with a body here.
+            if (!FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, compilation.Assembly).PassesFlagsToOwnMethod)
             {
                 continue;
             }
@@ -66,17 +66,19 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
                 foreach (var (operation, index) in ControlFlowGraphs.OperationsWithBlocks(graph))
                 {
                     var (kind, callee) = SleepingCalls.Classify(operation, symbols, compilation.Assembly);
-                    if (kind != SleepingCallKind.SourceMethod || !PassesFlags(operation, symbols))
+                    if (kind != SleepingCallKind.SourceMethod || !FunctionScan.PassesFlags(operation, symbols))
+                    {
+                        continue;
+                    }
+
+                    // The callee's summary first: most callees reach no allocation, and then no context is needed.
+                    if (CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct) is not { } site)
                     {
                         continue;
                     }
 
                     contexts ??= AtomicContextAnalysis.Create(graph, owner, symbols, ct);
                     var atomic = contexts.GetContext(operation);
-                    if (CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct) is not { } site)
-                    {
-                        continue;
-                    }
 
                     var kswapdContext = atomic is null ? null : GfpAnalyzerOptions.Gfp002Scope(context.Options, operation.Syntax.SyntaxTree) switch
                     {
@@ -97,7 +99,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
     {
         var bits = symbols.Bits;
         var hazards = bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask;
-        var flows = site.Flows().ToList();
+        var flows = new List<ArrivingFlow>(site.Flows());
         if (atomic is not null)
         {
             foreach (var arriving in flows)
@@ -110,7 +112,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
             }
 
             var kswapdCounts = kswapdContext is not null;
-            foreach (var pass in new[] { 1, 2, 3 })
+            for (var pass = 1; pass <= 3; pass++)
             {
                 foreach (var arriving in flows)
                 {
@@ -207,46 +209,5 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
 
         return Diagnostic.Create(GFP003InheritedFlagsInAtomicContext.Rule, location, atomic.Describe(),
             $"{string.Join("; ", parts)} reach {arriving.Flow.Allocation} at line {arriving.Flow.Line} through {site.Path(arriving.Flow)}");
-    }
-
-    /// <summary>A call argument of type Gfp: the only calls whose flags this rule can judge.</summary>
-    private static bool PassesFlags(IOperation call, RuntimeSymbols symbols)
-    {
-        var arguments = call switch
-        {
-            IInvocationOperation invocation => invocation.Arguments,
-            IObjectCreationOperation creation => creation.Arguments,
-            _ => ImmutableArray<IArgumentOperation>.Empty,
-        };
-        foreach (var argument in arguments)
-        {
-            if (argument.Parameter is { } parameter && symbols.IsGfp(parameter.Type))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Cheap pre-check on the operation tree: some call passes Gfp flags to a method with a body here.</summary>
-    private static bool HasCallWithFlags(IOperation block, RuntimeSymbols symbols, IAssemblySymbol assembly)
-    {
-        var root = block;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
-
-        foreach (var operation in root.DescendantsAndSelf())
-        {
-            if (operation is IInvocationOperation or IObjectCreationOperation && PassesFlags(operation, symbols)
-                && SleepingCalls.Classify(operation, symbols, assembly).Kind == SleepingCallKind.SourceMethod)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

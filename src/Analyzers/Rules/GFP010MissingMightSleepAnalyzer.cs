@@ -46,27 +46,40 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationBlockAnalysisContext context, RuntimeSymbols symbols, Compilation compilation)
     {
+        // Cheapest first: the symbol's shape, then the shared scan of the body, then attributes, then the call graph.
         if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.Constructor } method
-            || !IsVisibleOutside(method)
-            || AtomicContextAnalysis.HasAttribute(method, symbols.MightSleepAttribute, symbols)
-            // A method that runs in atomic context must not sleep at all: GFP009 reports its sleeps inside.
-            || CallerLocks.Of(method, symbols).Count > 0
-            || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
-            || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
-            || method.PartialImplementationPart is not null)
+            || method.PartialImplementationPart is not null
+            || !IsVisibleOutside(method))
         {
             return;
         }
 
+        var attributesChecked = false;
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            // Cheap first: a body with no call that may sleep and no allocation cannot sleep. A method that takes locks
-            // itself is judged inside by GFP001/GFP009 (a sleep under its own lock is the mistake to fix, not to annotate).
+            // A body with no call that may sleep and no allocation cannot sleep. A method that takes locks itself is
+            // judged inside by GFP001/GFP009 (a sleep under its own lock is the mistake to fix, not to annotate).
             var root = FunctionScan.RootOf(block);
             var top = FunctionScan.Of(root, method, symbols, compilation.Assembly).Functions[0];
-            if ((top.Calls.Count == 0 && !top.HasAllocations) || top.HasLockCalls
-                // Nothing it may call, at any depth, allocates or sleeps: no summary could say it sleeps (most ordinary code).
-                || !SleepReach.For(compilation, symbols).MayReachSleep(root, context.CancellationToken))
+            if ((top.Calls.Count == 0 && !top.HasAllocations) || top.HasLockCalls)
+            {
+                continue;
+            }
+
+            if (!attributesChecked)
+            {
+                if (IsMarkedOrAtomic(method, symbols))
+                {
+                    return;
+                }
+
+                attributesChecked = true;
+            }
+
+            // Nothing it may call, at any depth, allocates or sleeps: no summary could say it sleeps (most ordinary code).
+            // An allocation or a sleeping call of its own answers that question without the walk.
+            if (!top.HasAllocations && !CallsSleepingMember(top)
+                && !SleepReach.For(compilation, symbols).MayReachSleep(root, context.CancellationToken))
             {
                 continue;
             }
@@ -79,6 +92,28 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(Rule, method.Locations[0], SummaryStore.NameOf(method), $"it {why}"));
             }
         }
+    }
+
+    /// <summary>Already [MightSleep], or atomic by an attribute (a method that runs in atomic context must not sleep at all: GFP009 reports its sleeps inside).</summary>
+    private static bool IsMarkedOrAtomic(IMethodSymbol method, RuntimeSymbols symbols)
+        => AtomicContextAnalysis.HasAttribute(method, symbols.MightSleepAttribute, symbols)
+           || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
+           || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
+           || CallerLocks.Of(method, symbols).Count > 0;
+
+    /// <summary>The function calls Rcu.Synchronize() or a [MightSleep] member itself (SleepReach would answer true at once).</summary>
+    private static bool CallsSleepingMember(FunctionInfo function)
+    {
+        var calls = function.Calls;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (calls[i].Kind is SleepingCallKind.Synchronize or SleepingCallKind.MightSleep)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Public, in public types all the way out: what another assembly can call.</summary>

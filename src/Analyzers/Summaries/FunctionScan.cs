@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using GfpAnalyzers.Analyzers.Symbols;
@@ -20,7 +21,16 @@ internal sealed class FunctionInfo
     /// <summary>Lambda bodies run when the delegate is invoked: they add nothing to the enclosing method's summary.</summary>
     public bool IsLambda { get; }
 
-    public List<(IOperation Operation, SleepingCallKind Kind, IMethodSymbol Method)> Calls { get; } = new();
+    /// <summary>Calls that may sleep (Rcu.Synchronize(), [MightSleep] members, methods with a body here), in walk order.</summary>
+    public IReadOnlyList<(IOperation Operation, SleepingCallKind Kind, IMethodSymbol Method)> Calls => _calls ?? (IReadOnlyList<(IOperation Operation, SleepingCallKind Kind, IMethodSymbol Method)>)NoCalls;
+
+    private static readonly (IOperation, SleepingCallKind, IMethodSymbol)[] NoCalls = System.Array.Empty<(IOperation, SleepingCallKind, IMethodSymbol)>();
+
+    // Most functions call nothing that may sleep: no list for them.
+    private List<(IOperation Operation, SleepingCallKind Kind, IMethodSymbol Method)>? _calls;
+
+    public void AddCall(IOperation operation, SleepingCallKind kind, IMethodSymbol method)
+        => (_calls ??= new()).Add((operation, kind, method));
 
     public bool HasAllocations { get; set; }
 
@@ -35,14 +45,17 @@ internal sealed class FunctionInfo
 /// </summary>
 internal sealed class MethodScan
 {
-    public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation> allocations, bool containsLockCall, List<IMethodReferenceOperation> delegatedMethods, List<IInvocationOperation> ownCalls)
+    public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation>? allocations, bool containsLockCall,
+        List<IMethodReferenceOperation>? delegatedMethods, List<IInvocationOperation>? ownCalls, bool passesFlagsToOwnMethod)
     {
+        PassesFlagsToOwnMethod = passesFlagsToOwnMethod;
+        // Most roots have none of these: one shared empty array each instead of a list per root.
         Owner = owner;
         Functions = functions;
-        Allocations = allocations;
+        Allocations = allocations ?? (IReadOnlyList<IOperation>)System.Array.Empty<IOperation>();
         ContainsLockCall = containsLockCall;
-        DelegatedMethods = delegatedMethods;
-        OwnCalls = ownCalls;
+        DelegatedMethods = delegatedMethods ?? (IReadOnlyList<IMethodReferenceOperation>)System.Array.Empty<IMethodReferenceOperation>();
+        OwnCalls = ownCalls ?? (IReadOnlyList<IInvocationOperation>)System.Array.Empty<IInvocationOperation>();
     }
 
     public ISymbol Owner { get; }
@@ -59,15 +72,21 @@ internal sealed class MethodScan
     /// <summary>Every call anywhere under the root (never-running branches included) to a method of this compilation: the candidates for lock helpers.</summary>
     public IReadOnlyList<IInvocationOperation> OwnCalls { get; }
 
+    /// <summary>
+    /// True when some invocation or object creation anywhere under the root (never-running branches and lambdas included)
+    /// passes Gfp flags to a method with a body here: the only calls whose flags FlagsThroughCalls can judge.
+    /// </summary>
+    public bool PassesFlagsToOwnMethod { get; }
+
     /// <summary>Every AllocPage/AllocPages call anywhere under the root, never-running branches included.</summary>
-    private List<IOperation> Allocations { get; }
+    private IReadOnlyList<IOperation> Allocations { get; }
 
     /// <summary>True when <paramref name="block"/> (the root or an operation under it) contains an allocation call.</summary>
     public bool ContainsAllocation(IOperation block)
     {
-        foreach (var allocation in Allocations)
+        for (var i = 0; i < Allocations.Count; i++)
         {
-            for (var current = allocation; current is not null; current = current.Parent)
+            for (var current = Allocations[i]; current is not null; current = current.Parent)
             {
                 if (current == block)
                 {
@@ -87,19 +106,35 @@ internal sealed class MethodScan
 /// </summary>
 internal static class FunctionScan
 {
-    private static readonly ConditionalWeakTable<IOperation, MethodScan> Cache = new();
+    // One table per semantic model, keyed by root. The driver gives every rule the same model per tree, and the model
+    // keeps the operation trees it bound alive anyway, so the table keeps nothing alive longer than it lives. One weak
+    // entry per tree, not per method root (each weak entry is a dependent handle the GC scans); lookups take no lock.
+    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, MethodScan>> Caches = new();
+
+    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, MethodScan>>.CreateValueCallback NewCache
+        = _ => new ConcurrentDictionary<IOperation, MethodScan>();
+
+    /// <summary>The walk's stack, kept per thread between scans (no growth, no garbage).</summary>
+    [System.ThreadStatic]
+    private static Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>? s_spareStack;
 
     /// <summary>The scan of <paramref name="root"/> (an operation-block root: its <c>Parent</c> is null), computed once.</summary>
     public static MethodScan Of(IOperation root, ISymbol owner, RuntimeSymbols symbols, IAssemblySymbol assembly)
     {
-        if (Cache.TryGetValue(root, out var cached) && SymbolEqualityComparer.Default.Equals(cached.Owner, owner))
+        if (root.SemanticModel is not { } model)
         {
-            return cached;
+            return Run(root, owner, symbols, assembly);
         }
 
-        var scan = Run(root, owner, symbols, assembly);
+        var scans = Caches.GetValue(model, NewCache);
+        if (scans.TryGetValue(root, out var cached))
+        {
+            return SymbolEqualityComparer.Default.Equals(cached.Owner, owner) ? cached : Run(root, owner, symbols, assembly);
+        }
+
         // Two threads may scan the same root: both get equal results, the first stored is kept.
-        var stored = Cache.GetValue(root, _ => scan);
+        var scan = Run(root, owner, symbols, assembly);
+        var stored = scans.GetOrAdd(root, scan);
         return SymbolEqualityComparer.Default.Equals(stored.Owner, owner) ? stored : scan;
     }
 
@@ -119,11 +154,14 @@ internal static class FunctionScan
     {
         var top = new FunctionInfo(owner, isLambda: false);
         var functions = new List<FunctionInfo> { top };
-        var allocations = new List<IOperation>();
+        List<IOperation>? allocations = null;
         var containsLockCall = false;
-        var delegatedMethods = new List<IMethodReferenceOperation>();
-        var ownCalls = new List<IInvocationOperation>();
-        var stack = new Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>();
+        List<IMethodReferenceOperation>? delegatedMethods = null;
+        List<IInvocationOperation>? ownCalls = null;
+        var passesFlagsToOwnMethod = false;
+        // Taken, not shared: a scan started inside this one (none today) would get a stack of its own.
+        var stack = s_spareStack ?? new Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>();
+        s_spareStack = null;
         stack.Push((root, top, true));
         while (stack.Count > 0)
         {
@@ -134,13 +172,13 @@ internal static class FunctionScan
                 var locks = symbols.IsLockOperation(call.TargetMethod);
                 if (allocates)
                 {
-                    allocations.Add(call);
+                    (allocations ??= new()).Add(call);
                 }
 
                 containsLockCall |= locks;
                 if (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, assembly))
                 {
-                    ownCalls.Add(call);
+                    (ownCalls ??= new()).Add(call);
                 }
 
                 if (runs)
@@ -152,9 +190,10 @@ internal static class FunctionScan
 
             if (operation is IMethodReferenceOperation { Parent: IDelegateCreationOperation } reference)
             {
-                delegatedMethods.Add(reference);
+                (delegatedMethods ??= new()).Add(reference);
             }
 
+            var kind = SleepingCallKind.None;
             if (runs)
             {
                 switch (operation)
@@ -172,11 +211,16 @@ internal static class FunctionScan
                         break;
                 }
 
-                var (kind, method) = SleepingCalls.Classify(operation, symbols, assembly);
+                (kind, var method) = SleepingCalls.Classify(operation, symbols, assembly);
                 if (kind != SleepingCallKind.None)
                 {
-                    function.Calls.Add((operation, kind, method!));
+                    function.AddCall(operation, kind, method!);
                 }
+            }
+
+            if (!passesFlagsToOwnMethod && operation is IInvocationOperation or IObjectCreationOperation && PassesFlags(operation, symbols))
+            {
+                passesFlagsToOwnMethod = (runs ? kind : SleepingCalls.Classify(operation, symbols, assembly).Kind) == SleepingCallKind.SourceMethod;
             }
 
             foreach (var child in operation.ChildOperations)
@@ -186,7 +230,28 @@ internal static class FunctionScan
             }
         }
 
-        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls);
+        s_spareStack = stack;
+        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, passesFlagsToOwnMethod);
+    }
+
+    /// <summary>A call argument of type Gfp: the only calls whose flags FlagsThroughCalls can judge.</summary>
+    public static bool PassesFlags(IOperation call, RuntimeSymbols symbols)
+    {
+        var arguments = call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => System.Collections.Immutable.ImmutableArray<IArgumentOperation>.Empty,
+        };
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is { } parameter && symbols.IsGfp(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The branch of `if (false)` / `if (Debug)` on a false const (a translated IS_ENABLED) that cannot run.</summary>

@@ -35,10 +35,14 @@ internal sealed class SleepReach
     private readonly RuntimeSymbols _symbols;
 
     /// <summary>Per method (summary key): null when its own body may sleep, otherwise the methods it may call.</summary>
-    private readonly ConcurrentDictionary<IMethodSymbol, List<IMethodSymbol>?> _bodies = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, IReadOnlyList<IMethodSymbol>?> _bodies = new(SymbolEqualityComparer.Default);
 
     /// <summary>Methods known to reach no sleep.</summary>
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _cannotSleep = new(SymbolEqualityComparer.Default);
+
+    /// <summary>One walk's collections, kept per thread between questions (most walks are small: no growth, no garbage).</summary>
+    [System.ThreadStatic]
+    private static Walk? s_spareWalk;
 
     private SleepReach(Compilation compilation, RuntimeSymbols symbols)
     {
@@ -47,19 +51,39 @@ internal sealed class SleepReach
     }
 
     public static SleepReach For(Compilation compilation, RuntimeSymbols symbols)
+        => Instances.TryGetValue(compilation, out var existing) ? existing : Create(compilation, symbols);
+
+    // Apart from For: the closure is allocated once per compilation, not on every lookup.
+    private static SleepReach Create(Compilation compilation, RuntimeSymbols symbols)
         => Instances.GetValue(compilation, c => new SleepReach(c, symbols));
 
     /// <summary>False only when no method reachable from <paramref name="root"/>'s operation tree can sleep.</summary>
     public bool MayReachSleep(IOperation root, CancellationToken ct)
     {
-        if (Callees(root) is not { } callees)
+        // Taken, not shared: a nested question on this thread (none today) would get collections of its own.
+        var walk = s_spareWalk ?? new Walk();
+        s_spareWalk = null;
+        try
+        {
+            return MayReachSleep(root, walk, ct);
+        }
+        finally
+        {
+            walk.Clear();
+            s_spareWalk = walk;
+        }
+    }
+
+    private bool MayReachSleep(IOperation root, Walk walk, CancellationToken ct)
+    {
+        if (!Callees(root, walk.Operations, walk.RootCallees))
         {
             return true;
         }
 
-        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        var work = new Stack<IMethodSymbol>();
-        foreach (var callee in callees)
+        var visited = walk.Visited;
+        var work = walk.Methods;
+        foreach (var callee in walk.RootCallees)
         {
             if (visited.Add(callee))
             {
@@ -76,7 +100,7 @@ internal sealed class SleepReach
                 continue;
             }
 
-            if (visited.Count > MaxMethods || Body(method, ct) is not { } next)
+            if (visited.Count > MaxMethods || Body(method, walk.Operations, ct) is not { } next)
             {
                 return true;
             }
@@ -90,16 +114,19 @@ internal sealed class SleepReach
             }
         }
 
-        // Everything reachable was walked and none of it sleeps.
+        // Everything reachable was walked and none of it sleeps (adding takes a lock: only what is new).
         foreach (var method in visited)
         {
-            _cannotSleep.TryAdd(method, true);
+            if (!_cannotSleep.ContainsKey(method))
+            {
+                _cannotSleep.TryAdd(method, true);
+            }
         }
 
         return false;
     }
 
-    private List<IMethodSymbol>? Body(IMethodSymbol key, CancellationToken ct)
+    private IReadOnlyList<IMethodSymbol>? Body(IMethodSymbol key, Stack<IOperation> operations, CancellationToken ct)
     {
         if (_bodies.TryGetValue(key, out var known))
         {
@@ -108,7 +135,14 @@ internal sealed class SleepReach
 
         // No tree for the body (no single declaration, no operation for it): no summary can be built either, and the
         // summary of a caller skips an unknown callee, so such a method adds no sleep.
-        return _bodies.GetOrAdd(key, RootOf(key, ct) is { } root ? Callees(root) : new List<IMethodSymbol>());
+        IReadOnlyList<IMethodSymbol>? callees = System.Array.Empty<IMethodSymbol>();
+        if (RootOf(key, ct) is { } root)
+        {
+            var found = new List<IMethodSymbol>();
+            callees = !Callees(root, operations, found) ? null : found.Count == 0 ? System.Array.Empty<IMethodSymbol>() : found;
+        }
+
+        return _bodies.GetOrAdd(key, callees);
     }
 
     /// <summary>
@@ -137,14 +171,12 @@ internal sealed class SleepReach
     }
 
     /// <summary>
-    /// The methods of this compilation the tree under <paramref name="root"/> may call, or null when it may sleep itself
-    /// (or hides calls this walk cannot name).
+    /// Adds to <paramref name="callees"/> the methods of this compilation the tree under <paramref name="root"/> may call;
+    /// false when it may sleep itself (or hides calls this walk cannot name). <paramref name="stack"/> is empty before and after.
     /// </summary>
-    private List<IMethodSymbol>? Callees(IOperation root)
+    private bool Callees(IOperation root, Stack<IOperation> stack, List<IMethodSymbol> callees)
     {
         var assembly = _compilation.Assembly;
-        var callees = new List<IMethodSymbol>();
-        var stack = new Stack<IOperation>();
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -152,14 +184,17 @@ internal sealed class SleepReach
             switch (operation)
             {
                 case IInvocationOperation invocation when _symbols.IsAllocation(invocation.TargetMethod):
-                    return null;
+                    stack.Clear();
+                    return false;
                 case IForEachLoopOperation or IUsingOperation or IUsingDeclarationOperation when HidesOwnCalls(operation, assembly):
-                    return null;
+                    stack.Clear();
+                    return false;
             }
 
             if (SleepingCalls.Classify(operation, _symbols, assembly).Kind is SleepingCallKind.Synchronize or SleepingCallKind.MightSleep)
             {
-                return null;
+                stack.Clear();
+                return false;
             }
 
             switch (operation)
@@ -210,7 +245,7 @@ internal sealed class SleepReach
             }
         }
 
-        return callees;
+        return true;
     }
 
     /// <summary>A foreach or using whose hidden calls (GetEnumerator, MoveNext, Current, Dispose) may be methods of this compilation.</summary>
@@ -311,4 +346,24 @@ internal sealed class SleepReach
 
     private static bool Here(ISymbol? symbol, IAssemblySymbol assembly)
         => symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition.ContainingAssembly, assembly);
+
+    /// <summary>The collections of one question: emptied after it, reused by the next on the same thread.</summary>
+    private sealed class Walk
+    {
+        public HashSet<IMethodSymbol> Visited { get; } = new(SymbolEqualityComparer.Default);
+
+        public Stack<IMethodSymbol> Methods { get; } = new();
+
+        public Stack<IOperation> Operations { get; } = new();
+
+        public List<IMethodSymbol> RootCallees { get; } = new();
+
+        public void Clear()
+        {
+            Visited.Clear();
+            Methods.Clear();
+            Operations.Clear();
+            RootCallees.Clear();
+        }
+    }
 }
