@@ -69,7 +69,8 @@ internal sealed class PageObligationAnalysis
     private readonly HashSet<ISymbol> _captured;
     private readonly Dictionary<object, PageOrigin> _origins = new(VariableKeyComparer.Instance);
     private readonly ControlFlowRegion?[] _finallyOf;
-    private readonly List<int>[] _catchEntriesOf;
+    /// <summary>Per block: the first blocks of the catch handlers a call in it may throw to (null: none).</summary>
+    private readonly List<int>?[] _catchEntriesOf;
     private readonly ControlFlowRegion?[] _exceptionalFinallyOf;
     private readonly Dictionary<int, ObligationState> _observed = new();
     private readonly Dictionary<int, ObligationState> _handlerEntries = new();
@@ -81,7 +82,9 @@ internal sealed class PageObligationAnalysis
     private readonly List<ControlFlowGraph> _nested = new();
     private readonly Dictionary<IOperation, ThrowWitness> _throwWitnesses = new();
     private readonly List<(PageValue Value, ObligationState State, bool ThroughFinally)> _returns = new();
-    private readonly Dictionary<ControlFlowBranch, ParameterCondition?> _edgeAtoms = new();
+    /// <summary>Per edge (block ordinal × 2, + 1 for the conditional successor): the atom taking it proves, once known.</summary>
+    private readonly ParameterCondition?[] _edgeAtoms;
+    private readonly bool[] _edgeAtomKnown;
     private ulong? _trustedParameters;
     private LiveVariables? _live;
     private readonly List<PageOrigin> _locationOrigins = new();
@@ -101,8 +104,10 @@ internal sealed class PageObligationAnalysis
         _captured = CapturedVariables(graph.OriginalOperation);
         var count = graph.Blocks.Length;
         _finallyOf = new ControlFlowRegion?[count];
-        _catchEntriesOf = new List<int>[count];
+        _catchEntriesOf = new List<int>?[count];
         _exceptionalFinallyOf = new ControlFlowRegion?[count];
+        _edgeAtoms = new ParameterCondition?[2 * count];
+        _edgeAtomKnown = new bool[2 * count];
         foreach (var block in graph.Blocks)
         {
             ClassifyRegions(block);
@@ -256,8 +261,8 @@ internal sealed class PageObligationAnalysis
     /// </summary>
     private ObligationState? RunScope(ControlFlowRegion? scope, int entryOrdinal, ObligationState entry)
     {
-        var inStates = new Dictionary<int, ObligationState>();
-        var work = new SortedSet<int>();
+        var inStates = new ObligationState?[_graph.Blocks.Length];
+        var work = new BlockWorklist(_graph.Blocks.Length);
         ObligationState? exit = null;
         if (Merge(inStates, entryOrdinal, entry))
         {
@@ -272,47 +277,24 @@ internal sealed class PageObligationAnalysis
                 throw new BudgetExceededException();
             }
 
-            var ordinal = work.Min;
-            work.Remove(ordinal);
+            var ordinal = work.RemoveMin();
             var block = _graph.Blocks[ordinal];
-            var state = Transfer(block, inStates[ordinal].Clone());
-            foreach (var branch in Successors(block))
+            var state = Transfer(block, inStates[ordinal]!.Clone());
+            var (first, second) = Successors(block);
+            if (first is not null)
             {
-                var edge = EdgeState(block, branch, state);
-                if (edge is null)
-                {
-                    // A branch that contradicts what the path proved of a parameter (`if (p == null) ... if (p != null)`).
-                    continue;
-                }
+                // The last edge taken gets the block's state itself: nothing reads it afterwards.
+                Follow(scope, block, first, state, ownsState: second is null, inStates, work, ref exit);
+            }
 
-                foreach (var region in branch.FinallyRegions)
-                {
-                    edge = RunFinally(region, edge);
-                    if (edge is null)
-                    {
-                        break;
-                    }
-                }
+            if (second is not null)
+            {
+                Follow(scope, block, second, state, ownsState: true, inStates, work, ref exit);
+            }
 
-                if (edge is null)
-                {
-                    continue;
-                }
-
-                if (branch.Destination is not { } destination)
-                {
-                    if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling && scope is not null)
-                    {
-                        exit = exit is null ? edge : Join(exit, edge);
-                    }
-
-                    continue;
-                }
-
-                if (_finallyOf[destination.Ordinal] == scope && Merge(inStates, destination.Ordinal, edge))
-                {
-                    work.Add(destination.Ordinal);
-                }
+            if (_dirtyHandlers.Count == 0)
+            {
+                continue;
             }
 
             foreach (var handler in _dirtyHandlers.ToList())
@@ -329,6 +311,53 @@ internal sealed class PageObligationAnalysis
         }
 
         return exit;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="branch"/> out of <paramref name="block"/> with the state the block ends in: through the
+    /// finally regions on its way, into its destination in this scope (queued when its entry state grew), or out of
+    /// the finally region <paramref name="scope"/> (joined into <paramref name="exit"/>).
+    /// </summary>
+    private void Follow(
+        ControlFlowRegion? scope,
+        BasicBlock block,
+        ControlFlowBranch branch,
+        ObligationState state,
+        bool ownsState,
+        ObligationState?[] inStates,
+        BlockWorklist work,
+        ref ObligationState? exit)
+    {
+        var edge = EdgeState(block, branch, state, ownsState);
+        if (edge is null)
+        {
+            // A branch that contradicts what the path proved of a parameter (`if (p == null) ... if (p != null)`).
+            return;
+        }
+
+        foreach (var region in branch.FinallyRegions)
+        {
+            edge = RunFinally(region, edge);
+            if (edge is null)
+            {
+                return;
+            }
+        }
+
+        if (branch.Destination is not { } destination)
+        {
+            if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling && scope is not null)
+            {
+                exit = exit is null ? edge : Join(exit, edge);
+            }
+
+            return;
+        }
+
+        if (_finallyOf[destination.Ordinal] == scope && Merge(inStates, destination.Ordinal, edge))
+        {
+            work.Add(destination.Ordinal);
+        }
     }
 
     private ObligationState? RunFinally(ControlFlowRegion region, ObligationState entry)
@@ -350,31 +379,29 @@ internal sealed class PageObligationAnalysis
     /// The branches a block can take: a condition that is a compile-time constant (<c>if (false)</c>, a
     /// <c>const bool</c> standing for IS_ENABLED(CONFIG_...)) takes one side only, and unreachable blocks are never entered.
     /// </summary>
-    private static IEnumerable<ControlFlowBranch> Successors(BasicBlock block)
+    private static (ControlFlowBranch? First, ControlFlowBranch? Second) Successors(BasicBlock block)
     {
         var constant = block.ConditionKind != ControlFlowConditionKind.None
                        && block.BranchValue?.ConstantValue is { HasValue: true, Value: bool value }
             ? value
             : (bool?)null;
         var conditionalTaken = constant is not { } known || known == (block.ConditionKind == ControlFlowConditionKind.WhenTrue);
-        if (block.ConditionalSuccessor is { } conditional && conditionalTaken && IsReachable(conditional))
-        {
-            yield return conditional;
-        }
-
-        if (block.FallThroughSuccessor is { } fallThrough && (constant is null || !conditionalTaken) && IsReachable(fallThrough))
-        {
-            yield return fallThrough;
-        }
+        var conditional = block.ConditionalSuccessor is { } conditionalBranch && conditionalTaken && IsReachable(conditionalBranch)
+            ? conditionalBranch
+            : null;
+        var fallThrough = block.FallThroughSuccessor is { } fallThroughBranch && (constant is null || !conditionalTaken) && IsReachable(fallThroughBranch)
+            ? fallThroughBranch
+            : null;
+        return conditional is null ? (fallThrough, null) : (conditional, fallThrough);
     }
 
     private static bool IsReachable(ControlFlowBranch branch) => branch.Destination is not { } destination || destination.IsReachable;
 
-    private bool Merge(Dictionary<int, ObligationState> states, int ordinal, ObligationState incoming)
+    private bool Merge(ObligationState?[] states, int ordinal, ObligationState incoming)
     {
         DropDead(incoming, ordinal);
         _observed[ordinal] = _observed.TryGetValue(ordinal, out var seen) ? Join(seen, incoming) : incoming.Clone();
-        if (!states.TryGetValue(ordinal, out var existing))
+        if (states[ordinal] is not { } existing)
         {
             states[ordinal] = incoming;
             return true;
@@ -444,21 +471,30 @@ internal sealed class PageObligationAnalysis
     private ObligationState Join(ObligationState a, ObligationState b)
     {
         var result = new ObligationState { Path = ConditionFacts.Intersect(a.Path, b.Path) };
-        foreach (var key in a.Variables.Keys.Concat(b.Variables.Keys))
+        foreach (var pair in a.Variables)
         {
-            if (!result.Variables.ContainsKey(key))
+            var right = b.Variables.TryGetValue(pair.Key, out var vb) ? vb : DefaultForJoin(pair.Key);
+            result.Variables[pair.Key] = PageValue.Join(pair.Value, right);
+        }
+
+        foreach (var pair in b.Variables)
+        {
+            if (!result.Variables.ContainsKey(pair.Key))
             {
-                var left = a.Variables.TryGetValue(key, out var va) ? va : DefaultForJoin(key);
-                var right = b.Variables.TryGetValue(key, out var vb) ? vb : DefaultForJoin(key);
-                result.Variables[key] = PageValue.Join(left, right);
+                result.Variables[pair.Key] = PageValue.Join(DefaultForJoin(pair.Key), pair.Value);
             }
         }
 
-        foreach (var origin in a.Facts.Keys.Concat(b.Facts.Keys))
+        foreach (var pair in a.Facts)
         {
-            if (!result.Facts.ContainsKey(origin))
+            result.Facts[pair.Key] = PageFact.Join(pair.Value, FactOf(pair.Key, b));
+        }
+
+        foreach (var pair in b.Facts)
+        {
+            if (!result.Facts.ContainsKey(pair.Key))
             {
-                result.Facts[origin] = PageFact.Join(FactOf(origin, a), FactOf(origin, b));
+                result.Facts[pair.Key] = PageFact.Join(FactOf(pair.Key, a), pair.Value);
             }
         }
 
@@ -512,7 +548,7 @@ internal sealed class PageObligationAnalysis
     }
 
     /// <summary>The state along <paramref name="branch"/>; null when no path can take it.</summary>
-    private ObligationState? EdgeState(BasicBlock block, ControlFlowBranch branch, ObligationState state)
+    private ObligationState? EdgeState(BasicBlock block, ControlFlowBranch branch, ObligationState state, bool ownsState)
     {
         var atom = AtomOn(branch);
         ImmutableArray<ParameterCondition>? path = state.Path;
@@ -525,7 +561,7 @@ internal sealed class PageObligationAnalysis
             }
         }
 
-        var edge = state.Clone();
+        var edge = ownsState ? state : state.Clone();
         edge.Path = path.Value;
         if (block.ConditionKind == ControlFlowConditionKind.None || block.BranchValue is not { } condition)
         {
@@ -545,20 +581,22 @@ internal sealed class PageObligationAnalysis
         }
 
         // Correlated branches: uncleared paths that all went the other way at this same condition cannot be here.
-        foreach (var pair in edge.Facts.ToList())
+        foreach (var pair in edge.Facts)
         {
             if (pair.Value.MayBeUncleared && pair.Value.UnclearedPathsTook is { } taken && Contradicts(taken, branch))
             {
                 var remaining = pair.Value.Paths & ~PagePaths.Uncleared;
-                edge.Facts[pair.Key] = new PageFact(remaining == PagePaths.None ? PagePaths.Absent : remaining, null);
+                _factUpdates.Add(new(pair.Key, new PageFact(remaining == PagePaths.None ? PagePaths.Absent : remaining, null)));
             }
         }
+
+        ApplyFactUpdates(edge);
 
         // What the branch proves of a parameter holds on every uncleared path through it; one that contradicts what
         // every uncleared path already proved is not taken by any of them.
         if (atom is { } branchAtom)
         {
-            foreach (var pair in edge.Facts.ToList())
+            foreach (var pair in edge.Facts)
             {
                 if (!pair.Value.MayBeUncleared)
                 {
@@ -567,30 +605,48 @@ internal sealed class PageObligationAnalysis
 
                 if (ConditionFacts.Add(pair.Value.Conditions, branchAtom) is { } narrowed)
                 {
-                    edge.Facts[pair.Key] = new PageFact(pair.Value.Paths, pair.Value.Witness, pair.Value.Guard, narrowed);
+                    _factUpdates.Add(new(pair.Key, new PageFact(pair.Value.Paths, pair.Value.Witness, pair.Value.Guard, narrowed)));
                 }
                 else
                 {
                     var remaining = pair.Value.Paths & ~PagePaths.Uncleared;
-                    edge.Facts[pair.Key] = new PageFact(remaining == PagePaths.None ? PagePaths.Absent : remaining, null);
+                    _factUpdates.Add(new(pair.Key, new PageFact(remaining == PagePaths.None ? PagePaths.Absent : remaining, null)));
                 }
             }
+
+            ApplyFactUpdates(edge);
         }
 
         // Null checks of pages and compiler-generated tests do not explain why a page was not cleared.
         var testsAPage = nullTested is not null || (NullTest.TryMatch(condition, out var anyTested, out _) && !TestedPage(condition, anyTested, edge).Origins.IsEmpty);
         if (!condition.IsImplicit && !testsAPage)
         {
-            foreach (var pair in edge.Facts.ToList())
+            foreach (var pair in edge.Facts)
             {
                 if (pair.Value.UnclearedOnEveryPath)
                 {
-                    edge.Facts[pair.Key] = pair.Value.WithPaths(pair.Value.Paths, branch);
+                    _factUpdates.Add(new(pair.Key, pair.Value.WithPaths(pair.Value.Paths, branch)));
                 }
             }
+
+            ApplyFactUpdates(edge);
         }
 
         return edge;
+    }
+
+    /// <summary>
+    /// Writes the facts collected in <see cref="_factUpdates"/> (each computed from its page's own fact while the
+    /// dictionary was enumerated, which must not change under the enumerator).
+    /// </summary>
+    private void ApplyFactUpdates(ObligationState state)
+    {
+        foreach (var update in _factUpdates)
+        {
+            state.Facts[update.Key] = update.Value;
+        }
+
+        _factUpdates.Clear();
     }
 
     /// <summary>This method's value parameters it never assigns (bit i: ordinal i): the only ones conditions name.</summary>
@@ -604,13 +660,14 @@ internal sealed class PageObligationAnalysis
             return null;
         }
 
-        if (!_edgeAtoms.TryGetValue(branch, out var atom))
+        var edge = (2 * branch.Source.Ordinal) + (branch.IsConditionalSuccessor ? 1 : 0);
+        if (!_edgeAtomKnown[edge])
         {
-            atom = ConditionFacts.AtomOn(branch, _owner, TrustedParameters, _environment.Symbols);
-            _edgeAtoms[branch] = atom;
+            _edgeAtoms[edge] = ConditionFacts.AtomOn(branch, _owner, TrustedParameters, _environment.Symbols);
+            _edgeAtomKnown[edge] = true;
         }
 
-        return atom;
+        return _edgeAtoms[edge];
     }
 
     /// <summary>
@@ -699,6 +756,12 @@ internal sealed class PageObligationAnalysis
 
     private int _depth;
 
+    /// <summary>The links of the operator chains being evaluated, innermost last (see <see cref="EvaluateOperatorChain"/>).</summary>
+    private readonly List<IBinaryOperation> _spine = new();
+
+    /// <summary>Facts to write once the enumeration that computed them is over (see <see cref="ApplyFactUpdates"/>).</summary>
+    private readonly List<KeyValuePair<PageOrigin, PageFact>> _factUpdates = new();
+
     private PageValue Evaluate(IOperation? operation, ObligationState state)
     {
         if (_depth >= MaxDepth)
@@ -723,18 +786,22 @@ internal sealed class PageObligationAnalysis
     /// </summary>
     private PageValue EvaluateOperatorChain(IBinaryOperation binary, ObligationState state)
     {
-        var spine = new Stack<IBinaryOperation>();
+        // One list for every chain of the analysis: a chain nested in a right operand works above this one's links
+        // and leaves the list as it found it.
+        var start = _spine.Count;
         IOperation leftmost = binary;
         while (leftmost is IBinaryOperation link)
         {
-            spine.Push(link);
+            _spine.Add(link);
             leftmost = link.LeftOperand;
         }
 
         Evaluate(leftmost, state);
-        while (spine.Count > 0)
+        while (_spine.Count > start)
         {
-            Evaluate(spine.Pop().RightOperand, state);
+            var link = _spine[_spine.Count - 1];
+            _spine.RemoveAt(_spine.Count - 1);
+            Evaluate(link.RightOperand, state);
         }
 
         return PageValue.Other;
@@ -945,18 +1012,33 @@ internal sealed class PageObligationAnalysis
     /// </summary>
     private void Invalidate(ISymbol variable, ObligationState state, IOperation cause)
     {
-        foreach (var key in state.Variables.Keys.Where(key => LocationKey(key)?.DependsOn(variable) == true).ToList())
+        List<object>? stale = null;
+        foreach (var key in state.Variables.Keys)
         {
-            state.Variables.Remove(key);
+            if (LocationKey(key)?.DependsOn(variable) == true)
+            {
+                (stale ??= new List<object>()).Add(key);
+            }
         }
 
-        var rebound = new HashSet<MemberLocation>();
-        // Only origins of member locations can be rebound: not every allocation of the method on every assignment.
-        foreach (var origin in _locationOrigins.ToList())
+        if (stale is not null)
         {
-            if (origin.Location is { } location && location.DependsOn(variable) && rebound.Add(location))
+            foreach (var key in stale)
             {
-                var fresh = OriginFor(new Rebinding(location, cause), () => NewLocationOrigin(location));
+                state.Variables.Remove(key);
+            }
+        }
+
+        // Only origins of member locations can be rebound: not every allocation of the method on every assignment.
+        // (The origins created here are appended after the ones looked at.)
+        HashSet<MemberLocation>? rebound = null;
+        var known = _locationOrigins.Count;
+        for (var i = 0; i < known; i++)
+        {
+            if (_locationOrigins[i].Location is { } location && location.DependsOn(variable) && (rebound ??= new HashSet<MemberLocation>()).Add(location))
+            {
+                var rebinding = new Rebinding(location, cause);
+                var fresh = _origins.TryGetValue(rebinding, out var existing) ? existing : AddOrigin(rebinding, NewLocationOrigin(location));
                 state.Variables[location] = PageValue.Of(fresh);
                 state.Facts[fresh] = new PageFact(PagePaths.Uncleared, null);
             }
@@ -1074,7 +1156,9 @@ internal sealed class PageObligationAnalysis
             var carries = symbols.FlagsArgument(invocation) is { } flags ? CarriesNoCodetag(flags.Value) : null;
             if (carries == true)
             {
-                var origin = OriginFor(invocation, () => new PageOrigin(_origins.Count, PageOriginKind.Allocation, $"allocated with NoCodetag at line {LineOf(invocation)}"));
+                var origin = _origins.TryGetValue(invocation, out var known)
+                    ? known
+                    : AddOrigin(invocation, new PageOrigin(_origins.Count, PageOriginKind.Allocation, $"allocated with NoCodetag at line {LineOf(invocation)}"));
                 return Renew(invocation, origin, state, PagePaths.Uncleared);
             }
 
@@ -1160,12 +1244,22 @@ internal sealed class PageObligationAnalysis
     private PageValue Renew(IOperation site, PageOrigin origin, ObligationState state, PagePaths paths, ImmutableArray<ParameterCondition> conditions = default)
     {
         PageOrigin? older = null;
-        foreach (var pair in state.Variables.ToList())
+        List<object>? holders = null;
+        foreach (var pair in state.Variables)
         {
             if (pair.Value.Origins.Contains(origin))
             {
-                older ??= OriginFor(new OlderPages(site), () => new PageOrigin(_origins.Count, origin.Kind, origin.Description));
-                state.Variables[pair.Key] = pair.Value.Replace(origin, older);
+                (holders ??= new List<object>()).Add(pair.Key);
+            }
+        }
+
+        if (holders is not null)
+        {
+            var olderKey = new OlderPages(site);
+            older = _origins.TryGetValue(olderKey, out var existing) ? existing : AddOrigin(olderKey, new PageOrigin(_origins.Count, origin.Kind, origin.Description));
+            foreach (var key in holders)
+            {
+                state.Variables[key] = state.Variables[key].Replace(origin, older);
             }
         }
 
@@ -1198,15 +1292,15 @@ internal sealed class PageObligationAnalysis
     /// <summary>Applies what a call does to the pages passed to it: its summary, or "may clear" for code we cannot see.</summary>
     private void Call(IMethodSymbol method, IOperation call, ImmutableArray<IArgumentOperation> arguments, ObligationState state)
     {
-        var passed = new List<(IArgumentOperation Argument, PageValue Value)>();
-        var byReference = new List<IOperation>();
+        List<(IArgumentOperation Argument, PageValue Value)>? passed = null;
+        List<IOperation>? byReference = null;
         foreach (var argument in arguments)
         {
             var value = Evaluate(argument.Value, state);
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
             {
                 // The callee may replace the variable, and whatever it held escapes.
-                byReference.Add(argument.Value);
+                (byReference ??= new List<IOperation>()).Add(argument.Value);
                 if (!IsAtomicAccess(method))
                 {
                     Settle(value, state);
@@ -1215,12 +1309,12 @@ internal sealed class PageObligationAnalysis
             else if (!value.Origins.IsEmpty && argument.Parameter is { } parameter && _environment.CanHoldPage(parameter.Type))
             {
                 // (A page converted by a user-defined operator to a parameter that cannot hold it is not handed over.)
-                passed.Add((argument, value));
+                (passed ??= new List<(IArgumentOperation Argument, PageValue Value)>()).Add((argument, value));
             }
         }
 
         NoteThrowPoint(call, state);
-        if (passed.Count > 0)
+        if (passed is not null)
         {
             var summary = SummaryOf(method);
             var callArguments = new CallArguments(arguments, TrustedParameters);
@@ -1250,6 +1344,11 @@ internal sealed class PageObligationAnalysis
                     Settle(value, state);
                 }
             }
+        }
+
+        if (byReference is null)
+        {
+            return;
         }
 
         foreach (var target in byReference)
@@ -1411,7 +1510,7 @@ internal sealed class PageObligationAnalysis
 
         var catches = _catchEntriesOf[_current.Ordinal];
         var region = _exceptionalFinallyOf[_current.Ordinal];
-        if (catches.Count == 0 && region is null)
+        if (catches is null && region is null)
         {
             return;
         }
@@ -1432,20 +1531,23 @@ internal sealed class PageObligationAnalysis
             }
         }
 
-        foreach (var handler in catches)
+        if (catches is not null)
         {
-            if (!_handlerEntries.TryGetValue(handler, out var existing))
+            foreach (var handler in catches)
             {
-                _handlerEntries[handler] = thrown.Clone();
-                _dirtyHandlers.Add(handler);
-            }
-            else
-            {
-                var joined = Join(existing, thrown);
-                if (!joined.ContentEquals(existing))
+                if (!_handlerEntries.TryGetValue(handler, out var existing))
                 {
-                    _handlerEntries[handler] = joined;
+                    _handlerEntries[handler] = thrown.Clone();
                     _dirtyHandlers.Add(handler);
+                }
+                else
+                {
+                    var joined = Join(existing, thrown);
+                    if (!joined.ContentEquals(existing))
+                    {
+                        _handlerEntries[handler] = joined;
+                        _dirtyHandlers.Add(handler);
+                    }
                 }
             }
         }
@@ -1465,15 +1567,15 @@ internal sealed class PageObligationAnalysis
     }
 
     private PageOrigin OriginFor(object key, Func<PageOrigin> create)
+        => _origins.TryGetValue(key, out var origin) ? origin : AddOrigin(key, create());
+
+    /// <summary>Records the origin created for <paramref name="key"/> (hot callers look the key up first: no closure).</summary>
+    private PageOrigin AddOrigin(object key, PageOrigin origin)
     {
-        if (!_origins.TryGetValue(key, out var origin))
+        _origins[key] = origin;
+        if (origin.Location is not null)
         {
-            origin = create();
-            _origins[key] = origin;
-            if (origin.Location is not null)
-            {
-                _locationOrigins.Add(origin);
-            }
+            _locationOrigins.Add(origin);
         }
 
         return origin;
@@ -1538,7 +1640,7 @@ internal sealed class PageObligationAnalysis
 
     private void ClassifyRegions(BasicBlock block)
     {
-        var catches = new List<int>();
+        List<int>? catches = null;
         ControlFlowRegion? finallyRegion = null;
         ControlFlowRegion? exceptionalFinally = null;
         var stopCollecting = false;
@@ -1562,7 +1664,7 @@ internal sealed class PageObligationAnalysis
                 {
                     if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
                     {
-                        catches.Add(handler.FirstBlockOrdinal);
+                        (catches ??= new List<int>()).Add(handler.FirstBlockOrdinal);
                     }
                 }
             }

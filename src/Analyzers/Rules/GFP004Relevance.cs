@@ -16,7 +16,9 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// does: the flag analysis can only give it that constant's value or none), a <c>[NoCodetagPages]</c> member, return or
 /// parameter (of the method or of a nested function), or a call of this compilation that returns a page;</item>
 /// <item>a place a report can sit: a free, or a call of this compilation that hands a page over (a summary that frees
-/// it uncleared is reported there).</item>
+/// it uncleared is reported there). A free right after a statement that clears the same variable
+/// (<c>allocator.ClearPageTagRef(page); allocator.FreePage(page);</c>, the shape the code fix writes) is no such place:
+/// nothing runs in between, so every page the variable may hold is cleared there.</item>
 /// </list>
 /// Without both no path can reach a report, and the method's own summary is computed apart, by the summary store, when a
 /// caller asks. Code that does not bind is never analyzed.
@@ -50,7 +52,7 @@ internal sealed class GFP004Relevance
     /// <summary>Some operation may produce a page whose frees are reported.</summary>
     public bool HasSource => Volatile.Read(ref _source) != 0;
 
-    /// <summary>Some operation may report: a free, or a call of this compilation handed a page.</summary>
+    /// <summary>Some operation may report: a free not right after a clear of its page, or a call of this compilation handed a page.</summary>
     public bool HasSink => Volatile.Read(ref _sink) != 0;
 
     public void Note(IOperation operation)
@@ -61,7 +63,7 @@ internal sealed class GFP004Relevance
                 Interlocked.Exchange(ref _broken, 1);
                 break;
             case IInvocationOperation invocation:
-                NoteCall(invocation.TargetMethod, invocation.Arguments);
+                NoteCall(invocation.TargetMethod, invocation.Arguments, invocation);
                 if (IsSource(invocation))
                 {
                     Interlocked.Exchange(ref _source, 1);
@@ -120,12 +122,95 @@ internal sealed class GFP004Relevance
         return !(flags.ConstantValue.HasValue && FlagEvaluator.TryToUInt32(flags.ConstantValue.Value, out var bits) && (bits & noCodetag) == 0);
     }
 
-    private void NoteCall(IMethodSymbol method, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+    private void NoteCall(IMethodSymbol method, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, IInvocationOperation? invocation = null)
     {
-        if (_environment.Symbols.IsFree(method)
-            || (IsOwn(method) && method.MethodKind != MethodKind.DelegateInvoke && _environment.HandsOverPage(arguments)))
+        var sink = _environment.Symbols.IsFree(method)
+            ? invocation is null || !FreesWhatTheStatementBeforeCleared(invocation)
+            : IsOwn(method) && method.MethodKind != MethodKind.DelegateInvoke && _environment.HandsOverPage(arguments);
+        if (sink)
         {
             Interlocked.Exchange(ref _sink, 1);
+        }
+    }
+
+    /// <summary>
+    /// <c>allocator.ClearPageTagRef(page); allocator.FreePage(page);</c>: the free is a statement of a block, the statement
+    /// before it clears the same local or parameter, and both only read plain values besides (no call, no assignment).
+    /// Whatever page the variable holds is then cleared when the free runs, on every path: the analysis cannot report it.
+    /// </summary>
+    private bool FreesWhatTheStatementBeforeCleared(IInvocationOperation free)
+    {
+        if (free.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block } statement
+            || PageVariable(free) is not { } page)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        return index > 0
+               && block.Operations[index - 1] is IExpressionStatementOperation { Operation: IInvocationOperation clear }
+               && _environment.IsClear(clear.TargetMethod)
+               && clear.Arguments.Length == 1
+               && SymbolEqualityComparer.Default.Equals(PageVariable(clear), page);
+    }
+
+    /// <summary>
+    /// The local or parameter a clear or free is given as its page, when its receiver and every other argument are plain
+    /// reads; otherwise null.
+    /// </summary>
+    private ISymbol? PageVariable(IInvocationOperation call)
+    {
+        if (!IsPlainRead(call.Instance))
+        {
+            return null;
+        }
+
+        ISymbol? page = null;
+        foreach (var argument in call.Arguments)
+        {
+            if (page is null && SymbolEqualityComparer.Default.Equals(argument.Parameter?.Type, _environment.Symbols.Page))
+            {
+                page = argument.Value switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                if (page is null)
+                {
+                    return null;
+                }
+            }
+            else if (!IsPlainRead(argument.Value))
+            {
+                return null;
+            }
+        }
+
+        return page;
+    }
+
+    /// <summary>A constant, <c>this</c>, a local, a parameter, or a field or property of one: evaluating it changes nothing.</summary>
+    private static bool IsPlainRead(IOperation? operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case null or IInstanceReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation:
+                    return true;
+                case IConversionOperation { OperatorMethod: null } conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IFieldReferenceOperation field:
+                    operation = field.Instance;
+                    break;
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                    operation = property.Instance;
+                    break;
+                default:
+                    return operation.ConstantValue.HasValue;
+            }
         }
     }
 

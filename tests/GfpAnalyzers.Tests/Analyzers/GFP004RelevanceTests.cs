@@ -134,4 +134,50 @@ public class GFP004RelevanceTests
             VerifyCS.Diagnostic(GFP004ClearTagBeforeFreeAnalyzer.Rule).WithLocation(0)
                 .WithArguments("page", "allocated with NoCodetag at line 13", "FreePage", "on every path"));
     }
+
+    [Fact]
+    public async Task A_clear_right_before_the_free_of_another_variable_does_not_hide_it()
+    {
+        var source = GFP004Case.Prelude + """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    var scratch = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null || scratch == null) return;
+                    allocator.ClearPageTagRef(page);
+                    allocator.FreePage(page);
+                    allocator.ClearPageTagRef(page);
+                    {|#0:allocator.FreePage(scratch)|};
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(
+            source,
+            VerifyCS.Diagnostic(GFP004ClearTagBeforeFreeAnalyzer.Rule).WithLocation(0)
+                .WithArguments("scratch", "allocated with NoCodetag at line 10", "FreePage", "on every path"));
+    }
+
+    [Fact]
+    public async Task A_clear_right_before_a_free_whose_receiver_assigns_the_page_does_not_hide_it()
+    {
+        // The receiver stores a new page in the variable the clear was given: the free frees that one.
+        var source = GFP004Case.Prelude + """
+            public static class Program
+            {
+                public static void Run(PageAllocator allocator)
+                {
+                    var page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag);
+                    if (page == null) return;
+                    allocator.ClearPageTagRef(page);
+                    {|#0:((page = allocator.AllocPage(Gfp.High | Gfp.NoCodetag)) == null ? allocator : allocator).FreePage(page!)|};
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(
+            source,
+            VerifyCS.Diagnostic(GFP004ClearTagBeforeFreeAnalyzer.Rule).WithLocation(0)
+                .WithArguments("page", "allocated with NoCodetag at line 12", "FreePage", "on every path"));
+    }
 }
