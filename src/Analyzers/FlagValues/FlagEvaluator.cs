@@ -42,6 +42,9 @@ internal class FlagEvaluator
 
     private readonly System.Collections.Generic.Dictionary<IOperation, FlagValue> _constants = new();
 
+    /// <summary>The frames of the operator chains being evaluated (see <see cref="VisitOperatorChain"/>).</summary>
+    private readonly System.Collections.Generic.List<ChainFrame> _chain = new();
+
     protected FlagEvaluator(RuntimeSymbols symbols) => Symbols = symbols;
 
     protected RuntimeSymbols Symbols { get; }
@@ -233,7 +236,7 @@ internal class FlagEvaluator
 
             case IFieldReferenceOperation field:
                 VisitChildren(field);
-                if (ConstantMember(field, () => ConstantMembers.TryGetField(field.Field, Symbols, out var v) ? v : null, $"readonly field '{field.Field.Name}'") is { } fieldValue)
+                if (ConstantMember(field) is { } fieldValue)
                 {
                     return fieldValue;
                 }
@@ -242,7 +245,7 @@ internal class FlagEvaluator
 
             case IPropertyReferenceOperation property:
                 VisitChildren(property);
-                if (ConstantMember(property, () => ConstantMembers.TryGetProperty(property.Property, Symbols, out var v) ? v : null, $"property '{property.Property.Name}'") is { } propertyValue)
+                if (ConstantMember(property) is { } propertyValue)
                 {
                     return propertyValue;
                 }
@@ -253,7 +256,7 @@ internal class FlagEvaluator
                 VisitChildren(invocation);
                 WriteRefArguments(invocation.Arguments, invocation.TargetMethod);
                 if (invocation.Arguments.IsEmpty
-                    && ConstantMember(invocation, () => ConstantMembers.TryGetMethod(invocation.TargetMethod, Symbols, out var v) ? v : null, $"call to '{invocation.TargetMethod.Name}'") is { } returned)
+                    && ConstantMember(invocation) is { } returned)
                 {
                     return returned;
                 }
@@ -288,20 +291,54 @@ internal class FlagEvaluator
     }
 
     /// <summary>
-    /// The constant a member reference always yields (see <see cref="ConstantMembers"/>), or null. Computed once per
-    /// operation: the graph analysis revisits blocks, and the check reads the member's declaring syntax.
+    /// The constant a member reference (a field, a property, a parameterless call) always yields (see
+    /// <see cref="ConstantMembers"/>), or null. Computed once per operation: the graph analysis revisits blocks, and the
+    /// check reads the member's declaring syntax. Members that cannot qualify (not readonly, not of type Gfp) are
+    /// declined before the cache, and a description is written only for a member that does qualify.
     /// </summary>
-    private FlagValue? ConstantMember(IOperation operation, System.Func<uint?> evaluate, string description)
+    private FlagValue? ConstantMember(IOperation operation)
     {
+        var candidate = operation switch
+        {
+            IFieldReferenceOperation { Field: var field } => field.HasConstantValue || (field.IsReadOnly && Symbols.IsGfp(field.Type)),
+            IPropertyReferenceOperation { Property: var property } => property.IsReadOnly && !property.IsIndexer && Symbols.IsGfp(property.Type),
+            IInvocationOperation { TargetMethod: var method } => method.Parameters.IsEmpty && Symbols.IsGfp(method.ReturnType),
+            _ => false,
+        };
+        if (!candidate)
+        {
+            return null;
+        }
+
         if (!_constants.TryGetValue(operation, out var known))
         {
-            known = evaluate() is { } constant
-                ? FlagValue.Constant(constant, description, operation.Syntax.GetLocation())
+            known = EvaluateMember(operation, out var description) is { } constant
+                ? FlagValue.Constant(constant, description!, operation.Syntax.GetLocation())
                 : FlagValue.Invalid;
             _constants[operation] = known;
         }
 
         return known.HasErrors ? null : known;
+    }
+
+    private uint? EvaluateMember(IOperation operation, out string? description)
+    {
+        uint value;
+        switch (operation)
+        {
+            case IFieldReferenceOperation { Field: var field } when ConstantMembers.TryGetField(field, Symbols, out value):
+                description = $"readonly field '{field.Name}'";
+                return value;
+            case IPropertyReferenceOperation { Property: var property } when ConstantMembers.TryGetProperty(property, Symbols, out value):
+                description = $"property '{property.Name}'";
+                return value;
+            case IInvocationOperation { TargetMethod: var method } when ConstantMembers.TryGetMethod(method, Symbols, out value):
+                description = $"call to '{method.Name}'";
+                return value;
+            default:
+                description = null;
+                return null;
+        }
     }
 
     private FlagValue VisitConstant(IOperation operation, uint constant)
@@ -380,64 +417,84 @@ internal class FlagEvaluator
 
     /// <summary>
     /// Evaluates a tree of binary operations left operand first, then right, as the recursive walk would, with an
-    /// explicit stack: chains of any length (and either nesting) cost no call-stack depth.
+    /// explicit stack: chains of any length (and either nesting) cost no call-stack depth. The stack is the
+    /// evaluator's own, reused by every chain (an operand may hold a chain of its own: it works above this one's frames).
     /// </summary>
     private FlagValue VisitOperatorChain(IBinaryOperation root)
     {
-        var stack = new System.Collections.Generic.Stack<ChainFrame>();
-        stack.Push(new ChainFrame(root));
-        var result = FlagValue.Invalid;
-        while (stack.Count > 0)
+        var stack = _chain;
+        var bottom = stack.Count;
+        stack.Add(new ChainFrame(root));
+        try
         {
-            var frame = stack.Pop();
-            if (frame.Step < 2)
+            while (true)
             {
-                var operand = frame.Step == 0 ? frame.Binary.LeftOperand : frame.Binary.RightOperand;
-                frame.Step++;
-                if (IsChainLink(operand))
+                var top = stack.Count - 1;
+                var frame = stack[top];
+                if (frame.Step < 2)
                 {
-                    stack.Push(frame);
-                    stack.Push(new ChainFrame((IBinaryOperation)operand));
+                    var operand = frame.Step == 0 ? frame.Binary.LeftOperand : frame.Binary.RightOperand;
+                    frame.Step++;
+                    stack[top] = frame;
+                    if (IsChainLink(operand))
+                    {
+                        stack.Add(new ChainFrame((IBinaryOperation)operand));
+                        continue;
+                    }
+
+                    var operandValue = Visit(operand);
+                    frame = stack[top];
+                    frame.Complete(operandValue);
+                    stack[top] = frame;
                     continue;
                 }
 
-                frame.Complete(Visit(operand));
-                stack.Push(frame);
-                continue;
-            }
+                var value = CombineOperands(frame.Binary, frame.Left, frame.Right);
+                stack.RemoveAt(top);
+                if (top == bottom)
+                {
+                    // The root: Visit records it.
+                    return value;
+                }
 
-            var value = CombineOperands(frame.Binary, frame.Left, frame.Right);
-            if (stack.Count == 0)
-            {
-                // The root: Visit records it.
-                result = value;
-                break;
-            }
+                if (IsTracked(frame.Binary.Type))
+                {
+                    Record(frame.Binary, value);
+                }
 
-            if (IsTracked(frame.Binary.Type))
-            {
-                Record(frame.Binary, value);
+                var parent = stack[top - 1];
+                parent.Complete(value);
+                stack[top - 1] = parent;
             }
-
-            stack.Peek().Complete(value);
         }
-
-        return result;
+        finally
+        {
+            if (stack.Count > bottom)
+            {
+                stack.RemoveRange(bottom, stack.Count - bottom);
+            }
+        }
     }
 
     /// <summary>One binary operation of a chain: which operand comes next, and the values so far.</summary>
-    private sealed class ChainFrame
+    private struct ChainFrame
     {
-        public ChainFrame(IBinaryOperation binary) => Binary = binary;
+        public ChainFrame(IBinaryOperation binary)
+        {
+            Binary = binary;
+            Step = 0;
+            Left = FlagValue.Invalid;
+            Right = FlagValue.Invalid;
+        }
 
         public IBinaryOperation Binary { get; }
 
         /// <summary>0: visit the left operand; 1: the right one; 2: combine.</summary>
         public int Step { get; set; }
 
-        public FlagValue Left { get; private set; } = FlagValue.Invalid;
+        public FlagValue Left { get; private set; }
 
-        public FlagValue Right { get; private set; } = FlagValue.Invalid;
+        public FlagValue Right { get; private set; }
 
         /// <summary>Stores the value of the operand last visited (Step already points past it).</summary>
         public void Complete(FlagValue value)
@@ -542,12 +599,64 @@ internal class FlagEvaluator
             ? FlagValue.Unknown(kind, $"expression '{TextOf(operation)}'", operation.Syntax.GetLocation())
             : NotAFlag;
 
-    /// <summary>The source text of an operation on one line, shortened for messages.</summary>
+    /// <summary>The source text of an operation on one line (runs of spaces and line breaks as one space), shortened for messages.</summary>
     internal static string TextOf(IOperation operation)
     {
-        var text = string.Join(" ", operation.Syntax.ToString().Split(new[] { ' ', '\t', '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries));
-        return text.Length <= MaxDescriptionLength ? text : text.Substring(0, MaxDescriptionLength - 3) + "...";
+        var text = operation.Syntax.ToString();
+        if (text.Length <= MaxDescriptionLength && IsOnOneLine(text))
+        {
+            return text;
+        }
+
+        // Collapse only as far as a message shows: one character past the limit says whether to shorten.
+        var collapsed = new System.Text.StringBuilder(MaxDescriptionLength + 1);
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (IsSeparator(c))
+            {
+                pendingSpace = collapsed.Length > 0;
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                collapsed.Append(' ');
+                pendingSpace = false;
+            }
+
+            collapsed.Append(c);
+            if (collapsed.Length > MaxDescriptionLength)
+            {
+                break;
+            }
+        }
+
+        return collapsed.Length <= MaxDescriptionLength
+            ? collapsed.ToString()
+            : collapsed.ToString(0, MaxDescriptionLength - 3) + "...";
     }
+
+    /// <summary>True when collapsing whitespace would change nothing: no line breaks or tabs, single inner spaces.</summary>
+    private static bool IsOnOneLine(string text)
+    {
+        if (text.Length > 0 && (text[0] == ' ' || text[text.Length - 1] == ' '))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is '\t' or '\r' or '\n' || (text[i] == ' ' && text[i + 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsSeparator(char c) => c is ' ' or '\t' or '\r' or '\n';
 
     /// <summary>Reinterprets any integral or enum constant as its low 32 bits (what <c>(Gfp)x</c> keeps).</summary>
     internal static bool TryToUInt32(object? value, out uint result)

@@ -63,7 +63,7 @@ internal sealed class FlagOrigin
     public FlagOrigin WithBits(uint bits) => bits == Bits ? this : new FlagOrigin(Kind, bits, Description, Location);
 
     /// <summary>Two origins are the same source when kind and description agree; their bits may differ.</summary>
-    public bool IsSameSource(FlagOrigin other) => Kind == other.Kind && Description == other.Description;
+    public bool IsSameSource(FlagOrigin other) => ReferenceEquals(this, other) || (Kind == other.Kind && Description == other.Description);
 
     public override string ToString() => $"{Description} ({Kind}, 0x{Bits:X})";
 }

@@ -218,9 +218,19 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
     /// <summary>Union of two origin lists narrowed to masks, one entry per source (bits OR-ed).</summary>
     private static ImmutableArray<FlagOrigin> Merge(ImmutableArray<FlagOrigin> a, ImmutableArray<FlagOrigin> b, uint aMask, uint bMask)
     {
-        if (b.IsEmpty && aMask == uint.MaxValue && !HasDuplicates(a))
+        // What the merge below would build, without building it: one side unchanged (the join of a value with
+        // itself or with what it already covers, a union with nothing, a mask that keeps every bit).
+        if (aMask == uint.MaxValue && bMask == uint.MaxValue)
         {
-            return a;
+            if (Covers(a, b) && !HasDuplicates(a))
+            {
+                return a;
+            }
+
+            if (a.IsEmpty && !HasDuplicates(b))
+            {
+                return b;
+            }
         }
 
         var result = new System.Collections.Generic.List<FlagOrigin>(a.Length + b.Length);
@@ -238,7 +248,7 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
                     continue;
                 }
 
-                var index = result.FindIndex(existing => existing.IsSameSource(origin));
+                var index = IndexOfSource(result, origin);
                 if (index < 0)
                 {
                     result.Add(origin.WithBits(bits));
@@ -249,6 +259,53 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
                 }
             }
         }
+    }
+
+    private static int IndexOfSource(System.Collections.Generic.List<FlagOrigin> origins, FlagOrigin origin)
+    {
+        for (var i = 0; i < origins.Count; i++)
+        {
+            if (origins[i].IsSameSource(origin))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>True when every origin of <paramref name="b"/> (with bits) has a source in <paramref name="a"/> that already has those bits.</summary>
+    private static bool Covers(ImmutableArray<FlagOrigin> a, ImmutableArray<FlagOrigin> b)
+    {
+        if (a == b)
+        {
+            return true;
+        }
+
+        foreach (var origin in b)
+        {
+            if (origin.Bits == 0)
+            {
+                continue;
+            }
+
+            var covered = false;
+            foreach (var candidate in a)
+            {
+                if (candidate.IsSameSource(origin))
+                {
+                    covered = (candidate.Bits | origin.Bits) == candidate.Bits;
+                    break;
+                }
+            }
+
+            if (!covered)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool HasDuplicates(ImmutableArray<FlagOrigin> origins)

@@ -176,6 +176,7 @@ internal sealed class FlagValueAnalysis
         private readonly HashSet<ISymbol> _escaped = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, int> _conditionIndex = new(SymbolEqualityComparer.Default);
         private readonly List<ISymbol> _conditions = new();
+        private readonly Dictionary<ISymbol, FlagValue> _initial = new(SymbolEqualityComparer.Default);
         private Path _path = new(0, 0, NewState());
 
         /// <summary>Per block: the values of its flags arguments, on each set of paths, from its latest transfer.</summary>
@@ -770,15 +771,28 @@ internal sealed class FlagValueAnalysis
             return state;
         }
 
-        /// <summary>The value a variable has on entry to the graph, or null for locals declared in it (and captures).</summary>
+        /// <summary>
+        /// The value a variable has on entry to the graph, or null for locals declared in it (and captures); made once
+        /// per variable (joins and reads ask for it again and again).
+        /// </summary>
         private FlagValue? Initial(object key)
-            => key switch
+        {
+            if (key is not (IParameterSymbol or ILocalSymbol) || (key is ILocalSymbol declared && _declared.Contains(declared)))
             {
-                IParameterSymbol parameter => UnknownParameter(parameter),
-                ILocalSymbol local when !_declared.Contains(local)
-                    => FlagValue.Unknown(FlagOriginKind.Variable, $"captured variable '{local.Name}'", local.Locations.FirstOrNone()),
-                _ => null,
-            };
+                return null;
+            }
+
+            var variable = (ISymbol)key;
+            if (!_initial.TryGetValue(variable, out var value))
+            {
+                value = variable is IParameterSymbol parameter
+                    ? UnknownParameter(parameter)
+                    : FlagValue.Unknown(FlagOriginKind.Variable, $"captured variable '{variable.Name}'", variable.Locations.FirstOrNone());
+                _initial.Add(variable, value);
+            }
+
+            return value;
+        }
 
         private void CollectDeclared(ControlFlowRegion region)
         {

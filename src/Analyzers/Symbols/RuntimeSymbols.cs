@@ -106,7 +106,8 @@ internal sealed class RuntimeSymbols
         public RuntimeSymbols? Value { get; }
     }
 
-    public bool IsGfp(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, Gfp);
+    public bool IsGfp(ITypeSymbol? type)
+        => type is not null && (ReferenceEquals(type, Gfp) || (type.TypeKind == Gfp.TypeKind && SymbolEqualityComparer.Default.Equals(type, Gfp))); // a type of another kind (int, bool, classes) needs no comparison
 
     /// <summary>
     /// A page allocation of the page allocator: <c>AllocPage</c>, <c>AllocPages</c> or <c>AllocPagesNode</c>
