@@ -120,6 +120,29 @@ internal static class ControlFlowGraphs
         }
     }
 
+    /// <summary>Every operation of the graph's blocks, unreachable ones included (not the bodies of lambdas, graphs of their own).</summary>
+    public static IEnumerable<IOperation> AllOperations(ControlFlowGraph graph)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var statement in block.Operations)
+            {
+                foreach (var operation in statement.DescendantsAndSelf())
+                {
+                    yield return operation;
+                }
+            }
+
+            if (block.BranchValue is { } branchValue)
+            {
+                foreach (var operation in branchValue.DescendantsAndSelf())
+                {
+                    yield return operation;
+                }
+            }
+        }
+    }
+
     private static void PushLambdas(ControlFlowGraph graph, IOperation root, Stack<(ControlFlowGraph, ISymbol)> pending, CancellationToken ct)
     {
         foreach (var operation in root.DescendantsAndSelf())
