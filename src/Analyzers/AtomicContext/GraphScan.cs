@@ -33,11 +33,21 @@ internal sealed class GraphScan
 
     private readonly ControlFlowGraph _graph;
 
-    /// <summary>The walk's pending operations (reused across statements: no stack per statement).</summary>
-    private readonly List<(IOperation Operation, bool ChildrenDone)> _pending = new();
+    /// <summary>
+    /// A walk stack left by a finished scan on this thread, for the next (a scan may start another inside it, through a
+    /// lock helper's own analysis: that one takes a new stack).
+    /// </summary>
+    [System.ThreadStatic]
+    private static List<(IOperation Operation, bool ChildrenDone)>? s_spareStack;
 
-    /// <summary>The events of each statement as the walk found them, before <see cref="Finish"/> resolves them.</summary>
-    private readonly List<(int Block, int Statement, LockEvent[] Events)> _rawByStatement = new();
+    /// <summary>The walk's pending operations (one stack for the whole scan).</summary>
+    private List<(IOperation Operation, bool ChildrenDone)> _pending = null!;
+
+    /// <summary>The events the walk found, in walk order, before <see cref="Finish"/> resolves them.</summary>
+    private readonly List<LockEvent> _rawEvents = new();
+
+    /// <summary>Each statement with events: where its events start in <see cref="_rawEvents"/>, and how many.</summary>
+    private readonly List<(int Block, int Statement, int Start, int Count)> _rawByStatement = new();
 
     /// <summary>Lock, unlock and lock-helper calls seen (events that can change which locks are held).</summary>
     private int _lockEvents;
@@ -117,7 +127,8 @@ internal sealed class GraphScan
         LockHelpers? helpers = null)
     {
         var scan = new GraphScan(cfg, symbols, owner, callerLocks, helpers, ct);
-        var raw = new List<LockEvent>();
+        scan._pending = RentStack();
+        var raw = scan._rawEvents;
         foreach (var block in cfg.Blocks)
         {
             ct.ThrowIfCancellationRequested();
@@ -130,11 +141,11 @@ internal sealed class GraphScan
                     continue;
                 }
 
-                raw.Clear();
+                var start = raw.Count;
                 scan.Walk(statement, i == count && block.ConditionKind != ControlFlowConditionKind.None, raw);
-                if (raw.Count > 0)
+                if (raw.Count > start)
                 {
-                    scan._rawByStatement.Add((block.Ordinal, i, raw.ToArray()));
+                    scan._rawByStatement.Add((block.Ordinal, i, start, raw.Count - start));
                 }
             }
 
@@ -150,7 +161,23 @@ internal sealed class GraphScan
             }
         }
 
+        ReturnStack(scan._pending);
+        scan._pending = null!;
         return scan;
+    }
+
+    private static List<(IOperation Operation, bool ChildrenDone)> RentStack()
+    {
+        var stack = s_spareStack ?? new List<(IOperation Operation, bool ChildrenDone)>();
+        s_spareStack = null;
+        return stack;
+    }
+
+    /// <summary>Hands an emptied walk stack to the next walk on this thread.</summary>
+    private static void ReturnStack(List<(IOperation Operation, bool ChildrenDone)> stack)
+    {
+        stack.Clear();
+        s_spareStack = stack;
     }
 
     /// <summary>Chooses the tracked conditions, finds escaped guards and resolves guard disposes: the events the lock flow applies.</summary>
@@ -173,11 +200,12 @@ internal sealed class GraphScan
         FindEscapedGuards();
         var disposes = ResolveGuardDisposes();
         var kept = new List<LockEvent>();
-        foreach (var (blockOrdinal, statement, raw) in _rawByStatement)
+        foreach (var (blockOrdinal, statement, start, count) in _rawByStatement)
         {
             kept.Clear();
-            foreach (var raw0 in raw)
+            for (var i = start; i < start + count; i++)
             {
+                var raw0 = _rawEvents[i];
                 var e = disposes is not null && disposes.TryGetValue(raw0.Operation, out var resolved) ? resolved : raw0;
                 if (e.Kind != LockEventKind.ConditionWrite || Tracked.ContainsKey(e.Symbol!) || _testsBySymbol.ContainsKey(e.Symbol!))
                 {
@@ -187,9 +215,11 @@ internal sealed class GraphScan
 
             if (kept.Count > 0)
             {
-                events[blockOrdinal][statement] = kept.Count == raw.Length ? raw : kept.ToArray();
+                events[blockOrdinal][statement] = kept.ToArray();
             }
         }
+
+        _rawEvents.Clear();
 
         _events = events;
     }
@@ -325,7 +355,7 @@ internal sealed class GraphScan
     private HashSet<ISymbol> Captured(IOperation root)
     {
         var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var pending = _pending;
+        var pending = RentStack();
         foreach (var child in root.ChildOperations)
         {
             pending.Add((child, false));
@@ -354,6 +384,7 @@ internal sealed class GraphScan
             }
         }
 
+        ReturnStack(pending);
         return captured;
     }
 

@@ -742,8 +742,9 @@ internal sealed class LockFlow
     /// </summary>
     private List<HandlerTarget>? HandlerTargets(ControlFlowRegion? start)
     {
-        if (start is null)
+        if (start is null || start == Graph.Root)
         {
+            // (No try region encloses the graph's root region: nothing to record for it.)
             return null;
         }
 

@@ -205,8 +205,21 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
+        if (scan.OwnCalls.Count == 0)
+        {
+            return false;
+        }
+
         var helpers = LockHelpers.For(compilation, symbols);
-        return scan.OwnCalls.Any(call => !helpers.EffectsOf(call, ct).IsEmpty);
+        foreach (var call in scan.OwnCalls)
+        {
+            if (!helpers.EffectsOf(call, ct).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>
