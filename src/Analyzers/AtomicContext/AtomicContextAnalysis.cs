@@ -12,7 +12,8 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// interrupts / preemption / bottom halves disabled, the runqueue lock; the caller's locks from <c>[RcuReadLockHeld]</c>,
 /// <c>[LockHeld]</c>, <c>[IrqsDisabled]</c>), or the whole body is atomic because of <c>[AllocationHook]</c> /
 /// <c>[RunsInAtomicContext]</c>. One forward pass per graph over sets of
-/// <see cref="PathState"/>s to a fixpoint; afterwards every lookup is a dictionary hit.
+/// <see cref="PathState"/>s to a fixpoint; afterwards every lookup is a dictionary hit. A graph that takes no lock,
+/// calls no lock helper and whose caller holds none needs no pass: no lock is held anywhere in it.
 /// Lambdas and local functions are separate graphs: analyse them with their own symbol
 /// (<see cref="ControlFlowGraphs.WithNestedGraphs"/>); code created inside a section but run later is not in it.
 /// </summary>
@@ -21,32 +22,50 @@ internal sealed class AtomicContextAnalysis
     // Analyzers share the graph the driver caches, so they can share its analysis too.
     private static readonly ConditionalWeakTable<ControlFlowGraph, AtomicContextAnalysis> Cache = new();
 
-    private readonly LockFlow _flow;
-    private readonly AtomicContext?[][] _contexts;
-    private readonly bool[][] _computed;
+    private readonly ControlFlowGraph _graph;
+    private readonly GraphScan _scan;
+
+    /// <summary>Null when no lock can be held in the graph (<see cref="GraphScan.HasLockEvents"/>): no pass was run.</summary>
+    private readonly LockFlow? _flow;
+
+    /// <summary>The pass run on demand for <see cref="Flow"/> where the contexts did not need one.</summary>
+    private LockFlow? _flowOnDemand;
+    private readonly AtomicContext?[][]? _contexts;
+    private readonly bool[][]? _computed;
+    private readonly ISymbol _owner;
+    private readonly RuntimeSymbols _symbols;
     private readonly AtomicContext? _hookContext;
     private readonly AtomicContext? _bodyContext;
     private readonly string _name;
     private readonly int _lambdaLine;
 
-    private AtomicContextAnalysis(LockFlow flow, ISymbol owner, RuntimeSymbols symbols, CancellationToken ct)
+    private AtomicContextAnalysis(ControlFlowGraph graph, GraphScan scan, LockFlow? flow, ISymbol owner, RuntimeSymbols symbols, CancellationToken ct)
     {
+        _graph = graph;
+        _scan = scan;
         _flow = flow;
+        _owner = owner;
+        _symbols = symbols;
         _name = DisplayName(owner);
         _lambdaLine = owner is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
-            ? flow.Graph.OriginalOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1
+            ? graph.OriginalOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1
             : 0;
-        if (HasAttribute(owner, symbols.AllocationHookAttribute, symbols) || HookInstallations.IsInstalledHook(flow.Graph, owner, symbols, ct))
+        if (HasAttribute(owner, symbols.AllocationHookAttribute, symbols) || HookInstallations.IsInstalledHook(graph, owner, symbols, ct))
         {
             _hookContext = new AtomicContext(AtomicContextKind.AllocationHook, null, _name, _lambdaLine);
         }
 
         _bodyContext = _hookContext ?? (HasAttribute(owner, symbols.RunsInAtomicContextAttribute, symbols)
             ? new AtomicContext(AtomicContextKind.RunsInAtomicContextMethod, null, _name, _lambdaLine, attribute: "[RunsInAtomicContext]")
-            : AtomicCallbacks.LambdaOf(flow.Graph, owner) is { } lambda && AtomicCallbacks.InvokerOf(lambda, symbols) is { } invoker
+            : AtomicCallbacks.LambdaOf(graph, owner) is { } lambda && AtomicCallbacks.InvokerOf(lambda, symbols) is { } invoker
                 ? new AtomicContext(AtomicContextKind.InvokedInAtomicContextLambda, null, _name, _lambdaLine, attribute: invoker.ContainingType.Name + "." + invoker.Name)
                 : null);
-        var blocks = flow.Graph.Blocks.Length;
+        if (flow is null)
+        {
+            return;
+        }
+
+        var blocks = graph.Blocks.Length;
         _contexts = new AtomicContext?[blocks][];
         _computed = new bool[blocks][];
         for (var i = 0; i < blocks; i++)
@@ -57,8 +76,29 @@ internal sealed class AtomicContextAnalysis
         }
     }
 
-    /// <summary>The lock flow behind the contexts (for the balance rule).</summary>
-    internal LockFlow Flow => _flow;
+    /// <summary>
+    /// Some lock can be held somewhere in the graph: the caller holds one, or the graph calls a lock, unlock or lock
+    /// helper. Without, every context is the whole body's (or none), and the balance rule has nothing to judge.
+    /// </summary>
+    internal bool HasLockEvents => _scan.HasLockEvents;
+
+    /// <summary>
+    /// The lock flow behind the contexts (for the balance rule). For a graph without <see cref="HasLockEvents"/> it is
+    /// run only when asked (nothing needs it there: it holds no lock on any path).
+    /// </summary>
+    internal LockFlow Flow
+    {
+        get
+        {
+            if ((_flow ?? Volatile.Read(ref _flowOnDemand)) is { } flow)
+            {
+                return flow;
+            }
+
+            var run = LockFlow.Run(_graph, _owner, _symbols, CallerLocks.Of(_owner, _symbols), CancellationToken.None);
+            return Interlocked.CompareExchange(ref _flowOnDemand, run, null) ?? run;
+        }
+    }
 
     public static AtomicContextAnalysis Create(ControlFlowGraph cfg, ISymbol owningSymbol, RuntimeSymbols symbols, CancellationToken ct)
     {
@@ -67,10 +107,15 @@ internal sealed class AtomicContextAnalysis
             return cached;
         }
 
-        var flow = LockFlow.Run(cfg, owningSymbol, symbols, CallerLocks.Of(owningSymbol, symbols), ct);
-        var analysis = new AtomicContextAnalysis(flow, owningSymbol, symbols, ct);
+        var scan = GraphScan.Collect(cfg, symbols, owningSymbol, CallerLocks.Of(owningSymbol, symbols), ct, LockFlow.HelpersOf(cfg, symbols));
+        var flow = scan.HasLockEvents ? LockFlow.Solve(cfg, scan, ct) : null;
+        var analysis = new AtomicContextAnalysis(cfg, scan, flow, owningSymbol, symbols, ct);
         return Cache.GetValue(cfg, _ => analysis);
     }
+
+    /// <summary>The operation is in a block of this graph that never runs (under <c>if (false)</c>, a false const).</summary>
+    private bool InUnreachableBlock(IOperation operation)
+        => _scan.Positions.TryGetValue(operation, out var position) && !_graph.Blocks[position.Block].IsReachable;
 
     /// <summary>
     /// Where a scheduler lock may be held (waking kswapd there can deadlock): allocation hooks, runqueue-lock sections,
@@ -78,8 +123,14 @@ internal sealed class AtomicContextAnalysis
     /// </summary>
     public AtomicContext? GetSchedulerLockContext(IOperation operationInCfg)
     {
-        var known = _flow.Scan.Positions.TryGetValue(operationInCfg, out var position);
-        if (known && !_flow.Graph.Blocks[position.Block].IsReachable)
+        if (_flow is null)
+        {
+            // No lock is held anywhere: only a hook's body context can apply.
+            return _hookContext is null || InUnreachableBlock(operationInCfg) ? null : _hookContext;
+        }
+
+        var known = _scan.Positions.TryGetValue(operationInCfg, out var position);
+        if (known && !_graph.Blocks[position.Block].IsReachable)
         {
             return null;
         }
@@ -98,8 +149,14 @@ internal sealed class AtomicContextAnalysis
     /// </summary>
     public AtomicContext? GetContext(IOperation operationInCfg)
     {
-        var known = _flow.Scan.Positions.TryGetValue(operationInCfg, out var position);
-        if (known && !_flow.Graph.Blocks[position.Block].IsReachable)
+        if (_flow is null)
+        {
+            // No lock is held anywhere: only the whole body's context can apply.
+            return _bodyContext is null || InUnreachableBlock(operationInCfg) ? null : _bodyContext;
+        }
+
+        var known = _scan.Positions.TryGetValue(operationInCfg, out var position);
+        if (known && !_graph.Blocks[position.Block].IsReachable)
         {
             // Code that never runs (`if (false)`, a const bool such as a translated IS_ENABLED) is in no context.
             return null;
@@ -122,13 +179,13 @@ internal sealed class AtomicContextAnalysis
             return ContextOf(_flow.StatesBefore(operationInCfg, block, statement));
         }
 
-        if (!Volatile.Read(ref _computed[block][statement]))
+        if (!Volatile.Read(ref _computed![block][statement]))
         {
-            _contexts[block][statement] = ContextOf(_flow.StatesBeforeStatement(block, statement));
+            _contexts![block][statement] = ContextOf(_flow.StatesBeforeStatement(block, statement));
             Volatile.Write(ref _computed[block][statement], true);
         }
 
-        return _contexts[block][statement];
+        return _contexts![block][statement];
     }
 
     /// <summary>
@@ -136,16 +193,17 @@ internal sealed class AtomicContextAnalysis
     /// caller's lock first (the attribute is the clearest way to say why; the first attribute wins), else the lock
     /// call earliest in the source. With <paramref name="schedulerLocksOnly"/>, only scheduler locks count.
     /// </summary>
-    private AtomicContext? ContextOf(IEnumerable<PathState> states, bool schedulerLocksOnly = false)
+    private AtomicContext? ContextOf(IReadOnlyList<PathState> states, bool schedulerLocksOnly = false)
     {
         LockSite? caller = null;
         LockSite? earliest = null;
-        foreach (var state in states)
+        var degraded = _flow!.Degraded;
+        for (var i = 0; i < states.Count; i++)
         {
-            var outermost = Outermost(state, schedulerLocksOnly);
+            var outermost = Outermost(states[i], schedulerLocksOnly, degraded);
             if (outermost is null)
             {
-                if (_flow.Degraded)
+                if (degraded)
                 {
                     // The states include paths that cannot run together: only a lock held on every path counts.
                     return null;
@@ -173,9 +231,9 @@ internal sealed class AtomicContextAnalysis
     }
 
     /// <summary>The outermost held site of a state (that is a scheduler lock, if asked); null when none, or it was forgotten.</summary>
-    private LockSite? Outermost(PathState state, bool schedulerLocksOnly)
+    private LockSite? Outermost(PathState state, bool schedulerLocksOnly, bool degraded)
     {
-        if (!state.MayHold || (_flow.Degraded && !state.IsDepthKnown))
+        if (!state.MayHold || (degraded && !state.IsDepthKnown))
         {
             return null;
         }
@@ -183,7 +241,7 @@ internal sealed class AtomicContextAnalysis
         var levels = state.IsDepthKnown ? state.Depth : 1;
         for (var level = 0; level < levels; level++)
         {
-            if (_flow.Scan.Sites[state.SiteAt(level)] is not { } site)
+            if (_scan.Sites[state.SiteAt(level)] is not { } site)
             {
                 // A site the degraded pass forgot: nothing to name.
                 return null;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -9,19 +10,45 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// <summary>Walking a method's graph together with the graphs of the lambdas and local functions inside it.</summary>
 internal static class ControlFlowGraphs
 {
+    /// <summary>The nested graphs of each graph a rule asked for (every rule that looks into lambdas asks for the same graphs).</summary>
+    private static readonly ConditionalWeakTable<ControlFlowGraph, NestedGraphs> Nested = new();
+
     /// <summary>
     /// The graph itself and, recursively, every lambda and local function graph nested in it, each with the
-    /// symbol that owns it (so a lambda is analysed as its own method, with its own attributes).
+    /// symbol that owns it (so a lambda is analysed as its own method, with its own attributes). Found once per graph.
     /// </summary>
-    public static IEnumerable<(ControlFlowGraph Graph, ISymbol Owner)> WithNestedGraphs(ControlFlowGraph cfg, ISymbol owner, CancellationToken ct)
+    public static IReadOnlyList<(ControlFlowGraph Graph, ISymbol Owner)> WithNestedGraphs(ControlFlowGraph cfg, ISymbol owner, CancellationToken ct)
     {
+        if (Nested.TryGetValue(cfg, out var known) && SymbolEqualityComparer.Default.Equals(known.Owner, owner))
+        {
+            return known.Graphs;
+        }
+
+        var graphs = FindNestedGraphs(cfg, owner, ct);
+        if (known is null)
+        {
+            // Two threads may search the same graph: both find the same graphs, the first stored is kept.
+            var stored = Nested.GetValue(cfg, _ => new NestedGraphs(owner, graphs));
+            if (SymbolEqualityComparer.Default.Equals(stored.Owner, owner))
+            {
+                return stored.Graphs;
+            }
+        }
+
+        return graphs;
+    }
+
+    private static (ControlFlowGraph Graph, ISymbol Owner)[] FindNestedGraphs(ControlFlowGraph cfg, ISymbol owner, CancellationToken ct)
+    {
+        var result = new List<(ControlFlowGraph Graph, ISymbol Owner)>();
         var pending = new Stack<(ControlFlowGraph, ISymbol)>();
+        var operations = new List<IOperation>();
         pending.Push((cfg, owner));
         while (pending.Count > 0)
         {
             ct.ThrowIfCancellationRequested();
             var (graph, symbol) = pending.Pop();
-            yield return (graph, symbol);
+            result.Add((graph, symbol));
             foreach (var localFunction in graph.LocalFunctions)
             {
                 pending.Push((graph.GetLocalFunctionControlFlowGraph(localFunction, ct), localFunction));
@@ -31,15 +58,17 @@ internal static class ControlFlowGraphs
             {
                 foreach (var operation in block.Operations)
                 {
-                    PushLambdas(graph, operation, pending, ct);
+                    PushLambdas(graph, operation, pending, operations, ct);
                 }
 
                 if (block.BranchValue is { } branchValue)
                 {
-                    PushLambdas(graph, branchValue, pending, ct);
+                    PushLambdas(graph, branchValue, pending, operations, ct);
                 }
             }
         }
+
+        return result.ToArray();
     }
 
     /// <summary>
@@ -92,9 +121,11 @@ internal static class ControlFlowGraphs
         }
     }
 
-    /// <summary><see cref="Operations"/> with the ordinal of the block each is in.</summary>
+    /// <summary><see cref="Operations"/> with the ordinal of the block each is in (each statement in pre-order, as <c>DescendantsAndSelf</c>).</summary>
     public static IEnumerable<(IOperation Operation, int Block)> OperationsWithBlocks(ControlFlowGraph graph)
     {
+        // One stack for the whole graph (not an enumerator per statement).
+        var pending = new List<IOperation>();
         foreach (var block in graph.Blocks)
         {
             if (!block.IsReachable)
@@ -102,11 +133,41 @@ internal static class ControlFlowGraphs
                 continue;
             }
 
+            var operations = block.Operations;
+            for (var i = 0; i <= operations.Length; i++)
+            {
+                var statement = i < operations.Length ? operations[i] : block.BranchValue;
+                if (statement is null)
+                {
+                    continue;
+                }
+
+                pending.Add(statement);
+                while (pending.Count > 0)
+                {
+                    var operation = pending[pending.Count - 1];
+                    pending.RemoveAt(pending.Count - 1);
+                    foreach (var child in operation.ChildOperations.Reverse())
+                    {
+                        pending.Add(child);
+                    }
+
+                    yield return (operation, block.Ordinal);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every operation of the graph's blocks, unreachable ones included (not the bodies of lambdas, graphs of their own).</summary>
+    public static IEnumerable<IOperation> AllOperations(ControlFlowGraph graph)
+    {
+        foreach (var block in graph.Blocks)
+        {
             foreach (var statement in block.Operations)
             {
                 foreach (var operation in statement.DescendantsAndSelf())
                 {
-                    yield return (operation, block.Ordinal);
+                    yield return operation;
                 }
             }
 
@@ -114,20 +175,42 @@ internal static class ControlFlowGraphs
             {
                 foreach (var operation in branchValue.DescendantsAndSelf())
                 {
-                    yield return (operation, block.Ordinal);
+                    yield return operation;
                 }
             }
         }
     }
 
-    private static void PushLambdas(ControlFlowGraph graph, IOperation root, Stack<(ControlFlowGraph, ISymbol)> pending, CancellationToken ct)
+    /// <summary>Pushes the graph of every lambda in <paramref name="root"/>, in the order a pre-order walk meets them.</summary>
+    private static void PushLambdas(ControlFlowGraph graph, IOperation root, Stack<(ControlFlowGraph, ISymbol)> pending, List<IOperation> operations, CancellationToken ct)
     {
-        foreach (var operation in root.DescendantsAndSelf())
+        operations.Add(root);
+        while (operations.Count > 0)
         {
+            var operation = operations[operations.Count - 1];
+            operations.RemoveAt(operations.Count - 1);
             if (operation is IFlowAnonymousFunctionOperation lambda)
             {
                 pending.Push((graph.GetAnonymousFunctionControlFlowGraph(lambda, ct), lambda.Symbol));
             }
+
+            foreach (var child in operation.ChildOperations.Reverse())
+            {
+                operations.Add(child);
+            }
         }
+    }
+
+    private sealed class NestedGraphs
+    {
+        public NestedGraphs(ISymbol owner, (ControlFlowGraph Graph, ISymbol Owner)[] graphs)
+        {
+            Owner = owner;
+            Graphs = graphs;
+        }
+
+        public ISymbol Owner { get; }
+
+        public (ControlFlowGraph Graph, ISymbol Owner)[] Graphs { get; }
     }
 }

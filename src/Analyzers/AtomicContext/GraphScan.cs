@@ -1,6 +1,5 @@
 using GfpAnalyzers.Analyzers.Operations;
 using System.Collections.Generic;
-using System.Linq;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -32,6 +31,29 @@ internal sealed class GraphScan
     /// <summary>The branch value being walked, when the statement is a conditional branch's condition.</summary>
     private IOperation? _condition;
 
+    private readonly ControlFlowGraph _graph;
+
+    /// <summary>
+    /// A walk stack left by a finished scan on this thread, for the next (a scan may start another inside it, through a
+    /// lock helper's own analysis: that one takes a new stack).
+    /// </summary>
+    [System.ThreadStatic]
+    private static List<(IOperation Operation, bool ChildrenDone)>? s_spareStack;
+
+    /// <summary>The walk's pending operations (one stack for the whole scan).</summary>
+    private List<(IOperation Operation, bool ChildrenDone)> _pending = null!;
+
+    /// <summary>The events the walk found, in walk order, before <see cref="Finish"/> resolves them.</summary>
+    private readonly List<LockEvent> _rawEvents = new();
+
+    /// <summary>Each statement with events: where its events start in <see cref="_rawEvents"/>, and how many.</summary>
+    private readonly List<(int Block, int Statement, int Start, int Count)> _rawByStatement = new();
+
+    /// <summary>Lock, unlock and lock-helper calls seen (events that can change which locks are held).</summary>
+    private int _lockEvents;
+
+    private LockEvent[]?[][]? _events;
+
     private readonly LockHelpers? _helpers;
     private readonly System.Threading.CancellationToken _ct;
 
@@ -41,14 +63,8 @@ internal sealed class GraphScan
         _ct = ct;
         _symbols = symbols;
         _owner = owner;
-        var blocks = cfg.Blocks;
-        Events = new LockEvent[]?[blocks.Length][];
-        foreach (var block in blocks)
-        {
-            var statements = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
-            Events[block.Ordinal] = new LockEvent[]?[statements];
-        }
-
+        _graph = cfg;
+        Positions = new OperationPositions(cfg);
         foreach (var caller in callerLocks)
         {
             CallerSites.Add(_sites.Count);
@@ -65,10 +81,17 @@ internal sealed class GraphScan
     public List<int> CallerSites { get; } = new();
 
     /// <summary>Block ordinal and statement index (the branch value is the last index) of every operation in the graph.</summary>
-    public Dictionary<IOperation, (int Block, int Statement)> Positions { get; } = new();
+    public OperationPositions Positions { get; }
 
-    /// <summary>Per block, per statement: the events in evaluation order, or null when there are none.</summary>
-    public LockEvent[]?[][] Events { get; }
+    /// <summary>Per block, per statement: the events in evaluation order, or null when there are none (after <see cref="Finish"/>).</summary>
+    public LockEvent[]?[][] Events => _events ?? throw new System.InvalidOperationException("The scan is not finished.");
+
+    /// <summary>
+    /// Some path state can hold a lock: the caller holds one on entry, or the graph calls a lock, unlock or lock helper.
+    /// Without any, no lock is held anywhere in the graph, whatever its conditions (only guard disposes that release
+    /// nothing, and writes to conditions, remain).
+    /// </summary>
+    public bool HasLockEvents => CallerSites.Count > 0 || _lockEvents > 0;
 
     /// <summary>Every lock site by id; index 0 is null (a site the degraded pass forgot).</summary>
     public IReadOnlyList<LockSite?> Sites => _sites;
@@ -91,9 +114,21 @@ internal sealed class GraphScan
     public static GraphScan Run(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, System.Threading.CancellationToken ct,
         LockHelpers? helpers = null)
     {
+        var scan = Collect(cfg, symbols, owner, callerLocks, ct, helpers);
+        scan.Finish();
+        return scan;
+    }
+
+    /// <summary>
+    /// The walk alone: positions, lock sites and raw events. Enough to tell whether any lock can be held
+    /// (<see cref="HasLockEvents"/>); <see cref="Finish"/> completes the scan for <see cref="LockFlow"/>.
+    /// </summary>
+    public static GraphScan Collect(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, System.Threading.CancellationToken ct,
+        LockHelpers? helpers = null)
+    {
         var scan = new GraphScan(cfg, symbols, owner, callerLocks, helpers, ct);
-        var raw = new List<LockEvent>();
-        var rawByStatement = new List<(int Block, int Statement, LockEvent[] Events)>();
+        scan._pending = RentStack();
+        var raw = scan._rawEvents;
         foreach (var block in cfg.Blocks)
         {
             ct.ThrowIfCancellationRequested();
@@ -106,11 +141,11 @@ internal sealed class GraphScan
                     continue;
                 }
 
-                raw.Clear();
-                scan.Walk(statement, block.Ordinal, i, i == count && block.ConditionKind != ControlFlowConditionKind.None, raw);
-                if (raw.Count > 0)
+                var start = raw.Count;
+                scan.Walk(statement, i == count && block.ConditionKind != ControlFlowConditionKind.None, raw);
+                if (raw.Count > start)
                 {
-                    rawByStatement.Add((block.Ordinal, i, raw.ToArray()));
+                    scan._rawByStatement.Add((block.Ordinal, i, start, raw.Count - start));
                 }
             }
 
@@ -120,22 +155,59 @@ internal sealed class GraphScan
                 scan._candidates.Add(condition);
             }
             else if (block.ConditionKind != ControlFlowConditionKind.None && StatusTest.Parse(block.BranchValue, out _) is { } test
-                && scan.IsTrackable(test.Symbol) && !scan._testCandidates.Any(known => known.SameAs(test)))
+                && scan.IsTrackable(test.Symbol) && !scan.IsTestCandidate(test))
             {
                 scan._testCandidates.Add(test);
             }
         }
 
-        scan.ChooseTracked(cfg);
-        scan.FindEscapedGuards();
-        var disposes = scan.ResolveGuardDisposes();
-        foreach (var (blockOrdinal, statement, events) in rawByStatement)
+        ReturnStack(scan._pending);
+        scan._pending = null!;
+        return scan;
+    }
+
+    private static List<(IOperation Operation, bool ChildrenDone)> RentStack()
+    {
+        var stack = s_spareStack ?? new List<(IOperation Operation, bool ChildrenDone)>();
+        s_spareStack = null;
+        return stack;
+    }
+
+    /// <summary>Hands an emptied walk stack to the next walk on this thread.</summary>
+    private static void ReturnStack(List<(IOperation Operation, bool ChildrenDone)> stack)
+    {
+        stack.Clear();
+        s_spareStack = stack;
+    }
+
+    /// <summary>Chooses the tracked conditions, finds escaped guards and resolves guard disposes: the events the lock flow applies.</summary>
+    public void Finish()
+    {
+        if (_events is not null)
         {
-            var kept = new List<LockEvent>(events.Length);
-            foreach (var raw0 in events)
+            return;
+        }
+
+        var blocks = _graph.Blocks;
+        var events = new LockEvent[]?[blocks.Length][];
+        foreach (var block in blocks)
+        {
+            var statements = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
+            events[block.Ordinal] = statements == 0 ? System.Array.Empty<LockEvent[]?>() : new LockEvent[]?[statements];
+        }
+
+        ChooseTracked(_graph);
+        FindEscapedGuards();
+        var disposes = ResolveGuardDisposes();
+        var kept = new List<LockEvent>();
+        foreach (var (blockOrdinal, statement, start, count) in _rawByStatement)
+        {
+            kept.Clear();
+            for (var i = start; i < start + count; i++)
             {
-                var e = disposes.TryGetValue(raw0.Operation, out var resolved) ? resolved : raw0;
-                if (e.Kind != LockEventKind.ConditionWrite || scan.Tracked.ContainsKey(e.Symbol!) || scan._testsBySymbol.ContainsKey(e.Symbol!))
+                var raw0 = _rawEvents[i];
+                var e = disposes is not null && disposes.TryGetValue(raw0.Operation, out var resolved) ? resolved : raw0;
+                if (e.Kind != LockEventKind.ConditionWrite || Tracked.ContainsKey(e.Symbol!) || _testsBySymbol.ContainsKey(e.Symbol!))
                 {
                     kept.Add(e);
                 }
@@ -143,11 +215,26 @@ internal sealed class GraphScan
 
             if (kept.Count > 0)
             {
-                scan.Events[blockOrdinal][statement] = kept.ToArray();
+                events[blockOrdinal][statement] = kept.ToArray();
             }
         }
 
-        return scan;
+        _rawEvents.Clear();
+
+        _events = events;
+    }
+
+    private bool IsTestCandidate(StatusTest test)
+    {
+        foreach (var known in _testCandidates)
+        {
+            if (known.SameAs(test))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The local or parameter a branch condition tests, looking through <c>!</c> and implicit conversions.</summary>
@@ -223,25 +310,7 @@ internal sealed class GraphScan
         }
 
         // A variable a lambda or local function captures can change whenever any call runs the closure.
-        var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var operation in cfg.OriginalOperation.Descendants())
-        {
-            if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                foreach (var inner in operation.Descendants())
-                {
-                    if (inner is ILocalReferenceOperation local)
-                    {
-                        captured.Add(local.Local);
-                    }
-                    else if (inner is IParameterReferenceOperation parameter)
-                    {
-                        captured.Add(parameter.Parameter);
-                    }
-                }
-            }
-        }
-
+        var captured = Captured(cfg.OriginalOperation);
         _candidates.ExceptWith(captured);
 
         foreach (var candidate in _candidates)
@@ -279,99 +348,152 @@ internal sealed class GraphScan
         }
     }
 
+    /// <summary>
+    /// The locals and parameters referenced inside the lambdas and local functions under <paramref name="root"/> (not
+    /// counting <paramref name="root"/> itself, when the graph is a lambda's): one walk, marking what lies inside one.
+    /// </summary>
+    private HashSet<ISymbol> Captured(IOperation root)
+    {
+        var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var pending = RentStack();
+        foreach (var child in root.ChildOperations)
+        {
+            pending.Add((child, false));
+        }
+
+        while (pending.Count > 0)
+        {
+            var (operation, insideFunction) = pending[pending.Count - 1];
+            pending.RemoveAt(pending.Count - 1);
+            if (insideFunction)
+            {
+                if (operation is ILocalReferenceOperation local)
+                {
+                    captured.Add(local.Local);
+                }
+                else if (operation is IParameterReferenceOperation parameter)
+                {
+                    captured.Add(parameter.Parameter);
+                }
+            }
+
+            var inside = insideFunction || operation is IAnonymousFunctionOperation or ILocalFunctionOperation;
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Add((child, inside));
+            }
+        }
+
+        ReturnStack(pending);
+        return captured;
+    }
+
     /// <summary>Post-order walk: an invocation or assignment takes effect after its operands.</summary>
-    private void Walk(IOperation root, int block, int statement, bool isCondition, List<LockEvent> events)
+    private void Walk(IOperation root, bool isCondition, List<LockEvent> events)
     {
         _condition = isCondition ? root : null;
-        var stack = new Stack<(IOperation Operation, bool ChildrenDone)>();
-        stack.Push((root, false));
-        while (stack.Count > 0)
+        var pending = _pending;
+        pending.Add((root, false));
+        while (pending.Count > 0)
         {
-            var (operation, childrenDone) = stack.Pop();
-            if (!childrenDone)
+            var last = pending.Count - 1;
+            var (operation, childrenDone) = pending[last];
+            if (childrenDone)
             {
-                Positions[operation] = (block, statement);
-                stack.Push((operation, true));
-
-                // A lambda's body is its own graph; nothing in it runs here.
-                if (operation is not IFlowAnonymousFunctionOperation)
-                {
-                    var children = new List<IOperation>(operation.ChildOperations);
-                    for (var i = children.Count - 1; i >= 0; i--)
-                    {
-                        stack.Push((children[i], false));
-                    }
-                }
-
+                pending.RemoveAt(last);
+                Visit(operation, events);
                 continue;
             }
 
-            Visit(operation, events);
+            pending[last] = (operation, true);
+
+            // A lambda's body is its own graph; nothing in it runs here.
+            if (operation is not IFlowAnonymousFunctionOperation)
+            {
+                foreach (var child in operation.ChildOperations.Reverse())
+                {
+                    pending.Add((child, false));
+                }
+            }
         }
     }
 
     private void Visit(IOperation operation, List<LockEvent> events)
     {
-        switch (operation)
+        // By kind first: one virtual call instead of a type test per case for every operation of the graph.
+        switch (operation.Kind)
         {
-            case IInvalidOperation:
+            case OperationKind.Invalid:
                 HasInvalidOperations = true;
                 break;
 
-            case IInvocationOperation invocation when _symbols.Locks.Classify(invocation.TargetMethod) is { } lockOperation:
-                VisitLockCall(invocation, lockOperation, events);
+            case OperationKind.Invocation:
+                VisitInvocation((IInvocationOperation)operation, events);
                 break;
 
-            case IInvocationOperation invocation when _helpers?.EffectsOf(invocation, _ct) is { IsEmpty: false } effects:
-                VisitHelperCall(invocation, effects, events);
-                break;
-
-            case IInvocationOperation invocation when IsGuardDispose(invocation, out var guardType, out var guardLocal):
-                var dispose = new LockEvent(LockEventKind.GuardDispose, invocation, 0, null, null, new LockRelease(null, null, string.Empty, 0, guardType, null));
-                events.Add(dispose);
-                if (guardLocal is not null)
+            case OperationKind.SimpleAssignment:
+                var simple = (ISimpleAssignmentOperation)operation;
+                if (!simple.IsRef && Written(simple.Target) is { } assigned && !IsTryLockCall(simple.Value))
                 {
-                    _localGuardDisposes.Add((dispose, guardLocal));
+                    // (`ok = l.TryLock()`: the TryAcquire event sets `ok` on each of the two paths it makes.)
+                    events.Add(new LockEvent(LockEventKind.ConditionWrite, simple, 0, assigned, simple.Value.ConstantValue is { HasValue: true, Value: bool value } ? value : null,
+                        number: StatusTest.Number(simple.Value)));
                 }
 
                 break;
 
-            case ISimpleAssignmentOperation { IsRef: false } simple when Written(simple.Target) is { } target && IsTryLockCall(simple.Value):
-                // `ok = l.TryLock()`: the TryAcquire event sets `ok` on each of the two paths it makes.
+            case OperationKind.Increment or OperationKind.Decrement when Written(((IIncrementOrDecrementOperation)operation).Target) is { } incremented:
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, operation, 0, incremented, null));
                 break;
 
-            case ISimpleAssignmentOperation { IsRef: false } simple when Written(simple.Target) is { } target:
-                events.Add(new LockEvent(LockEventKind.ConditionWrite, simple, 0, target, simple.Value.ConstantValue is { HasValue: true, Value: bool value } ? value : null,
-                    number: StatusTest.Number(simple.Value)));
+            case OperationKind.CompoundAssignment when Written(((ICompoundAssignmentOperation)operation).Target) is { } compound:
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, operation, 0, compound, null));
                 break;
 
-            case IIncrementOrDecrementOperation increment when Written(increment.Target) is { } target:
-                events.Add(new LockEvent(LockEventKind.ConditionWrite, increment, 0, target, null));
+            case OperationKind.CoalesceAssignment when Written(((ICoalesceAssignmentOperation)operation).Target) is { } coalesced:
+                events.Add(new LockEvent(LockEventKind.ConditionWrite, operation, 0, coalesced, null));
                 break;
 
-            case ICompoundAssignmentOperation compound when Written(compound.Target) is { } target:
-                events.Add(new LockEvent(LockEventKind.ConditionWrite, compound, 0, target, null));
-                break;
-
-            case ICoalesceAssignmentOperation coalesce when Written(coalesce.Target) is { } target:
-                events.Add(new LockEvent(LockEventKind.ConditionWrite, coalesce, 0, target, null));
-                break;
-
-            case IDeconstructionAssignmentOperation deconstruction:
-                foreach (var part in deconstruction.Target.DescendantsAndSelf())
+            case OperationKind.DeconstructionAssignment:
+                foreach (var part in ((IDeconstructionAssignmentOperation)operation).Target.DescendantsAndSelf())
                 {
                     if (Written(part) is { } written)
                     {
-                        events.Add(new LockEvent(LockEventKind.ConditionWrite, deconstruction, 0, written, null));
+                        events.Add(new LockEvent(LockEventKind.ConditionWrite, operation, 0, written, null));
                     }
                 }
 
                 break;
 
-            case ILocalReferenceOperation or IParameterReferenceOperation when IsByReference(operation):
+            case OperationKind.LocalReference when IsByReference(operation):
                 // Passed by reference or aliased: it may change behind our back, so it is never tracked.
-                _excluded.Add(operation is ILocalReferenceOperation l ? l.Local : ((IParameterReferenceOperation)operation).Parameter);
+                _excluded.Add(((ILocalReferenceOperation)operation).Local);
                 break;
+
+            case OperationKind.ParameterReference when IsByReference(operation):
+                _excluded.Add(((IParameterReferenceOperation)operation).Parameter);
+                break;
+        }
+    }
+
+    private void VisitInvocation(IInvocationOperation invocation, List<LockEvent> events)
+    {
+        if (_symbols.Locks.Classify(invocation.TargetMethod) is { } lockOperation)
+        {
+            VisitLockCall(invocation, lockOperation, events);
+        }
+        else if (_helpers?.EffectsOf(invocation, _ct) is { IsEmpty: false } effects)
+        {
+            VisitHelperCall(invocation, effects, events);
+        }
+        else if (IsGuardDispose(invocation, out var guardType, out var guardLocal))
+        {
+            var dispose = new LockEvent(LockEventKind.GuardDispose, invocation, 0, null, null, new LockRelease(null, null, string.Empty, 0, guardType, null));
+            events.Add(dispose);
+            if (guardLocal is not null)
+            {
+                _localGuardDisposes.Add((dispose, guardLocal));
+            }
         }
     }
 
@@ -379,6 +501,7 @@ internal sealed class GraphScan
     {
         var identity = LockOperation.Domain(operation.Family) ?? PathOf(invocation.Instance);
         var name = identity ?? invocation.Instance?.Syntax.ToString() ?? operation.LinuxName;
+        _lockEvents++;
         if (operation.Role == LockRole.Release)
         {
             var flags = operation.RestoresFlags && invocation.Arguments.Length == 1 ? ReferencedVariable(invocation.Arguments[0].Value) : null;
@@ -419,6 +542,7 @@ internal sealed class GraphScan
     /// <summary>A call to a lock helper takes or releases its lock here, named in this method's terms.</summary>
     private void VisitHelperCall(IInvocationOperation invocation, System.Collections.Immutable.ImmutableArray<LockHelperEffect> effects, List<LockEvent> events)
     {
+        _lockEvents++;
         foreach (var effect in effects)
         {
             var identity = HelperIdentity(effect, invocation);
@@ -550,8 +674,13 @@ internal sealed class GraphScan
     }
 
     /// <summary>A guard Dispose on a local assigned from exactly one lock call releases that call's site.</summary>
-    private Dictionary<IOperation, LockEvent> ResolveGuardDisposes()
+    private Dictionary<IOperation, LockEvent>? ResolveGuardDisposes()
     {
+        if (_localGuardDisposes.Count == 0)
+        {
+            return null;
+        }
+
         var result = new Dictionary<IOperation, LockEvent>();
         foreach (var (dispose, local) in _localGuardDisposes)
         {
@@ -618,7 +747,7 @@ internal sealed class GraphScan
         }
 
         var escapingLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var operation in Positions.Keys)
+        foreach (var operation in ControlFlowGraphs.AllOperations(_graph))
         {
             if (operation is not ILocalReferenceOperation reference)
             {

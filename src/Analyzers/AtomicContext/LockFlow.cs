@@ -52,8 +52,13 @@ internal sealed class LockFlow
     private readonly Dictionary<ControlFlowBranch, PathStateSet> _exits = new();
     // Lowest ordinal first: ordinals follow the source, so straight-line code sees each block once, after all
     // its predecessors (a FIFO queue revisits the joins of a long chain of ifs until they collapse).
-    private readonly SortedSet<int> _queue = new();
+    private readonly BlockQueue _queue;
+
+    // Reused by each block visit (a visit only reads them; nothing keeps them).
+    private readonly List<PathState> _visiting = new();
+    private readonly List<PathState> _assumed = new();
     private PathState[]?[]? _before;
+    private PathState[][]?[]? _beforeStatement;
     private int _added;
     private bool _tooManyAtOnePoint;
 
@@ -63,6 +68,7 @@ internal sealed class LockFlow
         Scan = scan;
         _in = new PathStateSet?[graph.Blocks.Length];
         _handlers = new List<HandlerTarget>?[graph.Blocks.Length];
+        _queue = new BlockQueue(graph.Blocks.Length);
     }
 
     public ControlFlowGraph Graph { get; }
@@ -89,16 +95,45 @@ internal sealed class LockFlow
     /// compilation (<see cref="LockHelpers"/>) take and release locks too; a helper's own analysis does not follow further helpers.
     /// </summary>
     public static LockFlow Run(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols, IReadOnlyList<CallerLock> callerLocks, CancellationToken ct, bool followHelpers = true)
+        => Solve(graph, GraphScan.Run(graph, symbols, owner, callerLocks, ct, followHelpers ? HelpersOf(graph, symbols) : null), ct);
+
+    /// <summary>The lock helpers a graph's calls may go to (<see cref="LockHelpers"/>), or null without a compilation.</summary>
+    public static LockHelpers? HelpersOf(ControlFlowGraph graph, RuntimeSymbols symbols)
+        => graph.OriginalOperation.SemanticModel?.Compilation is { } compilation ? LockHelpers.For(compilation, symbols) : null;
+
+    /// <summary>The lock flow of <paramref name="graph"/> over a scan of it (<see cref="GraphScan.Collect"/>, finished here if it is not yet).</summary>
+    public static LockFlow Solve(ControlFlowGraph graph, GraphScan scan, CancellationToken ct)
     {
-        var helpers = followHelpers && graph.OriginalOperation.SemanticModel?.Compilation is { } compilation ? LockHelpers.For(compilation, symbols) : null;
-        var flow = new LockFlow(graph, GraphScan.Run(graph, symbols, owner, callerLocks, ct, helpers));
+        scan.Finish();
+        var flow = new LockFlow(graph, scan);
         flow.Solve(ct);
         return flow;
     }
 
     /// <summary>The paths reaching the start of a statement (the branch value is the last statement).</summary>
     public IReadOnlyList<PathState> StatesBeforeStatement(int block, int statement)
-        => _before?[block] is { } states ? StatesAt(block, statement, states) : System.Array.Empty<PathState>();
+    {
+        if (_before?[block] is not { } entry)
+        {
+            return System.Array.Empty<PathState>();
+        }
+
+        if (statement == 0)
+        {
+            return entry;
+        }
+
+        // The states before every statement of the block, from one pass over its events on first use (each statement
+        // sharing the states of the one before when it has no events); published whole, so concurrent readers agree.
+        var states = Volatile.Read(ref _beforeStatement![block]);
+        if (states is null)
+        {
+            states = StatesBeforeEachStatement(block, entry);
+            Interlocked.CompareExchange(ref _beforeStatement[block], states, null);
+        }
+
+        return states[statement];
+    }
 
     /// <summary>The paths reaching an operation inside a statement that itself locks or unlocks.</summary>
     public IReadOnlyList<PathState> StatesBefore(IOperation operation, int block, int statement)
@@ -251,29 +286,32 @@ internal sealed class LockFlow
         return false;
     }
 
-    private IReadOnlyList<PathState> StatesAt(int block, int statement, PathState[] entry)
+    private PathState[][] StatesBeforeEachStatement(int block, PathState[] entry)
     {
-        if (statement == 0)
-        {
-            return entry;
-        }
-
-        var states = new List<PathState>(entry);
         var events = Scan.Events[block];
-        for (var i = 0; i < statement; i++)
+        var result = new PathState[events.Length][];
+        var current = entry;
+        List<PathState>? states = null;
+        for (var i = 0; i < events.Length; i++)
         {
+            result[i] = current;
             if (events[i] is not { } list)
             {
                 continue;
             }
 
+            states ??= new List<PathState>(current.Length);
+            states.Clear();
+            states.AddRange(current);
             foreach (var e in list)
             {
                 ApplyAll(e, states);
             }
+
+            current = states.ToArray();
         }
 
-        return states;
+        return result;
     }
 
     private void Solve(CancellationToken ct)
@@ -308,8 +346,10 @@ internal sealed class LockFlow
         _before = new PathState[]?[blocks.Length];
         for (var i = 0; i < blocks.Length; i++)
         {
-            _before[i] = _in[i]?.States.ToArray();
+            _before[i] = _in[i]?.ToArray();
         }
+
+        _beforeStatement = new PathState[][]?[blocks.Length];
     }
 
     /// <summary>Runs to a fixpoint; false when the state budget ran out first.</summary>
@@ -321,8 +361,7 @@ internal sealed class LockFlow
         while (_queue.Count > 0)
         {
             ct.ThrowIfCancellationRequested();
-            var ordinal = _queue.Min;
-            _queue.Remove(ordinal);
+            var ordinal = _queue.PopMin();
             if (--budget < 0)
             {
                 Incomplete = true;
@@ -347,7 +386,9 @@ internal sealed class LockFlow
 
     private void Visit(BasicBlock block)
     {
-        var states = _in[block.Ordinal]!.States.ToList();
+        var states = _visiting;
+        states.Clear();
+        states.AddRange(_in[block.Ordinal]!.States);
         var handlers = _handlers[block.Ordinal];
         // A handler sees the paths as they are before any operation that may throw: before each statement, and
         // between the events of a statement unless nothing that could throw follows the event in it.
@@ -359,7 +400,7 @@ internal sealed class LockFlow
             var list = events[i];
             if (!exposed && (list is null || !IsLoneLockCall(list)))
             {
-                handlers?.ForEach(h => PropagateToHandler(h, states));
+                PropagateToHandlers(handlers, states);
                 exposed = true;
             }
 
@@ -375,7 +416,7 @@ internal sealed class LockFlow
                 exposed = k == list.Length - 1 && EndsStatement(list[k].Operation);
                 if (!exposed)
                 {
-                    handlers?.ForEach(h => PropagateToHandler(h, states));
+                    PropagateToHandlers(handlers, states);
                     exposed = true;
                 }
                 else
@@ -401,7 +442,13 @@ internal sealed class LockFlow
         if (TryLockOnBranch(block, out var trySite, out var tryNegated))
         {
             // `if (l.TryLock())` / `if (!l.TryLock()) return;`: the lock is held only on the success edge.
-            var taken = states.Select(state => Push(state, trySite)).ToList();
+            var taken = _assumed;
+            taken.Clear();
+            foreach (var state in states)
+            {
+                taken.Add(Push(state, trySite));
+            }
+
             var successIsConditional = jumpsWhenTrue != tryNegated;
             Follow(block.ConditionalSuccessor, successIsConditional ? taken : states);
             Follow(block.FallThroughSuccessor, successIsConditional ? states : taken);
@@ -419,6 +466,19 @@ internal sealed class LockFlow
 
         Follow(block.ConditionalSuccessor, Assume(states, index, jumpsWhenTrue != negated));
         Follow(block.FallThroughSuccessor, Assume(states, index, jumpsWhenTrue == negated));
+    }
+
+    private void PropagateToHandlers(List<HandlerTarget>? handlers, List<PathState> states)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers)
+        {
+            PropagateToHandler(handler, states);
+        }
     }
 
     /// <summary>The branch condition is a TryLock call (through <c>!</c>): its site and whether it is negated.</summary>
@@ -497,9 +557,10 @@ internal sealed class LockFlow
         }
     }
 
-    private static List<PathState> Assume(List<PathState> states, int index, bool value)
+    private List<PathState> Assume(List<PathState> states, int index, bool value)
     {
-        var result = new List<PathState>(states.Count);
+        var result = _assumed;
+        result.Clear();
         foreach (var state in states)
         {
             if (state.Allows(index, value))
@@ -572,7 +633,7 @@ internal sealed class LockFlow
                 {
                     // The exception goes on from the try/finally to the handlers around it.
                     var propagated = new List<PathState> { state.WithContinuation(parent) };
-                    HandlerTargets(region.EnclosingRegion)?.ForEach(h => PropagateToHandler(h, propagated));
+                    PropagateToHandlers(HandlerTargets(region.EnclosingRegion), propagated);
                     return;
                 }
 
@@ -681,8 +742,9 @@ internal sealed class LockFlow
     /// </summary>
     private List<HandlerTarget>? HandlerTargets(ControlFlowRegion? start)
     {
-        if (start is null)
+        if (start is null || start == Graph.Root)
         {
+            // (No try region encloses the graph's root region: nothing to record for it.)
             return null;
         }
 

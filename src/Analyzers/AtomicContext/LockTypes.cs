@@ -16,6 +16,9 @@ internal sealed class LockTypes
     private readonly List<(INamedTypeSymbol Type, LockFamily Family)> _types = new();
     private readonly HashSet<INamedTypeSymbol> _guards = new(SymbolEqualityComparer.Default);
 
+    /// <summary>The names of the lock types: a call on a type of any other name is no lock call (no symbol comparison needed).</summary>
+    private readonly HashSet<string> _typeNames = new(System.StringComparer.Ordinal);
+
     private LockTypes()
     {
     }
@@ -23,7 +26,7 @@ internal sealed class LockTypes
     public static LockTypes Resolve(Compilation compilation, INamedTypeSymbol rcu)
     {
         var types = new LockTypes();
-        types._types.Add((rcu, LockFamily.Rcu));
+        types.Add(rcu, LockFamily.Rcu);
         types.Add(compilation, "KSpinLock", LockFamily.SpinLock);
         types.Add(compilation, "KRawSpinLock", LockFamily.RawSpinLock);
         types.Add(compilation, "KRwLock", LockFamily.RwLock);
@@ -50,8 +53,9 @@ internal sealed class LockTypes
     public LockOperation? Classify(IMethodSymbol method)
     {
         var containing = method.ContainingType?.OriginalDefinition;
-        if (containing is null)
+        if (containing is null || !_typeNames.Contains(containing.Name))
         {
+            // Almost every call: no lock type has this name, so no symbol comparison is needed.
             return null;
         }
 
@@ -75,11 +79,17 @@ internal sealed class LockTypes
     /// <summary>A guard returned by a lock method: disposing it releases what it took.</summary>
     public bool IsGuard(ITypeSymbol? type) => type is INamedTypeSymbol named && _guards.Contains(named.OriginalDefinition);
 
+    private void Add(INamedTypeSymbol type, LockFamily family)
+    {
+        _types.Add((type, family));
+        _typeNames.Add(type.Name);
+    }
+
     private void Add(Compilation compilation, string name, LockFamily family)
     {
         if (compilation.GetTypeByMetadataName(Ns + name) is { } type)
         {
-            _types.Add((type, family));
+            Add(type, family);
         }
     }
 

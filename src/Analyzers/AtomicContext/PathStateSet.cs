@@ -19,6 +19,8 @@ internal sealed class PathStateSet
 
     public IReadOnlyList<PathState> States => _states;
 
+    public PathState[] ToArray() => _states.ToArray();
+
     /// <summary>Adds the paths of <paramref name="state"/>; true when the set now stands for more paths.</summary>
     public bool Add(PathState state)
     {
@@ -78,7 +80,7 @@ internal sealed class PathStateSet
             }
         }
 
-        _states.RemoveAll(state.Subsumes);
+        RemoveSubsumedBy(state);
 
         // Merge with a state that differs only in one condition's value: together they leave it unknown.
         for (var i = 0; i < _states.Count; i++)
@@ -101,5 +103,23 @@ internal sealed class PathStateSet
 
         _states.Add(state);
         return true;
+    }
+
+    /// <summary>Drops the states <paramref name="state"/> covers, keeping the others in order.</summary>
+    private void RemoveSubsumedBy(PathState state)
+    {
+        var kept = 0;
+        for (var i = 0; i < _states.Count; i++)
+        {
+            if (!state.Subsumes(_states[i]))
+            {
+                _states[kept++] = _states[i];
+            }
+        }
+
+        if (kept < _states.Count)
+        {
+            _states.RemoveRange(kept, _states.Count - kept);
+        }
     }
 }

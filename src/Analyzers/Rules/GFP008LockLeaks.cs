@@ -22,6 +22,12 @@ internal static class GFP008LockLeaks
     /// </param>
     public static void Report(OperationBlockAnalysisContext context, LockFlow flow, string methodName, List<string> acquiredForCaller, Func<ISet<string>> heldForCallers)
     {
+        if (!MayLeak(flow, acquiredForCaller))
+        {
+            // No path leaves holding a lock of the method's own (the usual, balanced method): nothing to place or group.
+            return;
+        }
+
         // Group the branches into the exit block by the return statement (or end) they come from.
         var byExit = new Dictionary<SyntaxNode, (MethodExit Exit, List<PathState> States)>();
         var allMapped = true;
@@ -134,6 +140,40 @@ internal static class GFP008LockLeaks
         }
     }
 
+    /// <summary>
+    /// Some path into the exit block holds a site <see cref="Leaked"/> could return (a path of unknown depth reports
+    /// nothing). Without one, no exit has a lock to report.
+    /// </summary>
+    private static bool MayLeak(LockFlow flow, List<string> acquiredForCaller)
+    {
+        foreach (var exit in flow.Exits.Values)
+        {
+            var states = exit.States;
+            for (var i = 0; i < states.Count; i++)
+            {
+                var state = states[i];
+                if (!state.IsDepthKnown)
+                {
+                    continue;
+                }
+
+                for (var level = 0; level < state.Depth; level++)
+                {
+                    if (flow.Scan.Sites[state.SiteAt(level)] is { } site && IsOwn(site, acquiredForCaller))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A site of the method's own that it must release: not the caller's, not an escaped guard, not a lock it returns on purpose.</summary>
+    private static bool IsOwn(LockSite site, List<string> acquiredForCaller)
+        => !site.IsCaller && !site.Escaped && !site.ReportedInHelper && !(site.Identity is { } identity && acquiredForCaller.Contains(identity));
+
     /// <summary>The method's own sites still held on a path, minus escaped guards, locks returned on purpose, and retaken caller locks.</summary>
     private static List<LockSite> Leaked(LockFlow flow, PathState state, List<string> acquiredForCaller)
     {
@@ -151,7 +191,7 @@ internal static class GFP008LockLeaks
         var leaked = new List<LockSite>();
         foreach (var site in held)
         {
-            if (site.IsCaller || site.Escaped || site.ReportedInHelper || (site.Identity is { } identity && acquiredForCaller.Contains(identity)))
+            if (!IsOwn(site, acquiredForCaller))
             {
                 continue;
             }

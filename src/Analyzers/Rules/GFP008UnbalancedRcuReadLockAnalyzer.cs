@@ -153,6 +153,12 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
             {
                 var analysis = AtomicContextAnalysis.Create(graph, owner, symbols, context.CancellationToken);
+                if (!analysis.HasLockEvents)
+                {
+                    // No lock taken, released or held by the caller in this graph (a lambda beside the locking code): nothing to balance.
+                    continue;
+                }
+
                 // Half-typed code may hide a lock or unlock in an operation that does not bind: say nothing.
                 if (analysis.Flow.Incomplete || analysis.Flow.Degraded || analysis.Flow.Scan.HasInvalidOperations)
                 {
@@ -199,8 +205,21 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
+        if (scan.OwnCalls.Count == 0)
+        {
+            return false;
+        }
+
         var helpers = LockHelpers.For(compilation, symbols);
-        return scan.OwnCalls.Any(call => !helpers.EffectsOf(call, ct).IsEmpty);
+        foreach (var call in scan.OwnCalls)
+        {
+            if (!helpers.EffectsOf(call, ct).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>
@@ -229,7 +248,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     }
 
                     var states = flow.StatesBeforeEvent(block, statement, i);
-                    if (states.Count > 0 && states.All(state => state.IsDepthKnown))
+                    if (states.Count > 0 && AllDepthsKnown(states))
                     {
                         ReportRelease(context, flow, list[i], states, releasedForCaller, VerdictOf);
                     }
@@ -238,15 +257,34 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static bool AllDepthsKnown(IReadOnlyList<PathState> states)
+    {
+        for (var i = 0; i < states.Count; i++)
+        {
+            if (!states[i].IsDepthKnown)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void ReportRelease(OperationBlockAnalysisContext context, LockFlow flow, LockEvent e, IReadOnlyList<PathState> states, List<string> releasedForCaller,
         System.Func<LockRelease, ReleaseVerdict> verdictOf)
     {
         var release = e.Release!;
         var operation = release.Operation!;
-        var location = e.Operation.Syntax.GetLocation();
-        var call = e.Operation.Syntax.ToString();
-        var matched = states.Select(state => (State: state, Level: flow.MatchingLevel(release, state))).ToList();
-        if (matched.All(m => m.Level < 0))
+        // The level each path releases (-1: no matching lock held on it).
+        var levels = new int[states.Count];
+        var matchedCount = 0;
+        for (var i = 0; i < levels.Length; i++)
+        {
+            levels[i] = flow.MatchingLevel(release, states[i]);
+            matchedCount += levels[i] < 0 ? 0 : 1;
+        }
+
+        if (matchedCount == 0)
         {
             // A method that releases a lock it never takes, on every path, is a release helper (like a guard's Dispose,
             // or __releases(l)): its caller's lock is not ours to count. One that releases it on some paths only (a
@@ -261,35 +299,47 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
             var detail = flow.CallerHoldsLock && flow.Scan.CallerSites.Any(id => release.Matches(flow.Scan.Sites[id]!))
                 ? " (the caller's lock has already been released)"
                 : string.Empty;
+            var location = e.Operation.Syntax.GetLocation();
+            var call = e.Operation.Syntax.ToString();
             context.ReportDiagnostic(operation.Family == LockFamily.Rcu
                 ? Diagnostic.Create(UnlockWithoutLock, location, detail)
                 : Diagnostic.Create(ReleaseWithoutLock, location, call, LockSite.NounOf(operation.Family, release.Name), LockSite.NotHeldOf(operation.Family), detail));
             return;
         }
 
-        if (matched.Any(m => m.Level < 0))
+        if (matchedCount < levels.Length)
         {
             return;
         }
 
         // Every path releases a held site of this lock: judge the site each path releases, when they all agree.
-        var sites = matched.Select(m => flow.Scan.Sites[m.State.SiteAt(m.Level)]!).Distinct().ToList();
-        if (sites.Count != 1 || sites[0].Operation is not { } acquire)
+        LockSite? site = null;
+        for (var i = 0; i < levels.Length; i++)
+        {
+            var released = flow.Scan.Sites[states[i].SiteAt(levels[i])]!;
+            if (site is not null && site != released)
+            {
+                return;
+            }
+
+            site = released;
+        }
+
+        if (site!.Operation is not { } acquire)
         {
             return;
         }
 
-        var site = sites[0];
         if (!operation.Pairs(acquire))
         {
-            context.ReportDiagnostic(Diagnostic.Create(WrongRelease, location, call, acquire.LinuxName, site.Line, site.ExpectedRelease));
+            context.ReportDiagnostic(Diagnostic.Create(WrongRelease, e.Operation.Syntax.GetLocation(), e.Operation.Syntax.ToString(), acquire.LinuxName, site.Line, site.ExpectedRelease));
             return;
         }
 
         if (operation.RestoresFlags && release.Flags is { } flags && site.FlagsLocal is { } saved
             && !SymbolEqualityComparer.Default.Equals(flags, saved))
         {
-            context.ReportDiagnostic(Diagnostic.Create(FlagsMismatch, location, call, flags.Name, acquire.LinuxName, site.Line, saved.Name));
+            context.ReportDiagnostic(Diagnostic.Create(FlagsMismatch, e.Operation.Syntax.GetLocation(), e.Operation.Syntax.ToString(), flags.Name, acquire.LinuxName, site.Line, saved.Name));
             return;
         }
 
@@ -297,8 +347,9 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
         {
             // Restoring the outer flags while an inner irqsave section is still open turns interrupts back on under it.
             LockSite? inner = null;
-            foreach (var (state, level) in matched)
+            for (var i = 0; i < levels.Length; i++)
             {
+                var (state, level) = (states[i], levels[i]);
                 LockSite? found = null;
                 for (var above = level + 1; above < state.Depth; above++)
                 {
@@ -319,7 +370,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
             if (inner is not null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(RestoreOutOfOrder, location, call, site.Line, inner.Operation!.LinuxName, inner.Line));
+                context.ReportDiagnostic(Diagnostic.Create(RestoreOutOfOrder, e.Operation.Syntax.GetLocation(), e.Operation.Syntax.ToString(), site.Line, inner.Operation!.LinuxName, inner.Line));
             }
         }
     }
