@@ -16,10 +16,26 @@ internal static class RcuReaders
     /// <summary>rcu_preempt_depth() of the calling thread.</summary>
     public static int CurrentDepth => t_state?.Depth ?? 0;
 
+    /// <summary>
+    /// <see cref="CurrentDepth"/>, for a lock being taken now (<see cref="HeldLocks"/> remembers it with the lock): inside
+    /// a section, leaving sections then tells <see cref="HeldLocks"/>.
+    /// </summary>
+    public static int DepthForLockTaken()
+    {
+        var state = t_state;
+        if (state is null || state.Depth == 0)
+        {
+            return 0;
+        }
+
+        state.LocksTakenInside = true;
+        return state.Depth;
+    }
+
     public static void Enter()
     {
+        // Listed among the held locks from the depth alone (see HeldLocks): entering adds nothing to that list.
         var state = t_state ??= Register();
-        HeldLocks.Acquired("rcu_read_lock", "rcu_read_lock");
         if (state.Depth++ == 0)
         {
             // Odd while inside a section; the full fence orders it before the section's reads (rcu_dereference).
@@ -36,13 +52,19 @@ internal static class RcuReaders
             return false;
         }
 
-        HeldLocks.Released("rcu_read_lock");
         if (--state.Depth == 0)
         {
             // Only this thread writes its sequence, so no atomic read-modify-write is needed: a release store keeps
             // every read of the section before the "left" that Synchronize() waits for (an Interlocked increment
             // here cost a second full fence on every read-side pair).
             Volatile.Write(ref state.Sequence, state.Sequence + 1);
+        }
+
+        if (state.LocksTakenInside)
+        {
+            // Only then can a held lock remember a deeper nesting (a TLS read and a call saved on every other pair).
+            state.LocksTakenInside = state.Depth > 0;
+            HeldLocks.RcuSectionLeft(state.Depth);
         }
 
         return true;
@@ -108,5 +130,8 @@ internal static class RcuReaders
         public readonly Thread Owner = Thread.CurrentThread;
         public int Depth;
         public long Sequence;
+
+        // Whether a lock was taken inside the current outermost section (HeldLocks must hear when sections end).
+        public bool LocksTakenInside;
     }
 }
