@@ -12,7 +12,8 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// interrupts / preemption / bottom halves disabled, the runqueue lock; the caller's locks from <c>[RcuReadLockHeld]</c>,
 /// <c>[LockHeld]</c>, <c>[IrqsDisabled]</c>), or the whole body is atomic because of <c>[AllocationHook]</c> /
 /// <c>[RunsInAtomicContext]</c>. One forward pass per graph over sets of
-/// <see cref="PathState"/>s to a fixpoint; afterwards every lookup is a dictionary hit. A graph that takes no lock,
+/// <see cref="PathState"/>s to a fixpoint; afterwards a lookup finds the operation's statement and the paths before it,
+/// computed once per block (<see cref="LockFlow.StatesBeforeStatement"/>) and cached per statement. A graph that takes no lock,
 /// calls no lock helper and whose caller holds none needs no pass: no lock is held anywhere in it.
 /// Lambdas and local functions are separate graphs: analyse them with their own symbol
 /// (<see cref="ControlFlowGraphs.WithNestedGraphs"/>); code created inside a section but run later is not in it.
