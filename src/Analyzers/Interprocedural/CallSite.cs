@@ -78,8 +78,8 @@ internal sealed class CallSite
             return null;
         }
 
-        var flags = FlagValueAnalysis.GetOrCreate(graph, symbols, ct);
-        var arguments = LocalFacts.Arguments(call, caller, flags, conditions.Trusted, symbols);
+        // The flag analysis of the caller's graph only for a call that passes flags (most sleeping calls pass none).
+        var arguments = LocalFacts.Arguments(call, caller, () => FlagValueAnalysis.GetOrCreate(graph, symbols, ct), conditions.Trusted, symbols);
         return new CallSite(SummaryStore.Key(callee), summary, arguments, holding);
     }
 

@@ -177,11 +177,10 @@ internal sealed class LocalFacts
     private static string Lowercase(string opening)
         => opening.StartsWith("Taking ", System.StringComparison.Ordinal) ? "takes " + opening.Substring("Taking ".Length) : opening;
 
-    /// <summary>What a call passes, by the callee's parameter ordinal, in terms of the caller's graph.</summary>
-    public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, FlagValueAnalysis flags, ulong trusted, RuntimeSymbols symbols)
-        => Arguments(call, caller, () => flags, trusted, symbols);
-
-    /// <summary>As above; <paramref name="flags"/> is asked only when the call passes a <c>Gfp</c> argument.</summary>
+    /// <summary>
+    /// What a call passes, by the callee's parameter ordinal, in terms of the caller's graph; <paramref name="flags"/> (the
+    /// caller graph's flag analysis) is asked only when the call passes a <c>Gfp</c> argument.
+    /// </summary>
     public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, System.Func<FlagValueAnalysis> flags, ulong trusted, RuntimeSymbols symbols)
     {
         var arguments = call switch
