@@ -63,27 +63,32 @@ internal sealed class GFP004Relevance
                 Interlocked.Exchange(ref _broken, 1);
                 break;
             case IInvocationOperation invocation:
-                NoteCall(invocation.TargetMethod, invocation.Arguments, invocation);
-                if (IsSource(invocation))
+                // The flags only ever get set: once one is, no later operation needs asking about it.
+                if (!HasSink)
+                {
+                    NoteCall(invocation.TargetMethod, invocation.Arguments, invocation);
+                }
+
+                if (!HasSource && IsSource(invocation))
                 {
                     Interlocked.Exchange(ref _source, 1);
                 }
 
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor } creation:
+            case IObjectCreationOperation { Constructor: { } constructor } creation when !HasSink:
                 NoteCall(constructor, creation.Arguments);
                 break;
-            case IMemberReferenceOperation member:
+            case IMemberReferenceOperation member when !HasSource:
                 if (_environment.IsAnnotated(member.Member))
                 {
                     Interlocked.Exchange(ref _source, 1);
                 }
 
                 break;
-            case ILocalFunctionOperation local:
+            case ILocalFunctionOperation local when !HasSource:
                 NoteParameters(local.Symbol);
                 break;
-            case IAnonymousFunctionOperation anonymous:
+            case IAnonymousFunctionOperation anonymous when !HasSource:
                 NoteParameters(anonymous.Symbol);
                 break;
             case IForEachLoopOperation loop when MayCallOwnEnumeratorExtension(loop):
