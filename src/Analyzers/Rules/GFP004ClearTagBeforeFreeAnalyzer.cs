@@ -45,23 +45,20 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
             }
 
             var environment = new ObligationEnvironment(start.Compilation, symbols, (graph, cancellationToken) => NoCodetagOnEveryPath(graph, symbols, cancellationToken));
-            start.RegisterOperationBlockStartAction(block =>
+            start.RegisterOperationBlockAction(block =>
             {
-                if (block.OwningSymbol is not IMethodSymbol)
+                if (block.OwningSymbol is IMethodSymbol)
                 {
-                    return;
+                    AnalyzeBlock(block, environment);
                 }
-
-                var relevance = new GFP004Relevance(environment);
-                block.RegisterOperationAction(operation => relevance.Note(operation.Operation), GFP004Relevance.Kinds);
-                block.RegisterOperationBlockEndAction(end => AnalyzeBlock(end, environment, relevance));
             });
         });
     }
 
-    private static void AnalyzeBlock(OperationBlockAnalysisContext context, ObligationEnvironment environment, GFP004Relevance relevance)
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, ObligationEnvironment environment)
     {
         var owner = (IMethodSymbol)context.OwningSymbol;
+        var relevance = GFP004Relevance.Of(context.OperationBlocks, environment);
         if (relevance.IsBroken || !relevance.HasSink || !(relevance.HasSource || HasAnnotatedParameter(owner, environment)))
         {
             return;

@@ -1,4 +1,6 @@
-using System.Threading;
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.PageObligations;
 using Microsoft.CodeAnalysis;
@@ -9,8 +11,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>
-/// GFP004's cheap pre-check, fed by operation callbacks over a whole operation block (its lambdas and local functions
-/// included): a graph is built and the obligation dataflow run only when the block has both
+/// GFP004's cheap pre-check, one walk over a method's operation blocks (its lambdas and local functions included): a graph is built and the obligation dataflow run only when the block has both
 /// <list type="bullet">
 /// <item>a source of a reportable page: an allocation whose flags may carry NoCodetag (a constant without the bit never
 /// does: the flag analysis can only give it that constant's value or none), a <c>[NoCodetagPages]</c> member, return or
@@ -25,65 +26,84 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// </summary>
 internal sealed class GFP004Relevance
 {
-    /// <summary>The operation kinds <see cref="Note"/> must see.</summary>
-    public static readonly OperationKind[] Kinds =
-    {
-        OperationKind.Invocation,
-        OperationKind.ObjectCreation,
-        OperationKind.FieldReference,
-        OperationKind.PropertyReference,
-        OperationKind.LocalFunction,
-        OperationKind.AnonymousFunction,
-        OperationKind.Loop,
-        OperationKind.Using,
-        OperationKind.UsingDeclaration,
-        OperationKind.Invalid,
-    };
+    /// <summary>The walk's stack, kept by each analyzer thread (the walk never nests).</summary>
+    [ThreadStatic]
+    private static Stack<IOperation>? t_pending;
 
     private readonly ObligationEnvironment _environment;
-    private int _source;
-    private int _sink;
-    private int _broken;
 
-    public GFP004Relevance(ObligationEnvironment environment) => _environment = environment;
+    private GFP004Relevance(ObligationEnvironment environment) => _environment = environment;
 
-    public bool IsBroken => Volatile.Read(ref _broken) != 0;
+    public bool IsBroken { get; private set; }
 
     /// <summary>Some operation may produce a page whose frees are reported.</summary>
-    public bool HasSource => Volatile.Read(ref _source) != 0;
+    public bool HasSource { get; private set; }
 
     /// <summary>Some operation may report: a free not right after a clear of its page, or a call of this compilation handed a page.</summary>
-    public bool HasSink => Volatile.Read(ref _sink) != 0;
+    public bool HasSink { get; private set; }
 
-    public void Note(IOperation operation)
+    /// <summary>
+    /// One walk of the operation blocks (a loop over an explicit stack: nesting is the input's) with their lambdas and
+    /// local functions; it stops at the first operation that does not bind.
+    /// </summary>
+    public static GFP004Relevance Of(ImmutableArray<IOperation> blocks, ObligationEnvironment environment)
+    {
+        var relevance = new GFP004Relevance(environment);
+        var pending = t_pending ??= new Stack<IOperation>();
+        pending.Clear();
+        foreach (var block in blocks)
+        {
+            pending.Push(block);
+        }
+
+        while (pending.Count > 0 && !relevance.IsBroken)
+        {
+            var operation = pending.Pop();
+            relevance.Note(operation);
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Push(child);
+            }
+        }
+
+        pending.Clear();
+        return relevance;
+    }
+
+    private void Note(IOperation operation)
     {
         switch (operation)
         {
             case IInvalidOperation:
-                Interlocked.Exchange(ref _broken, 1);
+                IsBroken = true;
                 break;
             case IInvocationOperation invocation:
-                NoteCall(invocation.TargetMethod, invocation.Arguments, invocation);
-                if (IsSource(invocation))
+                // The flags only ever get set: once one is, no later operation needs asking about it.
+                if (!HasSink)
                 {
-                    Interlocked.Exchange(ref _source, 1);
+                    NoteCall(invocation.TargetMethod, invocation.Arguments, invocation);
+                }
+
+                if (!HasSource && IsSource(invocation))
+                {
+                    HasSource = true;
                 }
 
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor } creation:
+            case IObjectCreationOperation { Constructor: { } constructor } creation when !HasSink:
                 NoteCall(constructor, creation.Arguments);
                 break;
-            case IMemberReferenceOperation member:
+            case IMemberReferenceOperation member when !HasSource:
                 if (_environment.IsAnnotated(member.Member))
                 {
-                    Interlocked.Exchange(ref _source, 1);
+                    HasSource = true;
                 }
 
                 break;
-            case ILocalFunctionOperation local:
+            case ILocalFunctionOperation local when !HasSource:
                 NoteParameters(local.Symbol);
                 break;
-            case IAnonymousFunctionOperation anonymous:
+            case IAnonymousFunctionOperation anonymous when !HasSource:
                 NoteParameters(anonymous.Symbol);
                 break;
             case IForEachLoopOperation loop when MayCallOwnEnumeratorExtension(loop):
@@ -91,8 +111,8 @@ internal sealed class GFP004Relevance
             case IUsingDeclarationOperation { IsAsynchronous: true }:
                 // The graph lowers these to calls the operation tree does not show: a GetEnumerator (or, to be safe, a
                 // DisposeAsync) extension method of this compilation receives the collection (resource) as an argument.
-                Interlocked.Exchange(ref _sink, 1);
-                Interlocked.Exchange(ref _source, 1);
+                HasSink = true;
+                HasSource = true;
                 break;
         }
     }
@@ -122,14 +142,14 @@ internal sealed class GFP004Relevance
         return !(flags.ConstantValue.HasValue && FlagEvaluator.TryToUInt32(flags.ConstantValue.Value, out var bits) && (bits & noCodetag) == 0);
     }
 
-    private void NoteCall(IMethodSymbol method, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, IInvocationOperation? invocation = null)
+    private void NoteCall(IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, IInvocationOperation? invocation = null)
     {
         var sink = _environment.Symbols.IsFree(method)
             ? invocation is null || !FreesWhatTheStatementBeforeCleared(invocation)
             : IsOwn(method) && method.MethodKind != MethodKind.DelegateInvoke && _environment.HandsOverPage(arguments);
         if (sink)
         {
-            Interlocked.Exchange(ref _sink, 1);
+            HasSink = true;
         }
     }
 
@@ -220,7 +240,7 @@ internal sealed class GFP004Relevance
         {
             if (_environment.IsAnnotated(parameter))
             {
-                Interlocked.Exchange(ref _source, 1);
+                HasSource = true;
                 return;
             }
         }
