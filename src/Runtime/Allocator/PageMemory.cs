@@ -22,15 +22,12 @@ internal sealed class PageMemory
 
     private readonly byte[]?[] _sections;
     private readonly GCHandle[] _pins;
-    private int _finalizerRegistered;
 
     public PageMemory(long totalPages)
     {
         var sections = (int)((totalPages + PagesPerSection - 1) / PagesPerSection);
         _sections = new byte[]?[sections];
         _pins = new GCHandle[sections];
-        // Most allocators never touch a page's bytes: the finalizer is registered with the first pin only.
-        GC.SuppressFinalize(this);
     }
 
     ~PageMemory()
@@ -68,11 +65,6 @@ internal sealed class PageMemory
         }
 
         _pins[index] = pin;
-        if (Interlocked.Exchange(ref _finalizerRegistered, 1) == 0)
-        {
-            GC.ReRegisterForFinalize(this);
-        }
-
         return section;
     }
 }

@@ -94,21 +94,6 @@ public class PageMemoryTests
     }
 
     [Fact]
-    public void The_bytes_of_an_allocator_no_longer_reachable_are_collected_despite_their_pins()
-    {
-        var section = TouchedSectionOfAnAllocatorLeftBehind();
-
-        for (var attempt = 0; attempt < 3 && section.IsAlive; attempt++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        GC.Collect();
-        Assert.False(section.IsAlive);
-    }
-
-    [Fact]
     public void A_page_of_no_allocator_has_zeroed_bytes_but_no_fixed_address()
     {
         var page = new Page();
@@ -116,13 +101,5 @@ public class PageMemoryTests
         Assert.Equal(PageSize, page.Memory.Length);
         Assert.True(page.Memory.ToArray().All(b => b == 0));
         Assert.Throws<InvalidOperationException>(() => page.AddressForOverwrite);
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference TouchedSectionOfAnAllocatorLeftBehind()
-    {
-        var allocator = Models.Normal(1024);
-        allocator.PfnToPage(3).Memory[0] = 1;
-        return new WeakReference(allocator.Ram.SectionOf(3));
     }
 }
