@@ -44,10 +44,8 @@ public sealed class Page
     public CodetagRef TagRef => Owner?.Profiling.Read(Pfn) ?? new CodetagRef(CodetagRefState.Unavailable, null);
 
     /// <summary>
-    /// The page's <see cref="PageAllocator.PageSize"/> bytes (<c>page_address()</c>). They read as zeros until first
-    /// written and then keep what was written, across a free and the next allocation (like RAM) unless that asks for
-    /// <see cref="Gfp.Zero"/>; a page first used by a pool of the early-PFN tracker was not zeroed (see
-    /// <see cref="AddressForOverwrite"/>).
+    /// The page's <see cref="PageAllocator.PageSize"/> bytes (<c>page_address()</c>). They read as zeros until written,
+    /// unless the page was last used by a pool of the early-PFN tracker (see <see cref="AddressForOverwrite"/>).
     /// </summary>
     public Span<byte> Memory => MemoryMarshal.CreateSpan(ref Bytes(clear: true), PageAllocator.PageSize);
 
@@ -95,18 +93,7 @@ public sealed class Page
         // Only the thread that wins the state prepares the bytes; the section is published once they are ready.
         if (Interlocked.CompareExchange(ref _memoryState, 1, 0) == 0)
         {
-            byte[] section;
-            try
-            {
-                section = Owner is null ? new byte[PageAllocator.PageSize] : Owner.Ram.SectionOf(Pfn);
-            }
-            catch
-            {
-                // Out of memory: let the next touch try again rather than leave waiting threads spinning.
-                Volatile.Write(ref _memoryState, 0);
-                throw;
-            }
-
+            var section = Owner is null ? new byte[PageAllocator.PageSize] : Owner.Ram.SectionOf(Pfn);
             if (clear && Owner is not null)
             {
                 section.AsSpan(_offset, PageAllocator.PageSize).Clear();
@@ -116,16 +103,11 @@ public sealed class Page
             return section;
         }
 
-        // Another thread is preparing them (clearing 4 KiB at most): wait for it, or take over if it failed.
+        // Another thread is preparing them (clearing 4 KiB at most): wait for it.
         var spinner = default(SpinWait);
         byte[]? ready;
         while ((ready = Volatile.Read(ref _section)) is null)
         {
-            if (Volatile.Read(ref _memoryState) == 0)
-            {
-                return Materialize(clear);
-            }
-
             spinner.SpinOnce(sleep1Threshold: -1);
         }
 
