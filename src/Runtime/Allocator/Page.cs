@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace GfpAnalyzers.Runtime;
 
 /// <summary>
@@ -9,11 +6,7 @@ namespace GfpAnalyzers.Runtime;
 /// </summary>
 public sealed class Page
 {
-    // The array that holds the page's bytes (its allocator's section, or a page of its own for an ownerless page), set
-    // once the bytes exist; _memoryState goes 0 -> 1 when one thread starts preparing them.
-    private readonly int _offset;
-    private byte[]? _section;
-    private int _memoryState;
+    private byte[]? _memory;
 
     /// <summary>Creates a page that belongs to no allocator: every allocator rejects it as foreign.</summary>
     public Page() { }
@@ -22,11 +15,10 @@ public sealed class Page
     {
         Owner = owner;
         Pfn = pfn;
-        _offset = PageMemory.OffsetOf(pfn);
     }
 
     /// <summary>The page frame number.</summary>
-    public ulong Pfn { get; }
+    public ulong Pfn { get; internal set; }
 
     /// <summary>The order of the block this page heads (0 for a single page).</summary>
     public int Order { get; internal set; }
@@ -43,93 +35,34 @@ public sealed class Page
     /// <summary>The page's codetag reference (page_ext, or page flags in compressed mode).</summary>
     public CodetagRef TagRef => Owner?.Profiling.Read(Pfn) ?? new CodetagRef(CodetagRefState.Unavailable, null);
 
-    /// <summary>
-    /// The page's <see cref="PageAllocator.PageSize"/> bytes (<c>page_address()</c>). They read as zeros until first
-    /// written and then keep what was written, across a free and the next allocation (like RAM) unless that asks for
-    /// <see cref="Gfp.Zero"/>; a page first used by a pool of the early-PFN tracker was not zeroed (see
-    /// <see cref="AddressForOverwrite"/>).
-    /// </summary>
-    public Span<byte> Memory => MemoryMarshal.CreateSpan(ref Bytes(clear: true), PageAllocator.PageSize);
+    /// <summary>The page's <see cref="PageAllocator.PageSize"/> bytes (<c>page_address()</c>), created on first use.</summary>
+    public Span<byte> Memory => Backing;
 
     /// <summary>The allocator the page belongs to; null for a page made with <c>new Page()</c>.</summary>
     internal PageAllocator? Owner { get; }
 
-    /// <summary>
-    /// The fixed address of the page's bytes, for a user that writes every byte it later reads (a <c>pfn_pool</c> writes
-    /// its header and reads only the slots it filled). Bytes that did not exist yet are not zeroed first: what
-    /// <c>alloc_page()</c> without <c>__GFP_ZERO</c> hands out in Linux too (whatever the RAM held). The address stays
-    /// valid while the page's allocator is reachable (its <see cref="PageMemory"/> keeps the section pinned).
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The page belongs to no allocator (its bytes are not pinned).</exception>
-    internal unsafe nint AddressForOverwrite
+    internal byte[] Backing
     {
         get
         {
-            if (Owner is null)
+            var memory = Volatile.Read(ref _memory);
+            if (memory is null)
             {
-                throw new InvalidOperationException($"{this} belongs to no allocator: its bytes have no fixed address.");
+                Interlocked.CompareExchange(ref _memory, new byte[PageAllocator.PageSize], null);
+                memory = _memory!;
             }
 
-            return (nint)Unsafe.AsPointer(ref Bytes(clear: false));
+            return memory;
         }
     }
 
     /// <summary>Zeroes the page's bytes if they were ever touched.</summary>
     internal void Zero()
     {
-        if (Volatile.Read(ref _section) is { } section)
+        if (Volatile.Read(ref _memory) is { } memory)
         {
-            section.AsSpan(_offset, PageAllocator.PageSize).Clear();
+            Array.Clear(memory);
         }
-    }
-
-    /// <summary>The page's first byte; on the page's first touch its bytes come into existence, zeroed if <paramref name="clear"/>.</summary>
-    private ref byte Bytes(bool clear)
-    {
-        var section = Volatile.Read(ref _section) ?? Materialize(clear);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(section), _offset);
-    }
-
-    private byte[] Materialize(bool clear)
-    {
-        // Only the thread that wins the state prepares the bytes; the section is published once they are ready.
-        if (Interlocked.CompareExchange(ref _memoryState, 1, 0) == 0)
-        {
-            byte[] section;
-            try
-            {
-                section = Owner is null ? new byte[PageAllocator.PageSize] : Owner.Ram.SectionOf(Pfn);
-            }
-            catch
-            {
-                // Out of memory: let the next touch try again rather than leave waiting threads spinning.
-                Volatile.Write(ref _memoryState, 0);
-                throw;
-            }
-
-            if (clear && Owner is not null)
-            {
-                section.AsSpan(_offset, PageAllocator.PageSize).Clear();
-            }
-
-            Volatile.Write(ref _section, section);
-            return section;
-        }
-
-        // Another thread is preparing them (clearing 4 KiB at most): wait for it, or take over if it failed.
-        var spinner = default(SpinWait);
-        byte[]? ready;
-        while ((ready = Volatile.Read(ref _section)) is null)
-        {
-            if (Volatile.Read(ref _memoryState) == 0)
-            {
-                return Materialize(clear);
-            }
-
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-
-        return ready;
     }
 
     /// <inheritdoc/>

@@ -42,7 +42,6 @@ public sealed partial class PageAllocator
         Array.Fill(_freeOrder, (sbyte)-1);
         Array.Fill(_allocOrder, (sbyte)-1);
         _pages = new Page?[options.TotalPages];
-        Ram = new PageMemory(options.TotalPages);
         Nodes = MemoryLayout.Build(options, _freeOrder);
         _zones = Nodes.SelectMany(n => n.Zones).OrderBy(z => z.StartPfn).ToArray();
         _zonelists = new Zonelists(Nodes);
@@ -50,9 +49,6 @@ public sealed partial class PageAllocator
         PageCache = new PageCache(this);
         _earlyAllocHook = new RcuPointer<EarlyAllocHook>(Rcu);
     }
-
-    /// <summary>The bytes of the pages (<see cref="Page.Memory"/>).</summary>
-    internal PageMemory Ram { get; }
 
     /// <summary>The configuration.</summary>
     public AllocatorOptions Options { get; }

@@ -10,9 +10,8 @@ namespace GfpAnalyzers.Runtime;
 /// tag reference and frees it.
 /// </summary>
 /// <remarks>
-/// Two things keep the hook as short as the fixed array's: the address of the head pool's bytes is cached next to the
-/// head (a page's bytes have a fixed address, <see cref="Page.AddressForOverwrite"/>), so a PFN is one read, one atomic
-/// increment and one store, without a bounds check; and the next pool page is allocated when the head pool is
+/// Two things keep the hook as short as the fixed array's: the head pool's bytes are cached next to the head, so a
+/// PFN is one read, one atomic increment and one store; and the next pool page is allocated when the head pool is
 /// half full (by the one PFN that takes the middle slot), so the PFN that fills a pool publishes a page in hand
 /// instead of waiting for the allocator, and writers that fill a pool together do not all allocate a page of
 /// which all but one are freed again.
@@ -27,11 +26,10 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     private Page? _head;
 
     /// <summary>
-    /// The address of the head pool's bytes (0 for none), for the hook's common case. Written after <see cref="_head"/>
-    /// changes, so it may lag behind: a stale value is a full pool, and a PFN that finds it full takes the slow path,
-    /// which reads the head. The address stays valid as long as the allocator, which this tracker keeps reachable.
+    /// The head pool's bytes, for the hook's common case. Written after <see cref="_head"/> changes, so it may lag
+    /// behind: a stale value is a full pool, and a PFN that finds it full takes the slow path, which reads the head.
     /// </summary>
-    private nint _headMemory;
+    private byte[]? _headMemory;
 
     /// <summary>The next pool page, allocated ahead and not yet published (at most one).</summary>
     [NoCodetagPages]
@@ -88,7 +86,7 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     private protected override void ReleaseStorage()
     {
         // The hook is retired and a grace period has passed: nothing writes these fields any more, so plain accesses do.
-        _headMemory = 0;
+        _headMemory = null;
         var unused = _spare;
         _spare = null;
         if (unused is not null)
@@ -118,11 +116,11 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     [AllocationHook]
     private void RecordEarlyPfn(ulong pfn, Gfp gfp)
     {
-        // Only ever the address of a pool page's bytes (a whole page), so the unchecked slot claim is safe.
+        // Only ever a pool page's own bytes (a whole page), so the unchecked slot claim is safe.
         var memory = Volatile.Read(ref _headMemory);
-        if (memory != 0)
+        if (memory is not null)
         {
-            var slot = PfnPool.AddAt(memory, pfn);
+            var slot = PfnPool.AddToPage(memory, pfn);
             if (slot >= 0)
             {
                 if (slot == PreallocateSlot)
@@ -134,13 +132,14 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
             }
         }
 
-        RecordGrowing(pfn, memory);
+        RecordGrowing(pfn);
     }
 
     /// <summary>The head pool is half full: allocates the next pool page, to be published when the head is full.</summary>
     /// <remarks>
     /// A failure here is not reported: the PFN that fills the pool tries again, and drops and warns if it cannot.
-    /// The spare's header is written here, so the PFN that fills the pool only publishes it.
+    /// The spare keeps its bytes from the start: the model creates a page's memory on first touch, and this way
+    /// that happens here rather than on the PFN that fills the pool.
     /// </remarks>
     [AllocationHook]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -159,7 +158,7 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
             return;
         }
 
-        PfnPool.Init(spare.AddressForOverwrite, 0);
+        PfnPool.Init(spare.Memory, 0);
         if (Interlocked.CompareExchange(ref _spare, spare, null) is null)
         {
             return;
@@ -171,22 +170,18 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
     }
 
     /// <summary>The head pool is full (or there is none): publishes the spare or a new pool page, then records into the head.</summary>
-    /// <remarks>
-    /// Part of the hook (it runs inside the allocator, under RCU), hence <see cref="AllocationHookAttribute"/>.
-    /// <paramref name="fullPool"/> is the address of a pool the hook found full (0 for none): a full pool stays full,
-    /// so it is not tried again.
-    /// </remarks>
+    /// <remarks>Part of the hook (it runs inside the allocator, under RCU), hence <see cref="AllocationHookAttribute"/>.</remarks>
     [AllocationHook]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordGrowing(ulong pfn, nint fullPool)
+    private void RecordGrowing(ulong pfn)
     {
         while (true)
         {
             var head = Volatile.Read(ref _head);
-            var memory = head is null ? 0 : head.AddressForOverwrite;
-            if (memory != 0 && memory != fullPool)
+            if (head is not null)
             {
-                var slot = PfnPool.AddAt(memory, pfn);
+                var memory = head.Backing;
+                var slot = PfnPool.AddToPage(memory, pfn);
                 if (slot >= 0)
                 {
                     // The cache lagged behind the head (or the head was just published by another writer).
@@ -209,13 +204,12 @@ public sealed class DynamicEarlyPfnTracker : EarlyPfnTracker
                 return;
             }
 
-            var pageMemory = page.AddressForOverwrite;
-            PfnPool.Init(pageMemory, head is null ? 0 : Allocator.PageAddress(head));
+            PfnPool.Init(page.Memory, head is null ? 0 : Allocator.PageAddress(head));
             BeforePublish?.Invoke();
             if (ReferenceEquals(Interlocked.CompareExchange(ref _head, page, head), head))
             {
                 Interlocked.Increment(ref _poolPages);
-                Volatile.Write(ref _headMemory, pageMemory);
+                Volatile.Write(ref _headMemory, page.Backing);
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -26,18 +27,21 @@ public readonly struct PfnPool
     /// <summary>PFNs that fit in one page: (4096 - 16) / 8 = 510.</summary>
     public const int Capacity = (PageAllocator.PageSize - PfnsOffset) / sizeof(ulong);
 
+    private readonly byte[] _bytes;
+
     /// <summary>Views <paramref name="page"/>'s memory as a pool (it does not initialise it).</summary>
     public PfnPool(Page page)
     {
         ArgumentNullException.ThrowIfNull(page);
         Page = page;
+        _bytes = page.Backing;
     }
 
     /// <summary>The page the pool lives in.</summary>
     public Page Page { get; }
 
     /// <summary><c>next</c>: the direct-map address of the next (older) pool, 0 for the last.</summary>
-    public ulong NextAddress => ReadNextAddress(Page.Memory);
+    public ulong NextAddress => ReadNextAddress(_bytes);
 
     /// <summary>Filled slots (the raw count, capped at <see cref="Capacity"/>).</summary>
     public int Count => Math.Min(Volatile.Read(ref Field<int>(CountOffset)), Capacity);
@@ -70,9 +74,8 @@ public readonly struct PfnPool
     /// </summary>
     internal static ulong ReadNextAddress(ReadOnlySpan<byte> memory) => BinaryPrimitives.ReadUInt64LittleEndian(memory[NextOffset..]);
 
-    /// <summary><see cref="Init(Span{byte}, ulong)"/> on the page whose bytes start at <paramref name="pageAddress"/> (<see cref="Page.AddressForOverwrite"/>).</summary>
-    internal static unsafe void Init(nint pageAddress, ulong nextAddress)
-        => Init(new Span<byte>((void*)pageAddress, PageAllocator.PageSize), nextAddress);
+    /// <summary>Claims a slot with an atomic increment of <c>count</c> and stores the PFN; false when the pool is full.</summary>
+    internal bool TryAdd(ulong pfn) => TryAdd(_bytes, pfn);
 
     /// <summary><see cref="Add"/> as a yes/no: whether the PFN found a slot.</summary>
     /// <exception cref="ArgumentException"><paramref name="memory"/> is smaller than a page.</exception>
@@ -90,21 +93,18 @@ public readonly struct PfnPool
             ThrowNotAPage(memory.Length);
         }
 
-        return AddToPage(ref MemoryMarshal.GetArrayDataReference(memory), pfn);
+        return AddToPage(memory, pfn);
     }
 
     /// <summary>
-    /// <see cref="Add"/> on the page whose bytes start at <paramref name="pageAddress"/> (<see cref="Page.AddressForOverwrite"/>,
-    /// a pinned whole page): the recording hook's hot path.
+    /// <see cref="Add"/> on memory known to be a whole page (a <see cref="Page"/>'s own bytes): the recording hook's
+    /// hot path. It skips every bounds check, which the slot test makes redundant (count and every slot below
+    /// <see cref="Capacity"/> lie inside a page).
     /// </summary>
-    internal static unsafe int AddAt(nint pageAddress, ulong pfn) => AddToPage(ref Unsafe.AsRef<byte>((void*)pageAddress), pfn);
-
-    /// <summary>
-    /// <see cref="Add"/> on memory known to be a whole page, from <paramref name="start"/>. It skips every bounds check,
-    /// which the slot test makes redundant (count and every slot below <see cref="Capacity"/> lie inside a page).
-    /// </summary>
-    private static int AddToPage(ref byte start, ulong pfn)
+    internal static int AddToPage(byte[] pageMemory, ulong pfn)
     {
+        Debug.Assert(pageMemory.Length >= PageAllocator.PageSize, "a pfn_pool lives in a whole page");
+        ref var start = ref MemoryMarshal.GetArrayDataReference(pageMemory);
         var slot = Interlocked.Increment(ref Unsafe.As<byte, int>(ref Unsafe.Add(ref start, CountOffset))) - 1;
         // Unsigned: a count that ever wrapped around (writers racing past a full pool forever) is full too.
         if ((uint)slot >= Capacity)
@@ -125,5 +125,5 @@ public readonly struct PfnPool
         => throw new ArgumentException($"A pfn_pool lives in a whole page ({PageAllocator.PageSize} bytes), not in {length}.", "memory");
 
     private ref T Field<T>(int offset) where T : unmanaged
-        => ref Unsafe.As<byte, T>(ref Page.Memory[offset]);
+        => ref Unsafe.As<byte, T>(ref _bytes[offset]);
 }
