@@ -109,6 +109,8 @@ internal static class AllocationSites
 
     public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
+        Stack<IOperation>? pending = null;
+        List<AllocationSite>? sites = null;
         foreach (var block in context.OperationBlocks)
         {
             if (!ControlFlowGraphs.HasGraph(block)
@@ -120,6 +122,9 @@ internal static class AllocationSites
             var cfg = context.GetControlFlowGraph(block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
             {
+                pending ??= new Stack<IOperation>();
+                sites ??= new List<AllocationSite>();
+                sites.Clear();
                 foreach (var basicBlock in graph.Blocks)
                 {
                     if (!basicBlock.IsReachable)
@@ -131,33 +136,43 @@ internal static class AllocationSites
 
                     foreach (var operation in basicBlock.Operations)
                     {
-                        foreach (var site in InOperation(graph, owner, operation, symbols))
-                        {
-                            yield return site;
-                        }
+                        Collect(graph, owner, operation, symbols, pending, sites);
                     }
 
                     if (basicBlock.BranchValue is { } branchValue)
                     {
-                        foreach (var site in InOperation(graph, owner, branchValue, symbols))
-                        {
-                            yield return site;
-                        }
+                        Collect(graph, owner, branchValue, symbols, pending, sites);
                     }
+                }
+
+                foreach (var site in sites)
+                {
+                    yield return site;
                 }
             }
         }
     }
 
-    private static IEnumerable<AllocationSite> InOperation(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols)
+    /// <summary>
+    /// Adds the allocations under <paramref name="root"/>, in the order <c>DescendantsAndSelf</c> lists them, walking
+    /// with the caller's stack (no enumerator per operation; no call-stack depth).
+    /// </summary>
+    private static void Collect(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols, Stack<IOperation> pending, List<AllocationSite> sites)
     {
-        foreach (var operation in root.DescendantsAndSelf())
+        pending.Push(root);
+        while (pending.Count > 0)
         {
+            var operation = pending.Pop();
             if (operation is IInvocationOperation invocation
                 && symbols.IsAllocation(invocation.TargetMethod)
                 && symbols.FlagsArgument(invocation) is { } flags)
             {
-                yield return new AllocationSite(graph, owner, invocation, flags);
+                sites.Add(new AllocationSite(graph, owner, invocation, flags));
+            }
+
+            foreach (var child in operation.ChildOperations.Reverse())
+            {
+                pending.Push(child);
             }
         }
     }
