@@ -92,15 +92,18 @@ internal static class AllocationSites
         => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).GetValue(site.FlagsArgument.Value);
 
     /// <summary>
-    /// The flags of a site whose argument is a compile-time constant (<c>Gfp.High | Gfp.NoCodetag</c>), evaluated alone:
-    /// no graph analysis. Null for any other argument. A constant does not depend on the state, so wherever the
-    /// graph's analysis gives the site a value it is this one; but that analysis may also give it none (code it finds
-    /// unreachable, a method it gave up on), so a rule may use this value to skip a site, never to report one.
+    /// The bits of a site whose flags argument is a compile-time constant (<c>Gfp.High | Gfp.NoCodetag</c>), read from
+    /// the constant: no evaluation, no graph analysis. Null for any other argument. A constant does not depend on the
+    /// state, so wherever the graph's analysis gives the site a value it has exactly these bits, with constant origins
+    /// that cover them; but that analysis may also give it none (code it finds unreachable, a method it gave up on), so
+    /// a rule may use these bits to skip a site, never to report one.
     /// </summary>
-    public static FlagValue? ConstantFlagValue(AllocationSite site, RuntimeSymbols symbols)
+    public static uint? ConstantFlagBits(AllocationSite site, RuntimeSymbols symbols)
     {
         var value = site.FlagsArgument.Value;
-        return value.ConstantValue.HasValue && symbols.IsGfp(value.Type) ? FlagEvaluator.Evaluate(value, symbols) : null;
+        return value.ConstantValue.HasValue && symbols.IsGfp(value.Type) && FlagEvaluator.TryToUInt32(value.ConstantValue.Value, out var bits)
+            ? bits
+            : null;
     }
 
     /// <summary>True when <paramref name="predicate"/> holds for the flags on some set of paths the analysis kept apart.</summary>

@@ -57,7 +57,7 @@ internal sealed class FlagValueAnalysis
 
     /// <summary>The analysis of <paramref name="cfg"/>, computed once and shared by every analyzer that asks.</summary>
     public static FlagValueAnalysis GetOrCreate(ControlFlowGraph cfg, RuntimeSymbols symbols, CancellationToken cancellationToken)
-        => Cache.GetValue(cfg, graph => Create(graph, symbols, cancellationToken));
+        => Cache.TryGetValue(cfg, out var analysis) ? analysis : Cache.GetValue(cfg, graph => Create(graph, symbols, cancellationToken)); // no closure on a hit
 
     /// <summary>The value of <paramref name="flagsExpression"/>, a Gfp argument's value in the analysed graph, on any path.</summary>
     public FlagValue GetValue(IOperation flagsExpression)
@@ -677,7 +677,7 @@ internal sealed class FlagValueAnalysis
             var merged = new List<Path>(paths.Count);
             foreach (var path in paths)
             {
-                var existing = merged.Find(p => p.True == path.True && p.False == path.False);
+                var existing = WithConditions(merged, path.True, path.False);
                 if (existing is null)
                 {
                     merged.Add(path);
@@ -952,6 +952,20 @@ internal sealed class FlagValueAnalysis
 
         private static List<Path> Copy(List<Path> paths) => paths.ConvertAll(path => new Path(path.True, path.False, Copy(path.Variables)));
 
+        /// <summary>The path of <paramref name="paths"/> that knows exactly these conditions, or null.</summary>
+        private static Path? WithConditions(List<Path> paths, uint whenTrue, uint whenFalse)
+        {
+            foreach (var path in paths)
+            {
+                if (path.True == whenTrue && path.False == whenFalse)
+                {
+                    return path;
+                }
+            }
+
+            return null;
+        }
+
         private static bool SamePaths(List<Path> a, List<Path> b)
         {
             if (a.Count != b.Count)
@@ -961,7 +975,7 @@ internal sealed class FlagValueAnalysis
 
             foreach (var path in a)
             {
-                var other = b.Find(p => p.True == path.True && p.False == path.False);
+                var other = WithConditions(b, path.True, path.False);
                 if (other is null || !SameState(path.Variables, other.Variables))
                 {
                     return false;
