@@ -92,15 +92,18 @@ internal static class AllocationSites
         => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).GetValue(site.FlagsArgument.Value);
 
     /// <summary>
-    /// The flags of a site whose argument is a compile-time constant (<c>Gfp.High | Gfp.NoCodetag</c>), evaluated alone:
-    /// no graph analysis. Null for any other argument. A constant does not depend on the state, so wherever the
-    /// graph's analysis gives the site a value it is this one; but that analysis may also give it none (code it finds
-    /// unreachable, a method it gave up on), so a rule may use this value to skip a site, never to report one.
+    /// The bits of a site whose flags argument is a compile-time constant (<c>Gfp.High | Gfp.NoCodetag</c>), read from
+    /// the constant: no evaluation, no graph analysis. Null for any other argument. A constant does not depend on the
+    /// state, so wherever the graph's analysis gives the site a value it has exactly these bits, with constant origins
+    /// that cover them; but that analysis may also give it none (code it finds unreachable, a method it gave up on), so
+    /// a rule may use these bits to skip a site, never to report one.
     /// </summary>
-    public static FlagValue? ConstantFlagValue(AllocationSite site, RuntimeSymbols symbols)
+    public static uint? ConstantFlagBits(AllocationSite site, RuntimeSymbols symbols)
     {
         var value = site.FlagsArgument.Value;
-        return value.ConstantValue.HasValue && symbols.IsGfp(value.Type) ? FlagEvaluator.Evaluate(value, symbols) : null;
+        return value.ConstantValue.HasValue && symbols.IsGfp(value.Type) && FlagEvaluator.TryToUInt32(value.ConstantValue.Value, out var bits)
+            ? bits
+            : null;
     }
 
     /// <summary>True when <paramref name="predicate"/> holds for the flags on some set of paths the analysis kept apart.</summary>
@@ -109,6 +112,8 @@ internal static class AllocationSites
 
     public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
+        Stack<IOperation>? pending = null;
+        List<AllocationSite>? sites = null;
         foreach (var block in context.OperationBlocks)
         {
             if (!ControlFlowGraphs.HasGraph(block)
@@ -120,6 +125,9 @@ internal static class AllocationSites
             var cfg = context.GetControlFlowGraph(block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
             {
+                pending ??= new Stack<IOperation>();
+                sites ??= new List<AllocationSite>();
+                sites.Clear();
                 foreach (var basicBlock in graph.Blocks)
                 {
                     if (!basicBlock.IsReachable)
@@ -131,33 +139,43 @@ internal static class AllocationSites
 
                     foreach (var operation in basicBlock.Operations)
                     {
-                        foreach (var site in InOperation(graph, owner, operation, symbols))
-                        {
-                            yield return site;
-                        }
+                        Collect(graph, owner, operation, symbols, pending, sites);
                     }
 
                     if (basicBlock.BranchValue is { } branchValue)
                     {
-                        foreach (var site in InOperation(graph, owner, branchValue, symbols))
-                        {
-                            yield return site;
-                        }
+                        Collect(graph, owner, branchValue, symbols, pending, sites);
                     }
+                }
+
+                foreach (var site in sites)
+                {
+                    yield return site;
                 }
             }
         }
     }
 
-    private static IEnumerable<AllocationSite> InOperation(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols)
+    /// <summary>
+    /// Adds the allocations under <paramref name="root"/>, in the order <c>DescendantsAndSelf</c> lists them, walking
+    /// with the caller's stack (no enumerator per operation; no call-stack depth).
+    /// </summary>
+    private static void Collect(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols, Stack<IOperation> pending, List<AllocationSite> sites)
     {
-        foreach (var operation in root.DescendantsAndSelf())
+        pending.Push(root);
+        while (pending.Count > 0)
         {
+            var operation = pending.Pop();
             if (operation is IInvocationOperation invocation
                 && symbols.IsAllocation(invocation.TargetMethod)
                 && symbols.FlagsArgument(invocation) is { } flags)
             {
-                yield return new AllocationSite(graph, owner, invocation, flags);
+                sites.Add(new AllocationSite(graph, owner, invocation, flags));
+            }
+
+            foreach (var child in operation.ChildOperations.Reverse())
+            {
+                pending.Push(child);
             }
         }
     }

@@ -233,12 +233,12 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
             }
         }
 
-        var result = new System.Collections.Generic.List<FlagOrigin>(a.Length + b.Length);
+        var result = ImmutableArray.CreateBuilder<FlagOrigin>(a.Length + b.Length);
         Add(result, a, aMask);
         Add(result, b, bMask);
-        return result.ToImmutableArray();
+        return result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable();
 
-        static void Add(System.Collections.Generic.List<FlagOrigin> result, ImmutableArray<FlagOrigin> origins, uint mask)
+        static void Add(ImmutableArray<FlagOrigin>.Builder result, ImmutableArray<FlagOrigin> origins, uint mask)
         {
             foreach (var origin in origins)
             {
@@ -261,7 +261,7 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
         }
     }
 
-    private static int IndexOfSource(System.Collections.Generic.List<FlagOrigin> origins, FlagOrigin origin)
+    private static int IndexOfSource(ImmutableArray<FlagOrigin>.Builder origins, FlagOrigin origin)
     {
         for (var i = 0; i < origins.Count; i++)
         {

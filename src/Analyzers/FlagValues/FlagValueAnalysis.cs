@@ -57,7 +57,7 @@ internal sealed class FlagValueAnalysis
 
     /// <summary>The analysis of <paramref name="cfg"/>, computed once and shared by every analyzer that asks.</summary>
     public static FlagValueAnalysis GetOrCreate(ControlFlowGraph cfg, RuntimeSymbols symbols, CancellationToken cancellationToken)
-        => Cache.GetValue(cfg, graph => Create(graph, symbols, cancellationToken));
+        => Cache.TryGetValue(cfg, out var analysis) ? analysis : Cache.GetValue(cfg, graph => Create(graph, symbols, cancellationToken)); // no closure on a hit
 
     /// <summary>The value of <paramref name="flagsExpression"/>, a Gfp argument's value in the analysed graph, on any path.</summary>
     public FlagValue GetValue(IOperation flagsExpression)
@@ -177,6 +177,10 @@ internal sealed class FlagValueAnalysis
         private readonly Dictionary<ISymbol, int> _conditionIndex = new(SymbolEqualityComparer.Default);
         private readonly List<ISymbol> _conditions = new();
         private readonly Dictionary<ISymbol, FlagValue> _initial = new(SymbolEqualityComparer.Default);
+        private readonly Stack<IOperation> _walk = new();
+
+        /// <summary>Whether the graph has a finally region (else no branch runs one: their regions need not be asked for).</summary>
+        private bool _hasFinally;
         private Path _path = new(0, 0, NewState());
 
         /// <summary>Per block: the values of its flags arguments, on each set of paths, from its latest transfer.</summary>
@@ -212,7 +216,7 @@ internal sealed class FlagValueAnalysis
             var outputs = new List<Path>?[blocks.Length];
             _throughout = new Dictionary<object, FlagValue>?[blocks.Length];
             _recordedByBlock = new List<(IOperation, PathValue)>?[blocks.Length];
-            var readers = InputReaders(blocks);
+            var readers = InputReaders(blocks, _hasFinally);
 
             // Rounds over the blocks in order, as a plain round-robin iteration would run them, but a block is
             // transferred again only when something its input reads has changed since: the same states, computed once
@@ -322,13 +326,13 @@ internal sealed class FlagValueAnalysis
         /// that run a finally holding the block read its output; a handler reads the input, output and throughout
         /// state of every block of its try, so it runs again whenever one of them runs.
         /// </summary>
-        private static (List<int>?[] WhenChanged, List<int>?[] WhenRun) InputReaders(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks)
+        private static (List<int>?[] WhenChanged, List<int>?[] WhenRun) InputReaders(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks, bool hasFinally)
         {
             var whenChanged = new List<int>?[blocks.Length];
             var whenRun = new List<int>?[blocks.Length];
             foreach (var block in blocks)
             {
-                foreach (var branch in block.Predecessors)
+                foreach (var branch in hasFinally ? block.Predecessors : System.Collections.Immutable.ImmutableArray<ControlFlowBranch>.Empty)
                 {
                     foreach (var region in branch.FinallyRegions)
                     {
@@ -338,6 +342,7 @@ internal sealed class FlagValueAnalysis
                         }
                     }
                 }
+
 
                 if (block.Predecessors.IsEmpty && TryRegionOfHandler(block) is { } tryRegion)
                 {
@@ -469,7 +474,7 @@ internal sealed class FlagValueAnalysis
 
                 // A branch that runs finally blocks on its way: what they assign may arrive too.
                 Dictionary<object, FlagValue>? finallyState = null;
-                foreach (var region in branch.FinallyRegions)
+                foreach (var region in _hasFinally ? branch.FinallyRegions : System.Collections.Immutable.ImmutableArray<ControlFlowRegion>.Empty)
                 {
                     for (var i = region.FirstBlockOrdinal; i <= region.LastBlockOrdinal; i++)
                     {
@@ -672,7 +677,7 @@ internal sealed class FlagValueAnalysis
             var merged = new List<Path>(paths.Count);
             foreach (var path in paths)
             {
-                var existing = merged.Find(p => p.True == path.True && p.False == path.False);
+                var existing = WithConditions(merged, path.True, path.False);
                 if (existing is null)
                 {
                     merged.Add(path);
@@ -796,6 +801,7 @@ internal sealed class FlagValueAnalysis
 
         private void CollectDeclared(ControlFlowRegion region)
         {
+            _hasFinally |= region.Kind == ControlFlowRegionKind.Finally;
             foreach (var local in region.Locals)
             {
                 _declared.Add(local);
@@ -851,8 +857,20 @@ internal sealed class FlagValueAnalysis
                 }
             }
 
-            foreach (var nested in _cfg.OriginalOperation.Descendants())
+            // The graph's own root (a lambda's or local function's graph starts at it) is not nested in itself.
+            foreach (var child in _cfg.OriginalOperation.ChildOperations)
             {
+                _walk.Push(child);
+            }
+
+            while (_walk.Count > 0)
+            {
+                var nested = _walk.Pop();
+                foreach (var child in nested.ChildOperations)
+                {
+                    _walk.Push(child);
+                }
+
                 if (nested is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
                 {
                     continue;
@@ -874,8 +892,15 @@ internal sealed class FlagValueAnalysis
 
         private void CollectRefAliases(IOperation root)
         {
-            foreach (var operation in root.DescendantsAndSelf())
+            _walk.Push(root);
+            while (_walk.Count > 0)
             {
+                var operation = _walk.Pop();
+                foreach (var child in operation.ChildOperations)
+                {
+                    _walk.Push(child);
+                }
+
                 switch (operation)
                 {
                     case ISimpleAssignmentOperation { IsRef: true } alias:
@@ -927,6 +952,20 @@ internal sealed class FlagValueAnalysis
 
         private static List<Path> Copy(List<Path> paths) => paths.ConvertAll(path => new Path(path.True, path.False, Copy(path.Variables)));
 
+        /// <summary>The path of <paramref name="paths"/> that knows exactly these conditions, or null.</summary>
+        private static Path? WithConditions(List<Path> paths, uint whenTrue, uint whenFalse)
+        {
+            foreach (var path in paths)
+            {
+                if (path.True == whenTrue && path.False == whenFalse)
+                {
+                    return path;
+                }
+            }
+
+            return null;
+        }
+
         private static bool SamePaths(List<Path> a, List<Path> b)
         {
             if (a.Count != b.Count)
@@ -936,7 +975,7 @@ internal sealed class FlagValueAnalysis
 
             foreach (var path in a)
             {
-                var other = b.Find(p => p.True == path.True && p.False == path.False);
+                var other = WithConditions(b, path.True, path.False);
                 if (other is null || !SameState(path.Variables, other.Variables))
                 {
                     return false;

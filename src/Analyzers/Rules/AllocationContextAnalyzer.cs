@@ -56,7 +56,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
             // Cheapest question first: constant flags without a hazard need no analysis at all. Then whether the site
             // is in atomic context, and only there the flags through the graph (the order changes no result: a site is
             // reported only when both hold).
-            if (AllocationSites.ConstantFlagValue(site, symbols) is { } constant && (constant.HasErrors || !constant.MayHave(hazards)))
+            if (AllocationSites.ConstantFlagBits(site, symbols) is { } constant && (constant & hazards) == 0)
             {
                 continue;
             }

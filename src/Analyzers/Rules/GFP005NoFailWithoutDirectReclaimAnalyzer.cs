@@ -50,8 +50,9 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
 
         foreach (var site in AllocationSites.Find(context, symbols))
         {
-            // Constant flags that pass the first test below need no graph analysis (most allocations).
-            if (AllocationSites.ConstantFlagValue(site, symbols) is { } constant && NothingToReport(constant, noFail, directReclaim))
+            // Constant flags without NoFail, or with DirectReclaim too, need no graph analysis (most allocations).
+            if (AllocationSites.ConstantFlagBits(site, symbols) is { } constant
+                && ((constant & noFail) == 0 || (constant & directReclaim) == directReclaim))
             {
                 continue;
             }

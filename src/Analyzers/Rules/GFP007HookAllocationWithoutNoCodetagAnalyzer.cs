@@ -74,7 +74,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
             }
 
             if (!inHook
-                || (AllocationSites.ConstantFlagValue(site, symbols) is { } constant && (constant.HasErrors || constant.MustHave(noCodetag))))
+                || (AllocationSites.ConstantFlagBits(site, symbols) is { } constant && (constant & noCodetag) == noCodetag))
             {
                 // Not a hook, or constant flags that always carry NoCodetag (no graph analysis needed).
                 continue;
