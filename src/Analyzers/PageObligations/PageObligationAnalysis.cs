@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using GfpAnalyzers.Analyzers.Dataflow;
 using GfpAnalyzers.Analyzers.Interprocedural;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -262,7 +263,7 @@ internal sealed class PageObligationAnalysis
     private ObligationState? RunScope(ControlFlowRegion? scope, int entryOrdinal, ObligationState entry)
     {
         var inStates = new ObligationState?[_graph.Blocks.Length];
-        var work = new BlockWorklist(_graph.Blocks.Length);
+        var work = new BlockQueue(_graph.Blocks.Length);
         ObligationState? exit = null;
         if (Merge(inStates, entryOrdinal, entry))
         {
@@ -277,7 +278,7 @@ internal sealed class PageObligationAnalysis
                 throw new BudgetExceededException();
             }
 
-            var ordinal = work.RemoveMin();
+            var ordinal = work.PopMin();
             var block = _graph.Blocks[ordinal];
             var state = Transfer(block, inStates[ordinal]!.Clone());
             var (first, second) = Successors(block);
@@ -325,7 +326,7 @@ internal sealed class PageObligationAnalysis
         ObligationState state,
         bool ownsState,
         ObligationState?[] inStates,
-        BlockWorklist work,
+        BlockQueue work,
         ref ObligationState? exit)
     {
         var edge = EdgeState(block, branch, state, ownsState);

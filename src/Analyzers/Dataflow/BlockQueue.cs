@@ -1,8 +1,9 @@
-namespace GfpAnalyzers.Analyzers.AtomicContext;
+namespace GfpAnalyzers.Analyzers.Dataflow;
 
 /// <summary>
 /// The blocks waiting for a visit, lowest ordinal first, each at most once: a binary heap of ordinals with a flag per
-/// block (no allocation per enqueued block, unlike a sorted set's nodes).
+/// block (no allocation per enqueued block, unlike a sorted set's nodes). The worklist of the lock flow and of GFP004's
+/// obligation dataflow: both visit blocks in ordinal order and revisit only what changed.
 /// </summary>
 internal sealed class BlockQueue
 {
