@@ -49,7 +49,9 @@ internal sealed class GFP004Relevance
     public static GFP004Relevance Of(ImmutableArray<IOperation> blocks, ObligationEnvironment environment)
     {
         var relevance = new GFP004Relevance(environment);
-        var pending = t_pending ??= new Stack<IOperation>();
+        // Taken, not shared: a walk that somehow started another on this thread must not empty this one's stack.
+        var pending = t_pending ?? new Stack<IOperation>();
+        t_pending = null;
         pending.Clear();
         foreach (var block in blocks)
         {
@@ -67,6 +69,7 @@ internal sealed class GFP004Relevance
         }
 
         pending.Clear();
+        t_pending = pending;
         return relevance;
     }
 
