@@ -83,7 +83,7 @@ internal static class AllocationSites
         {
             if (RuntimeSymbols.TryCreate(start.Compilation, out var symbols))
             {
-                start.RegisterOperationBlockAction(block => analyze(block, symbols));
+                Relevance.RelevantCode.RegisterOperationBlockAction(start, block => analyze(block, symbols));
             }
         });
 

@@ -16,6 +16,7 @@ using GfpAnalyzers.Analyzers.Interprocedural;
 using GfpAnalyzers.Analyzers.Options;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
+using GfpAnalyzers.Analyzers.Relevance;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -44,7 +45,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
             }
 
             var compilation = start.Compilation;
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, symbols, compilation));
+            RelevantCode.RegisterOperationBlockAction(start, block => AnalyzeBlock(block, symbols, compilation));
         });
     }
 

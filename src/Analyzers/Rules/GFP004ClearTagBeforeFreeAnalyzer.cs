@@ -5,6 +5,7 @@ using System.Threading;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.PageObligations;
 using GfpAnalyzers.Analyzers.Symbols;
+using GfpAnalyzers.Analyzers.Relevance;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -45,7 +46,7 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
             }
 
             var environment = new ObligationEnvironment(start.Compilation, symbols, (graph, cancellationToken) => NoCodetagOnEveryPath(graph, symbols, cancellationToken));
-            start.RegisterOperationBlockAction(block =>
+            RelevantCode.RegisterOperationBlockAction(start, block =>
             {
                 if (block.OwningSymbol is IMethodSymbol)
                 {

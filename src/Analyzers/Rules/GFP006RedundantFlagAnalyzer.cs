@@ -9,6 +9,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.Symbols;
+using GfpAnalyzers.Analyzers.Relevance;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -45,7 +46,7 @@ public sealed class GFP006RedundantFlagAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(operation => AnalyzeOr(operation, symbols), OperationKind.Binary);
+            RelevantCode.RegisterOperationAction(start, operation => AnalyzeOr(operation, symbols), OperationKind.Binary);
         });
     }
 

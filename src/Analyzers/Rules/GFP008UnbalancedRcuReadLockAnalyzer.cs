@@ -4,6 +4,7 @@ using System.Linq;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
+using GfpAnalyzers.Analyzers.Relevance;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -136,7 +137,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, symbols));
+            RelevantCode.RegisterOperationBlockAction(start, block => AnalyzeBlock(block, symbols));
         });
     }
 

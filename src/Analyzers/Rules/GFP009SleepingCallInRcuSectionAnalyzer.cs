@@ -6,6 +6,7 @@ using GfpAnalyzers.Analyzers.Interprocedural;
 using GfpAnalyzers.Analyzers.Options;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
+using GfpAnalyzers.Analyzers.Relevance;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -67,7 +68,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             }
 
             var state = new CompilationState(symbols, start.Compilation);
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, state));
+            RelevantCode.RegisterOperationBlockAction(start, block => AnalyzeBlock(block, state));
         });
     }
 

@@ -3,6 +3,7 @@ using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.Interprocedural;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
+using GfpAnalyzers.Analyzers.Relevance;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -40,7 +41,7 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
             }
 
             var compilation = start.Compilation;
-            start.RegisterOperationBlockAction(block => Analyze(block, symbols, compilation));
+            RelevantCode.RegisterOperationBlockAction(start, block => Analyze(block, symbols, compilation));
         });
     }
 

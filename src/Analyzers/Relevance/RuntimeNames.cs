@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using GfpAnalyzers.Analyzers.Symbols;
+using Microsoft.CodeAnalysis;
+
+namespace GfpAnalyzers.Analyzers.Relevance;
+
+/// <summary>
+/// Where the relevance gate starts: the names through which code reaches the runtime (its types, attribute names
+/// without the suffix, its extension methods, and the members of a type imported with <c>using static</c>), and
+/// the same for every referenced assembly built on the runtime (a library's <c>[MightSleep]</c> methods).
+/// </summary>
+internal static class RuntimeNames
+{
+    public static void AddTo(HashSet<string> names, Compilation compilation, HashSet<string> usingStatic)
+    {
+        var runtimeAssemblies = new HashSet<IAssemblySymbol>(SymbolEqualityComparer.Default);
+        var runtime = RuntimeNamespace(compilation.GlobalNamespace);
+        if (runtime is not null)
+        {
+            AddTypes(runtime, names, usingStatic, runtimeAssemblies);
+        }
+
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (!runtimeAssemblies.Contains(assembly) && References(assembly, runtimeAssemblies))
+            {
+                AddTypes(assembly.GlobalNamespace, names, usingStatic, assemblies: null);
+            }
+        }
+    }
+
+    private static INamespaceSymbol? RuntimeNamespace(INamespaceSymbol global)
+    {
+        INamespaceSymbol? current = global;
+        foreach (var part in RuntimeSymbols.RuntimeNamespace.Split('.'))
+        {
+            current = Child(current, part);
+            if (current is null)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static INamespaceSymbol? Child(INamespaceSymbol parent, string name)
+    {
+        foreach (var member in parent.GetNamespaceMembers())
+        {
+            if (member.Name == name)
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool References(IAssemblySymbol assembly, HashSet<IAssemblySymbol> runtimeAssemblies)
+    {
+        foreach (var module in assembly.Modules)
+        {
+            foreach (var referenced in module.ReferencedAssemblySymbols)
+            {
+                if (runtimeAssemblies.Contains(referenced))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // Every type under the namespace, nested ones included, with an explicit stack (namespaces nest as deep as the input).
+    private static void AddTypes(INamespaceSymbol root, HashSet<string> names, HashSet<string> usingStatic, HashSet<IAssemblySymbol>? assemblies)
+    {
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            if (current is INamespaceSymbol ns)
+            {
+                foreach (var member in ns.GetMembers())
+                {
+                    pending.Push(member);
+                }
+
+                continue;
+            }
+
+            var type = (INamedTypeSymbol)current;
+            assemblies?.Add(type.ContainingAssembly);
+            AddType(type, names, usingStatic);
+            foreach (var nested in type.GetTypeMembers())
+            {
+                pending.Push(nested);
+            }
+        }
+    }
+
+    private static void AddType(INamedTypeSymbol type, HashSet<string> names, HashSet<string> usingStatic)
+    {
+        TypeNameForms.AddTo(names, type.Name);
+
+        if (usingStatic.Contains(type.Name))
+        {
+            names.UnionWith(type.MemberNames);
+            return;
+        }
+
+        if (!type.IsStatic || !type.MightContainExtensionMethods)
+        {
+            return;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { IsExtensionMethod: true })
+            {
+                names.Add(member.Name);
+            }
+        }
+    }
+}
