@@ -78,8 +78,8 @@ internal sealed class RelevantTypes
     private Result Compute(CancellationToken cancellationToken)
     {
         var trees = new List<TreeNames>();
-        var usingStatic = new HashSet<string>(System.StringComparer.Ordinal);
-        var relevantNames = new HashSet<string>(System.StringComparer.Ordinal);
+        var usingStatic = new HashSet<ulong>();
+        var relevantNames = new HashSet<ulong>();
         foreach (var tree in _compilation.SyntaxTrees)
         {
             var names = TreeNames.Of(tree, cancellationToken);
@@ -90,66 +90,79 @@ internal sealed class RelevantTypes
 
         RuntimeNames.AddTo(relevantNames, _compilation, usingStatic);
 
-        // Which units use each name, grouped by type (the parts of a partial type matter together).
-        var groups = new Dictionary<string, List<TypeUnit>>(System.StringComparer.Ordinal);
-        var users = new Dictionary<string, List<string>>(System.StringComparer.Ordinal);
+        // Groups of units (the parts of a partial type matter together), and for each name the groups whose text
+        // uses it: a linked list per name through two parallel lists, so the index costs no object per entry.
+        var groupIds = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        var groups = new List<List<TypeUnit>>();
+        var firstUse = new Dictionary<ulong, int>();
+        var useGroup = new List<int>();
+        var nextUse = new List<int>();
         foreach (var tree in trees)
         {
             foreach (var unit in tree.Units)
             {
-                if (!groups.TryGetValue(unit.GroupKey, out var parts))
+                if (!groupIds.TryGetValue(unit.GroupKey, out var group))
                 {
-                    groups.Add(unit.GroupKey, parts = new List<TypeUnit>());
+                    groupIds.Add(unit.GroupKey, group = groups.Count);
+                    groups.Add(new List<TypeUnit>());
                 }
 
-                parts.Add(unit);
+                groups[group].Add(unit);
                 foreach (var identifier in unit.Identifiers)
                 {
-                    if (!users.TryGetValue(identifier, out var keys))
-                    {
-                        users.Add(identifier, keys = new List<string>());
-                    }
-
-                    keys.Add(unit.GroupKey);
+                    nextUse.Add(firstUse.TryGetValue(identifier, out var first) ? first : -1);
+                    useGroup.Add(group);
+                    firstUse[identifier] = useGroup.Count - 1;
                 }
             }
         }
 
-        var relevant = new HashSet<string>(System.StringComparer.Ordinal);
-        var pending = new Stack<string>(relevantNames);
+        var isRelevant = new bool[groups.Count];
+        var pending = new Stack<ulong>(relevantNames);
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!users.TryGetValue(pending.Pop(), out var keys))
+            if (!firstUse.TryGetValue(pending.Pop(), out var use))
             {
                 continue;
             }
 
-            foreach (var key in keys)
+            for (; use >= 0; use = nextUse[use])
             {
-                if (!relevant.Add(key))
+                var group = useGroup[use];
+                if (isRelevant[group])
                 {
                     continue;
                 }
 
                 // The type now matters: whatever names it, or calls its extension members, may matter too.
-                foreach (var unit in groups[key])
+                isRelevant[group] = true;
+                foreach (var unit in groups[group])
                 {
                     AddNames(unit.TypeNames, relevantNames, pending);
                     AddNames(unit.StaticMemberNames, relevantNames, pending);
                     if (Overlaps(unit.TypeNames, usingStatic))
                     {
                         // `using static` of one of its types: its members are called by name alone.
-                        AddNames(unit.Identifiers, relevantNames, pending);
+                        AddNames(unit.MemberNames(), relevantNames, pending);
                     }
                 }
             }
         }
 
-        return new Result(new HashSet<string>(groups.Keys, System.StringComparer.Ordinal), relevant);
+        var relevant = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var pair in groupIds)
+        {
+            if (isRelevant[pair.Value])
+            {
+                relevant.Add(pair.Key);
+            }
+        }
+
+        return new Result(new HashSet<string>(groupIds.Keys, System.StringComparer.Ordinal), relevant);
     }
 
-    private static void AddNames(string[] names, HashSet<string> relevantNames, Stack<string> pending)
+    private static void AddNames(IEnumerable<ulong> names, HashSet<ulong> relevantNames, Stack<ulong> pending)
     {
         foreach (var name in names)
         {
@@ -160,7 +173,7 @@ internal sealed class RelevantTypes
         }
     }
 
-    private static bool Overlaps(string[] names, HashSet<string> set)
+    private static bool Overlaps(ulong[] names, HashSet<ulong> set)
     {
         foreach (var name in names)
         {

@@ -11,7 +11,7 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 /// </summary>
 internal static class RuntimeNames
 {
-    public static void AddTo(HashSet<string> names, Compilation compilation, HashSet<string> usingStatic)
+    public static void AddTo(HashSet<ulong> names, Compilation compilation, HashSet<ulong> usingStatic)
     {
         var runtimeAssemblies = new HashSet<IAssemblySymbol>(SymbolEqualityComparer.Default);
         var runtime = RuntimeNamespace(compilation.GlobalNamespace);
@@ -74,7 +74,7 @@ internal static class RuntimeNames
     }
 
     // Every type under the namespace, nested ones included, with an explicit stack (namespaces nest as deep as the input).
-    private static void AddTypes(INamespaceSymbol root, HashSet<string> names, HashSet<string> usingStatic, HashSet<IAssemblySymbol>? assemblies)
+    private static void AddTypes(INamespaceSymbol root, HashSet<ulong> names, HashSet<ulong> usingStatic, HashSet<IAssemblySymbol>? assemblies)
     {
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(root);
@@ -101,13 +101,17 @@ internal static class RuntimeNames
         }
     }
 
-    private static void AddType(INamedTypeSymbol type, HashSet<string> names, HashSet<string> usingStatic)
+    private static void AddType(INamedTypeSymbol type, HashSet<ulong> names, HashSet<ulong> usingStatic)
     {
         TypeNameForms.AddTo(names, type.Name);
 
-        if (usingStatic.Contains(type.Name))
+        if (usingStatic.Contains(NameHash.Of(type.Name)))
         {
-            names.UnionWith(type.MemberNames);
+            foreach (var member in type.MemberNames)
+            {
+                names.Add(NameHash.Of(member));
+            }
+
             return;
         }
 
@@ -120,7 +124,7 @@ internal static class RuntimeNames
         {
             if (member is IMethodSymbol { IsExtensionMethod: true })
             {
-                names.Add(member.Name);
+                names.Add(NameHash.Of(member.Name));
             }
         }
     }

@@ -13,11 +13,13 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 /// <summary>
 /// A top-level type declaration with everything nested in it (or a file's top-level statements): the unit the gate
 /// decides on. Nested types share their container's unit because they see its members by simple name.
+/// Names are <see cref="NameHash"/> values.
 /// </summary>
 internal sealed class TypeUnit
 {
-    public TypeUnit(string groupKey, string[] identifiers, string[] typeNames, string[] staticMemberNames)
+    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, MemberDeclarationSyntax? declaration)
     {
+        Declaration = declaration;
         GroupKey = groupKey;
         Identifiers = identifiers;
         TypeNames = typeNames;
@@ -31,17 +33,67 @@ internal sealed class TypeUnit
     /// </summary>
     public string GroupKey { get; }
 
-    /// <summary>Every identifier the unit's syntax uses, once each.</summary>
-    public string[] Identifiers { get; }
+    /// <summary>
+    /// Every identifier the unit's text uses, once each (words in its comments and strings too: more names can only
+    /// let more through).
+    /// </summary>
+    public ulong[] Identifiers { get; }
 
     /// <summary>The names of the types declared in the unit, and of attribute types without their "Attribute" suffix.</summary>
-    public string[] TypeNames { get; }
+    public ulong[] TypeNames { get; }
 
     /// <summary>
     /// The methods and properties of static classes in the unit: extension methods (and C# 14 extension members) are
     /// called by name alone, on receivers of any type.
     /// </summary>
-    public string[] StaticMemberNames { get; }
+    public ulong[] StaticMemberNames { get; }
+
+    /// <summary>The type declaration; null for a file's top-level statements.</summary>
+    public MemberDeclarationSyntax? Declaration { get; }
+
+    /// <summary>
+    /// The names of every member of every type in the unit (read only when <c>using static</c> imports one of them, so
+    /// that its members may be called by name alone).
+    /// </summary>
+    public IEnumerable<ulong> MemberNames()
+    {
+        if (Declaration is null)
+        {
+            yield break;
+        }
+
+        foreach (var node in Declaration.DescendantNodesAndSelf(node => node is MemberDeclarationSyntax or VariableDeclarationSyntax or ParameterListSyntax))
+        {
+            switch (node)
+            {
+                case BaseTypeDeclarationSyntax type:
+                    yield return NameHash.Of(type.Identifier.ValueText);
+                    break;
+                case MethodDeclarationSyntax method:
+                    yield return NameHash.Of(method.Identifier.ValueText);
+                    break;
+                case PropertyDeclarationSyntax property:
+                    yield return NameHash.Of(property.Identifier.ValueText);
+                    break;
+                case EventDeclarationSyntax @event:
+                    yield return NameHash.Of(@event.Identifier.ValueText);
+                    break;
+                case DelegateDeclarationSyntax del:
+                    yield return NameHash.Of(del.Identifier.ValueText);
+                    break;
+                case EnumMemberDeclarationSyntax enumMember:
+                    yield return NameHash.Of(enumMember.Identifier.ValueText);
+                    break;
+                case VariableDeclaratorSyntax variable:
+                    yield return NameHash.Of(variable.Identifier.ValueText);
+                    break;
+                case ParameterSyntax parameter when parameter.Parent?.Parent is TypeDeclarationSyntax:
+                    // A record's (or primary constructor's) parameter: a property of the type.
+                    yield return NameHash.Of(parameter.Identifier.ValueText);
+                    break;
+            }
+        }
+    }
 }
 
 /// <summary>The units of one syntax tree, and the names its using directives bring in.</summary>
@@ -51,7 +103,7 @@ internal sealed class TreeNames
 
     private static readonly ConditionalWeakTable<SyntaxTree, TreeNames> Cache = new();
 
-    private TreeNames(List<TypeUnit> units, List<string> usingStaticIdentifiers, List<string> aliases)
+    private TreeNames(List<TypeUnit> units, ulong[] usingStaticIdentifiers, ulong[] aliases)
     {
         Units = units;
         UsingStaticIdentifiers = usingStaticIdentifiers;
@@ -61,57 +113,73 @@ internal sealed class TreeNames
     public IReadOnlyList<TypeUnit> Units { get; }
 
     /// <summary>Every identifier in a <c>using static</c> directive: the types whose members the tree may call by name alone.</summary>
-    public IReadOnlyList<string> UsingStaticIdentifiers { get; }
+    public ulong[] UsingStaticIdentifiers { get; }
 
     /// <summary>The names <c>using X = ...;</c> declares: a use of an alias names no type.</summary>
-    public IReadOnlyList<string> Aliases { get; }
+    public ulong[] Aliases { get; }
 
     public static TreeNames Of(SyntaxTree tree, CancellationToken cancellationToken)
         => Cache.TryGetValue(tree, out var names) ? names : Cache.GetValue(tree, t => Read(t, cancellationToken));
 
     private static TreeNames Read(SyntaxTree tree, CancellationToken cancellationToken)
     {
+        var text = new IdentifierScanner(tree.GetText(cancellationToken));
         var units = new List<TypeUnit>();
-        var usingStatic = new List<string>();
-        var aliases = new List<string>();
-        var topLevel = new UnitBuilder(TopLevelStatementsKey);
+        var usingStatic = new HashSet<ulong>();
+        var aliases = new HashSet<ulong>();
+        var topLevel = new HashSet<ulong>();
 
         // Namespace members: namespaces and usings are walked, each type declaration is one unit, and anything else
-        // (top-level statements, or a member kind this compiler version does not know) goes to the file's own unit.
+        // (top-level statements, assembly attributes, or a member kind this compiler version does not know) goes to
+        // the file's own unit. Only declarations are walked as syntax; what is inside them is read as text.
         var pending = new Stack<SyntaxNode>();
         pending.Push(tree.GetRoot(cancellationToken));
         while (pending.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var node = pending.Pop();
             switch (node)
             {
                 case CompilationUnitSyntax compilationUnit:
                     PushAll(pending, compilationUnit.Usings);
                     PushAll(pending, compilationUnit.Members);
-                    topLevel.AddIdentifiers(compilationUnit.AttributeLists, cancellationToken);
+                    foreach (var attributes in compilationUnit.AttributeLists)
+                    {
+                        text.AddIdentifiers(attributes, topLevel);
+                    }
+
                     break;
                 case BaseNamespaceDeclarationSyntax ns:
                     PushAll(pending, ns.Usings);
                     PushAll(pending, ns.Members);
                     break;
                 case UsingDirectiveSyntax directive:
-                    ReadUsing(directive, usingStatic, aliases);
+                    if (directive.Alias is { } alias)
+                    {
+                        aliases.Add(NameHash.Of(alias.Name.Identifier.ValueText));
+                    }
+
+                    if (directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword))
+                    {
+                        text.AddIdentifiers(directive, usingStatic);
+                    }
+
                     break;
                 case BaseTypeDeclarationSyntax or DelegateDeclarationSyntax:
-                    units.Add(ReadUnit((MemberDeclarationSyntax)node, cancellationToken));
+                    units.Add(ReadUnit((MemberDeclarationSyntax)node, text));
                     break;
                 default:
-                    topLevel.AddIdentifiers(node, cancellationToken);
+                    text.AddIdentifiers(node, topLevel);
                     break;
             }
         }
 
-        if (!topLevel.IsEmpty)
+        if (topLevel.Count > 0)
         {
-            units.Add(topLevel.Build());
+            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), declaration: null));
         }
 
-        return new TreeNames(units, usingStatic, aliases);
+        return new TreeNames(units, ToArray(usingStatic), ToArray(aliases));
     }
 
     private static void PushAll<T>(Stack<SyntaxNode> pending, SyntaxList<T> nodes)
@@ -124,119 +192,95 @@ internal sealed class TreeNames
         }
     }
 
-    private static void ReadUsing(UsingDirectiveSyntax directive, List<string> usingStatic, List<string> aliases)
+    private static TypeUnit ReadUnit(MemberDeclarationSyntax declaration, IdentifierScanner text)
     {
-        if (directive.Alias is { } alias)
-        {
-            aliases.Add(alias.Name.Identifier.ValueText);
-        }
+        var identifiers = new HashSet<ulong>();
+        text.AddIdentifiers(declaration, identifiers);
 
-        if (directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword))
+        var typeNames = new HashSet<ulong>();
+        var staticMemberNames = new HashSet<ulong>();
+        var declarations = new Stack<MemberDeclarationSyntax>();
+        declarations.Push(declaration);
+        while (declarations.Count > 0)
         {
-            foreach (var token in directive.DescendantTokens())
+            switch (declarations.Pop())
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken))
-                {
-                    usingStatic.Add(token.ValueText);
-                }
+                case DelegateDeclarationSyntax del:
+                    TypeNameForms.AddTo(typeNames, del.Identifier.ValueText);
+                    break;
+                case BaseTypeDeclarationSyntax type:
+                    TypeNameForms.AddTo(typeNames, type.Identifier.ValueText);
+                    if (type is TypeDeclarationSyntax withMembers)
+                    {
+                        var isStaticClass = type is ClassDeclarationSyntax && type.Modifiers.Any(SyntaxKind.StaticKeyword);
+                        foreach (var member in withMembers.Members)
+                        {
+                            if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
+                            {
+                                declarations.Push(member);
+                            }
+                            else if (isStaticClass)
+                            {
+                                AddStaticMemberNames(member, staticMemberNames);
+                            }
+                        }
+                    }
+
+                    break;
             }
         }
-    }
 
-    private static TypeUnit ReadUnit(MemberDeclarationSyntax declaration, CancellationToken cancellationToken)
-    {
         var (name, arity) = declaration switch
         {
-            BaseTypeDeclarationSyntax type => (type.Identifier.ValueText, (type as TypeDeclarationSyntax)?.TypeParameterList?.Parameters.Count ?? 0),
+            TypeDeclarationSyntax type => (type.Identifier.ValueText, type.TypeParameterList?.Parameters.Count ?? 0),
+            BaseTypeDeclarationSyntax type => (type.Identifier.ValueText, 0),
             DelegateDeclarationSyntax del => (del.Identifier.ValueText, del.TypeParameterList?.Parameters.Count ?? 0),
             _ => (string.Empty, 0),
         };
 
-        var unit = new UnitBuilder(RelevantTypes.GroupKey(name, arity));
-        unit.AddIdentifiers(declaration, cancellationToken);
-        return unit.Build();
+        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), declaration);
     }
 
-    /// <summary>Collects one unit's identifiers and declared names in one walk of its tokens.</summary>
-    private sealed class UnitBuilder
+    // A method or property of a static class; inside a member kind this compiler API version does not know (a C# 14
+    // `extension(...) { }` block), every method and property it declares.
+    private static void AddStaticMemberNames(MemberDeclarationSyntax member, HashSet<ulong> names)
     {
-        private readonly string _groupKey;
-        private readonly HashSet<string> _identifiers = new(System.StringComparer.Ordinal);
-        private readonly HashSet<string> _typeNames = new(System.StringComparer.Ordinal);
-        private readonly HashSet<string> _staticMemberNames = new(System.StringComparer.Ordinal);
-
-        public UnitBuilder(string groupKey) => _groupKey = groupKey;
-
-        public bool IsEmpty => _identifiers.Count == 0;
-
-        public void AddIdentifiers(SyntaxList<AttributeListSyntax> lists, CancellationToken cancellationToken)
+        switch (member)
         {
-            foreach (var list in lists)
-            {
-                AddIdentifiers(list, cancellationToken);
-            }
-        }
-
-        public void AddIdentifiers(SyntaxNode node, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var token in node.DescendantTokens())
-            {
-                if (!token.IsKind(SyntaxKind.IdentifierToken))
+            case MethodDeclarationSyntax method:
+                names.Add(NameHash.Of(method.Identifier.ValueText));
+                break;
+            case PropertyDeclarationSyntax property:
+                names.Add(NameHash.Of(property.Identifier.ValueText));
+                break;
+            case BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax:
+                break;
+            default:
+                foreach (var node in member.DescendantNodes())
                 {
-                    continue;
+                    if (node is MethodDeclarationSyntax method)
+                    {
+                        names.Add(NameHash.Of(method.Identifier.ValueText));
+                    }
+                    else if (node is PropertyDeclarationSyntax property)
+                    {
+                        names.Add(NameHash.Of(property.Identifier.ValueText));
+                    }
                 }
 
-                _identifiers.Add(token.ValueText);
-                switch (token.Parent)
-                {
-                    case BaseTypeDeclarationSyntax type when type.Identifier == token:
-                        TypeNameForms.AddTo(_typeNames, token.ValueText);
-                        break;
-                    case DelegateDeclarationSyntax del when del.Identifier == token:
-                        TypeNameForms.AddTo(_typeNames, token.ValueText);
-                        break;
-                    case MethodDeclarationSyntax method when method.Identifier == token && InStaticClass(method):
-                        _staticMemberNames.Add(token.ValueText);
-                        break;
-                    case PropertyDeclarationSyntax property when property.Identifier == token && InStaticClass(property):
-                        _staticMemberNames.Add(token.ValueText);
-                        break;
-                }
-            }
+                break;
         }
+    }
 
-        public TypeUnit Build()
-            => new(_groupKey, ToArray(_identifiers), ToArray(_typeNames), ToArray(_staticMemberNames));
-
-        // The nearest class, struct, interface or record up from the member: a C# 14 extension member sits in an
-        // `extension(...) { }` block, a node this compiler API version does not know, inside its static class.
-        private static bool InStaticClass(SyntaxNode member)
+    private static ulong[] ToArray(HashSet<ulong> set)
+    {
+        if (set.Count == 0)
         {
-            for (var node = member.Parent; node is not null; node = node.Parent)
-            {
-                switch (node)
-                {
-                    case ClassDeclarationSyntax type:
-                        return type.Modifiers.Any(SyntaxKind.StaticKeyword);
-                    case StructDeclarationSyntax or InterfaceDeclarationSyntax or RecordDeclarationSyntax:
-                        return false;
-                }
-            }
-
-            return false;
+            return System.Array.Empty<ulong>();
         }
 
-        private static string[] ToArray(HashSet<string> set)
-        {
-            if (set.Count == 0)
-            {
-                return System.Array.Empty<string>();
-            }
-
-            var array = new string[set.Count];
-            set.CopyTo(array);
-            return array;
-        }
+        var array = new ulong[set.Count];
+        set.CopyTo(array);
+        return array;
     }
 }

@@ -7,12 +7,12 @@ internal static class TypeNameForms
 {
     private const string AttributeSuffix = "Attribute";
 
-    public static void AddTo(HashSet<string> names, string typeName)
+    public static void AddTo(HashSet<ulong> names, string typeName)
     {
-        names.Add(typeName);
+        names.Add(NameHash.Of(typeName));
         if (typeName.Length > AttributeSuffix.Length && typeName.EndsWith(AttributeSuffix, System.StringComparison.Ordinal))
         {
-            names.Add(typeName.Substring(0, typeName.Length - AttributeSuffix.Length));
+            names.Add(NameHash.Of(typeName.Substring(0, typeName.Length - AttributeSuffix.Length)));
         }
     }
 }

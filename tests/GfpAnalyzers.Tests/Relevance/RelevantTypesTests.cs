@@ -62,6 +62,7 @@ public class RelevantTypesTests
             """
             using static GfpAnalyzers.Runtime.Gfp;
             using static Helpers;
+            using static Clock;
             using Spin = GfpAnalyzers.Runtime.KSpinLock;
 
             public static class Helpers
@@ -71,8 +72,15 @@ public class RelevantTypesTests
                 public static void SleepyToo(this string text) => s_rcu.Synchronize();
             }
 
+            public class Clock
+            {
+                private static readonly Rcu s_rcu = new();
+                public static void Tick() => s_rcu.Synchronize();
+            }
+
             public class BareFlags { public object Flags() => Kernel | High; }
             public class BareCall { public void Run() => Sleepy(); }
+            public class BareStatic { public void Run() => Tick(); }
             public class Extension { public void Run() => "x".SleepyToo(); }
             public class Aliased { private readonly Spin _lock = new(); }
             public class Marked { [MightSleep] public void Wait() { } }
@@ -84,6 +92,7 @@ public class RelevantTypesTests
 
         Assert.True(MayMatter(compilation, "BareFlags"));
         Assert.True(MayMatter(compilation, "BareCall"));
+        Assert.True(MayMatter(compilation, "BareStatic"));
         Assert.True(MayMatter(compilation, "Extension"));
         Assert.True(MayMatter(compilation, "Aliased"));
         Assert.True(MayMatter(compilation, "Marked"));
