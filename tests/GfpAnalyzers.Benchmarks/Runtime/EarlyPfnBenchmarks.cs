@@ -18,7 +18,7 @@ namespace GfpAnalyzers.Benchmarks.Runtime;
 /// override them. Each design records through its own call site (<see cref="RecordThrough{TCallSite}"/>): with one
 /// loop shared by both designs, dynamic PGO inlined whichever hook the process ran first behind a type guard
 /// (the fixed array's: its cases run first) and the other design paid a failed guard and an indirect call per PFN
-/// (≈ 0.5 ns, a fifth of the array's cost). A boot runs one design, so each design gets the call site it would have.
+/// (0.3–0.5 ns on the array's 2.5 ns). A boot runs one design, so each design gets the call site it would have.
 /// </remarks>
 [MemoryDiagnoser]
 public class EarlyPfnBenchmarks
