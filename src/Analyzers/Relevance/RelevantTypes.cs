@@ -47,11 +47,20 @@ internal sealed class RelevantTypes
             top = container;
         }
 
-        // Computed once per compilation, by the first analyzer that asks; the others wait for it.
-        Result result;
-        lock (_gate)
+        // Computed once per compilation, by the first analyzer that asks; the others wait for it, and every later
+        // question reads the published result without taking the lock.
+        var result = Volatile.Read(ref _result);
+        if (result is null)
         {
-            result = _result ??= Compute(cancellationToken);
+            lock (_gate)
+            {
+                result = _result;
+                if (result is null)
+                {
+                    result = Compute(cancellationToken);
+                    Volatile.Write(ref _result, result);
+                }
+            }
         }
 
         // A type none of the trees declares at the top (a script's class): analyse it.
@@ -144,7 +153,7 @@ internal sealed class RelevantTypes
                     if (Overlaps(unit.TypeNames, usingStatic))
                     {
                         // `using static` of one of its types: its members are called by name alone.
-                        AddNames(unit.MemberNames(), relevantNames, pending);
+                        AddNames(unit.MemberNames, relevantNames, pending);
                     }
                 }
             }
@@ -162,7 +171,7 @@ internal sealed class RelevantTypes
         return new Result(new HashSet<string>(groupIds.Keys, System.StringComparer.Ordinal), relevant);
     }
 
-    private static void AddNames(IEnumerable<ulong> names, HashSet<ulong> relevantNames, Stack<ulong> pending)
+    private static void AddNames(ulong[] names, HashSet<ulong> relevantNames, Stack<ulong> pending)
     {
         foreach (var name in names)
         {

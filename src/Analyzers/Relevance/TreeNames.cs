@@ -17,9 +17,9 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 /// </summary>
 internal sealed class TypeUnit
 {
-    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, MemberDeclarationSyntax? declaration)
+    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, ulong[] memberNames)
     {
-        Declaration = declaration;
+        MemberNames = memberNames;
         GroupKey = groupKey;
         Identifiers = identifiers;
         TypeNames = typeNames;
@@ -48,52 +48,11 @@ internal sealed class TypeUnit
     /// </summary>
     public ulong[] StaticMemberNames { get; }
 
-    /// <summary>The type declaration; null for a file's top-level statements.</summary>
-    public MemberDeclarationSyntax? Declaration { get; }
-
     /// <summary>
-    /// The names of every member of every type in the unit (read only when <c>using static</c> imports one of them, so
-    /// that its members may be called by name alone).
+    /// The names of every member of every type in the unit: when <c>using static</c> imports one of its types, its
+    /// members may be called by name alone. (Names, not the syntax: a cache entry must not keep a tree's nodes alive.)
     /// </summary>
-    public IEnumerable<ulong> MemberNames()
-    {
-        if (Declaration is null)
-        {
-            yield break;
-        }
-
-        foreach (var node in Declaration.DescendantNodesAndSelf(node => node is MemberDeclarationSyntax or VariableDeclarationSyntax or ParameterListSyntax))
-        {
-            switch (node)
-            {
-                case BaseTypeDeclarationSyntax type:
-                    yield return NameHash.Of(type.Identifier.ValueText);
-                    break;
-                case MethodDeclarationSyntax method:
-                    yield return NameHash.Of(method.Identifier.ValueText);
-                    break;
-                case PropertyDeclarationSyntax property:
-                    yield return NameHash.Of(property.Identifier.ValueText);
-                    break;
-                case EventDeclarationSyntax @event:
-                    yield return NameHash.Of(@event.Identifier.ValueText);
-                    break;
-                case DelegateDeclarationSyntax del:
-                    yield return NameHash.Of(del.Identifier.ValueText);
-                    break;
-                case EnumMemberDeclarationSyntax enumMember:
-                    yield return NameHash.Of(enumMember.Identifier.ValueText);
-                    break;
-                case VariableDeclaratorSyntax variable:
-                    yield return NameHash.Of(variable.Identifier.ValueText);
-                    break;
-                case ParameterSyntax parameter when parameter.Parent?.Parent is TypeDeclarationSyntax:
-                    // A record's (or primary constructor's) parameter: a property of the type.
-                    yield return NameHash.Of(parameter.Identifier.ValueText);
-                    break;
-            }
-        }
-    }
+    public ulong[] MemberNames { get; }
 }
 
 /// <summary>The units of one syntax tree, and the names its using directives bring in.</summary>
@@ -176,7 +135,7 @@ internal sealed class TreeNames
 
         if (topLevel.Count > 0)
         {
-            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), declaration: null));
+            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>()));
         }
 
         return new TreeNames(units, ToArray(usingStatic), ToArray(aliases));
@@ -238,7 +197,7 @@ internal sealed class TreeNames
             _ => (string.Empty, 0),
         };
 
-        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), declaration);
+        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), ReadMemberNames(declaration));
     }
 
     // A method or property of a static class; inside a member kind this compiler API version does not know (a C# 14
@@ -270,6 +229,45 @@ internal sealed class TreeNames
 
                 break;
         }
+    }
+
+    // The names of every member of every type in a unit (see TypeUnit.MemberNames).
+    private static ulong[] ReadMemberNames(MemberDeclarationSyntax declaration)
+    {
+        var names = new HashSet<ulong>();
+        foreach (var node in declaration.DescendantNodesAndSelf(node => node is MemberDeclarationSyntax or VariableDeclarationSyntax or ParameterListSyntax))
+        {
+            switch (node)
+            {
+                case BaseTypeDeclarationSyntax type:
+                    names.Add(NameHash.Of(type.Identifier.ValueText));
+                    break;
+                case MethodDeclarationSyntax method:
+                    names.Add(NameHash.Of(method.Identifier.ValueText));
+                    break;
+                case PropertyDeclarationSyntax property:
+                    names.Add(NameHash.Of(property.Identifier.ValueText));
+                    break;
+                case EventDeclarationSyntax @event:
+                    names.Add(NameHash.Of(@event.Identifier.ValueText));
+                    break;
+                case DelegateDeclarationSyntax del:
+                    names.Add(NameHash.Of(del.Identifier.ValueText));
+                    break;
+                case EnumMemberDeclarationSyntax enumMember:
+                    names.Add(NameHash.Of(enumMember.Identifier.ValueText));
+                    break;
+                case VariableDeclaratorSyntax variable:
+                    names.Add(NameHash.Of(variable.Identifier.ValueText));
+                    break;
+                case ParameterSyntax parameter when parameter.Parent?.Parent is TypeDeclarationSyntax:
+                    // A record's (or primary constructor's) parameter: a property of the type.
+                    names.Add(NameHash.Of(parameter.Identifier.ValueText));
+                    break;
+            }
+        }
+
+        return ToArray(names);
     }
 
     private static ulong[] ToArray(HashSet<ulong> set)
