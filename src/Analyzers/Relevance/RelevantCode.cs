@@ -11,55 +11,42 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 internal static class RelevantCode
 {
     public static void RegisterOperationBlockAction(CompilationStartAnalysisContext start, Action<OperationBlockAnalysisContext> action)
-    {
-        var types = RelevantTypes.Of(start.Compilation);
-        start.RegisterSymbolStartAction(
-            symbolStart =>
+        => ForRelevantTypes(start, (symbolStart, type) => symbolStart.RegisterOperationBlockAction(block =>
+        {
+            if (DeclaredIn(block.OwningSymbol, type))
             {
-                var type = (INamedTypeSymbol)symbolStart.Symbol;
-                if (!types.MayMatter(type, symbolStart.CancellationToken))
-                {
-                    return;
-                }
-
-                symbolStart.RegisterOperationBlockAction(block =>
-                {
-                    // A nested type's members may also see the actions its container registered: run once, for the type
-                    // that declares the member.
-                    if (DeclaredIn(block.OwningSymbol, type))
-                    {
-                        action(block);
-                    }
-                });
-            },
-            SymbolKind.NamedType);
-    }
+                action(block);
+            }
+        }));
 
     public static void RegisterOperationAction(CompilationStartAnalysisContext start, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
+        => ForRelevantTypes(start, (symbolStart, type) => symbolStart.RegisterOperationAction(
+            operation =>
+            {
+                if (DeclaredIn(operation.ContainingSymbol, type))
+                {
+                    action(operation);
+                }
+            },
+            kinds));
+
+    private static void ForRelevantTypes(CompilationStartAnalysisContext start, Action<SymbolStartAnalysisContext, INamedTypeSymbol> register)
     {
         var types = RelevantTypes.Of(start.Compilation);
         start.RegisterSymbolStartAction(
             symbolStart =>
             {
                 var type = (INamedTypeSymbol)symbolStart.Symbol;
-                if (!types.MayMatter(type, symbolStart.CancellationToken))
+                if (types.MayMatter(type, symbolStart.CancellationToken))
                 {
-                    return;
+                    register(symbolStart, type);
                 }
-
-                symbolStart.RegisterOperationAction(
-                    operation =>
-                    {
-                        if (DeclaredIn(operation.ContainingSymbol, type))
-                        {
-                            action(operation);
-                        }
-                    },
-                    kinds);
             },
             SymbolKind.NamedType);
     }
 
+    // A nested type's members may also see the actions its container registered: run once, for the type that
+    // declares the member.
     private static bool DeclaredIn(ISymbol member, INamedTypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(member as INamedTypeSymbol ?? member.ContainingType, type);
 }

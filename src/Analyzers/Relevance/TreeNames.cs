@@ -204,30 +204,13 @@ internal sealed class TreeNames
     // `extension(...) { }` block), every method and property it declares.
     private static void AddStaticMemberNames(MemberDeclarationSyntax member, HashSet<ulong> names)
     {
-        switch (member)
+        var known = member is BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax;
+        foreach (var node in known ? new[] { member } : member.DescendantNodes())
         {
-            case MethodDeclarationSyntax method:
-                names.Add(NameHash.Of(method.Identifier.ValueText));
-                break;
-            case PropertyDeclarationSyntax property:
-                names.Add(NameHash.Of(property.Identifier.ValueText));
-                break;
-            case BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax:
-                break;
-            default:
-                foreach (var node in member.DescendantNodes())
-                {
-                    if (node is MethodDeclarationSyntax method)
-                    {
-                        names.Add(NameHash.Of(method.Identifier.ValueText));
-                    }
-                    else if (node is PropertyDeclarationSyntax property)
-                    {
-                        names.Add(NameHash.Of(property.Identifier.ValueText));
-                    }
-                }
-
-                break;
+            if (node is MethodDeclarationSyntax or PropertyDeclarationSyntax && DeclaredName(node) is { } name)
+            {
+                names.Add(NameHash.Of(name));
+            }
         }
     }
 
@@ -237,38 +220,29 @@ internal sealed class TreeNames
         var names = new HashSet<ulong>();
         foreach (var node in declaration.DescendantNodesAndSelf(node => node is MemberDeclarationSyntax or VariableDeclarationSyntax or ParameterListSyntax))
         {
-            switch (node)
+            if (DeclaredName(node) is { } name)
             {
-                case BaseTypeDeclarationSyntax type:
-                    names.Add(NameHash.Of(type.Identifier.ValueText));
-                    break;
-                case MethodDeclarationSyntax method:
-                    names.Add(NameHash.Of(method.Identifier.ValueText));
-                    break;
-                case PropertyDeclarationSyntax property:
-                    names.Add(NameHash.Of(property.Identifier.ValueText));
-                    break;
-                case EventDeclarationSyntax @event:
-                    names.Add(NameHash.Of(@event.Identifier.ValueText));
-                    break;
-                case DelegateDeclarationSyntax del:
-                    names.Add(NameHash.Of(del.Identifier.ValueText));
-                    break;
-                case EnumMemberDeclarationSyntax enumMember:
-                    names.Add(NameHash.Of(enumMember.Identifier.ValueText));
-                    break;
-                case VariableDeclaratorSyntax variable:
-                    names.Add(NameHash.Of(variable.Identifier.ValueText));
-                    break;
-                case ParameterSyntax parameter when parameter.Parent?.Parent is TypeDeclarationSyntax:
-                    // A record's (or primary constructor's) parameter: a property of the type.
-                    names.Add(NameHash.Of(parameter.Identifier.ValueText));
-                    break;
+                names.Add(NameHash.Of(name));
             }
         }
 
         return ToArray(names);
     }
+
+    // The name a declaration gives a member: a type, method, property, event, delegate, enum member or variable; a
+    // record's (or primary constructor's) parameter, which is a property of the type.
+    private static string? DeclaredName(SyntaxNode node) => node switch
+    {
+        BaseTypeDeclarationSyntax type => type.Identifier.ValueText,
+        MethodDeclarationSyntax method => method.Identifier.ValueText,
+        PropertyDeclarationSyntax property => property.Identifier.ValueText,
+        EventDeclarationSyntax @event => @event.Identifier.ValueText,
+        DelegateDeclarationSyntax del => del.Identifier.ValueText,
+        EnumMemberDeclarationSyntax enumMember => enumMember.Identifier.ValueText,
+        VariableDeclaratorSyntax variable => variable.Identifier.ValueText,
+        ParameterSyntax parameter when parameter.Parent?.Parent is TypeDeclarationSyntax => parameter.Identifier.ValueText,
+        _ => null,
+    };
 
     private static ulong[] ToArray(HashSet<ulong> set)
     {
