@@ -104,8 +104,8 @@ internal sealed class AtomicContextAnalysis
     public static AtomicContextAnalysis Create(ControlFlowGraph cfg, ISymbol owningSymbol, RuntimeSymbols symbols, CancellationToken ct)
     {
         // Rules and summaries share graphs (ControlFlowGraphs.Of), and a summary may name the owner differently (a partial
-        // method by its definition part, a rule by its implementation): each gets the analysis
-        // of the owner it names, whoever asked first; only the first owner's is cached.
+        // method by its definition part, a rule by its implementation): each gets the analysis of the owner it names,
+        // whoever asked first; only the first owner's is cached.
         if (Cache.TryGetValue(cfg, out var cached) && SymbolEqualityComparer.Default.Equals(cached._owner, owningSymbol))
         {
             return cached;

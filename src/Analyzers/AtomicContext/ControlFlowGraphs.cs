@@ -19,8 +19,9 @@ internal static class ControlFlowGraphs
     // One graph per operation-tree root, whoever asks first: a rule (the driver's graph of its operation block) or a
     // summary of a callee (built here from the same root, which the driver's cached semantic model hands out again).
     // Without it a method both analysed and summarised gets two graphs, and every per-graph cache (flag values, atomic
-    // context, conditions) is computed twice. One table per semantic model, keyed by root, as FunctionScan's: the model
-    // keeps its operation trees alive anyway, and nothing outlives it (no leak across compilations).
+    // context, conditions) is computed twice. One table per semantic model, keyed by root, as FunctionScan's: nothing
+    // outlives the model (no leak across compilations), and a graph lives as long as the model that keeps its operation
+    // tree (the driver drops a tree's model once the tree is analysed).
     private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, ControlFlowGraph>> Graphs = new();
 
     private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, ControlFlowGraph>>.CreateValueCallback NewGraphs
