@@ -103,7 +103,10 @@ internal sealed class AtomicContextAnalysis
 
     public static AtomicContextAnalysis Create(ControlFlowGraph cfg, ISymbol owningSymbol, RuntimeSymbols symbols, CancellationToken ct)
     {
-        if (Cache.TryGetValue(cfg, out var cached))
+        // Rules and summaries share graphs (ControlFlowGraphs.Of), and a summary may name the owner differently (a partial
+        // method by its definition part, a rule by its implementation): each gets the analysis of the owner it names,
+        // whoever asked first; only the first owner's is cached.
+        if (Cache.TryGetValue(cfg, out var cached) && SymbolEqualityComparer.Default.Equals(cached._owner, owningSymbol))
         {
             return cached;
         }
@@ -111,7 +114,13 @@ internal sealed class AtomicContextAnalysis
         var scan = GraphScan.Collect(cfg, symbols, owningSymbol, CallerLocks.Of(owningSymbol, symbols), ct, LockFlow.HelpersOf(cfg, symbols));
         var flow = scan.HasLockEvents ? LockFlow.Solve(cfg, scan, ct) : null;
         var analysis = new AtomicContextAnalysis(cfg, scan, flow, owningSymbol, symbols, ct);
-        return Cache.GetValue(cfg, _ => analysis);
+        if (cached is not null)
+        {
+            return analysis;
+        }
+
+        var stored = Cache.GetValue(cfg, _ => analysis);
+        return SymbolEqualityComparer.Default.Equals(stored._owner, owningSymbol) ? stored : analysis;
     }
 
     /// <summary>The operation is in a block of this graph that never runs (under <c>if (false)</c>, a false const).</summary>

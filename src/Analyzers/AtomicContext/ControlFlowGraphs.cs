@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using GfpAnalyzers.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -12,6 +15,57 @@ internal static class ControlFlowGraphs
 {
     /// <summary>The nested graphs of each graph a rule asked for (every rule that looks into lambdas asks for the same graphs).</summary>
     private static readonly ConditionalWeakTable<ControlFlowGraph, NestedGraphs> Nested = new();
+
+    // One graph per operation-tree root, whoever asks first: a rule (the driver's graph of its operation block) or a
+    // summary of a callee (built here from the same root, which the driver's cached semantic model hands out again).
+    // Without it a method both analysed and summarised gets two graphs, and every per-graph cache (flag values, atomic
+    // context, conditions) is computed twice. One table per semantic model, keyed by root, as FunctionScan's: nothing
+    // outlives the model (no leak across compilations), and a graph lives as long as the model that keeps its operation
+    // tree (the driver drops a tree's model once the tree is analysed).
+    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, ControlFlowGraph>> Graphs = new();
+
+    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, ControlFlowGraph>>.CreateValueCallback NewGraphs
+        = _ => new ConcurrentDictionary<IOperation, ControlFlowGraph>();
+
+    /// <summary>
+    /// The graph of a rule's operation block (pass a block <see cref="HasGraph"/> accepts): the one a summary built for
+    /// its root if there is one, else the driver's, which summaries then reuse. Use it instead of
+    /// <c>context.GetControlFlowGraph</c>, so that every analyzer of ours gets the same graph object.
+    /// </summary>
+    public static ControlFlowGraph Of(OperationBlockAnalysisContext context, IOperation block)
+    {
+        var root = FunctionScan.RootOf(block);
+        if (root.SemanticModel is not { } model)
+        {
+            return context.GetControlFlowGraph(block);
+        }
+
+        var graphs = Graphs.GetValue(model, NewGraphs);
+        // Two threads may ask at once: both get the graph stored first.
+        return graphs.TryGetValue(root, out var known) ? known : graphs.GetOrAdd(root, context.GetControlFlowGraph(block));
+    }
+
+    /// <summary>
+    /// The graph of an operation-tree root (a method, constructor or accessor body) outside a rule's callback, for a
+    /// summary: the one a rule or another summary already has, else built here and kept for them. Null for other roots.
+    /// </summary>
+    public static ControlFlowGraph? OfRoot(IOperation root, CancellationToken ct)
+    {
+        var graphs = root.SemanticModel is { } model ? Graphs.GetValue(model, NewGraphs) : null;
+        if (graphs is not null && graphs.TryGetValue(root, out var known))
+        {
+            return known;
+        }
+
+        ControlFlowGraph? graph = root switch
+        {
+            IMethodBodyOperation method => ControlFlowGraph.Create(method, ct),
+            IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, ct),
+            IBlockOperation block => ControlFlowGraph.Create(block, ct),
+            _ => null,
+        };
+        return graph is null || graphs is null ? graph : graphs.GetOrAdd(root, graph);
+    }
 
     /// <summary>
     /// The graph itself and, recursively, every lambda and local function graph nested in it, each with the

@@ -122,7 +122,7 @@ internal static class AllocationSites
                 continue;
             }
 
-            var cfg = context.GetControlFlowGraph(block);
+            var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
             {
                 pending ??= new Stack<IOperation>();

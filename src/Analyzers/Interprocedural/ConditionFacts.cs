@@ -26,10 +26,14 @@ internal sealed class ConditionFacts
 
     private readonly ImmutableArray<ParameterCondition>?[] _facts;
 
-    private ConditionFacts(ImmutableArray<ParameterCondition>?[] facts, ulong trusted)
+    /// <summary>The method the facts were computed for (its parameters are the ones trusted).</summary>
+    private readonly IMethodSymbol? _method;
+
+    private ConditionFacts(ImmutableArray<ParameterCondition>?[] facts, ulong trusted, IMethodSymbol? method)
     {
         _facts = facts;
         Trusted = trusted;
+        _method = method;
     }
 
     /// <summary>The method's parameters it never assigns (bit i: ordinal i): the only ones conditions and summaries name.</summary>
@@ -38,16 +42,22 @@ internal sealed class ConditionFacts
     /// <summary>The atoms that hold on every path into <paramref name="block"/>; null when no feasible path reaches it.</summary>
     public ImmutableArray<ParameterCondition>? At(int block) => _facts[block];
 
-    /// <summary>The facts of <paramref name="graph"/> (owned by <paramref name="method"/>), computed once per graph.</summary>
+    /// <summary>
+    /// The facts of <paramref name="graph"/> (owned by <paramref name="method"/>), computed once per graph and method.
+    /// Rules and summaries share graphs (ControlFlowGraphs.Of), and a summary may name the owner differently (a partial
+    /// method by its definition part, a rule by its implementation): each gets the facts of the method it names, whoever asked first.
+    /// </summary>
     public static ConditionFacts Of(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
-        => Cache.TryGetValue(graph, out var cached) ? cached : Add(graph, method, symbols);
+        => !Cache.TryGetValue(graph, out var cached) ? Add(graph, method, symbols)
+            : SymbolEqualityComparer.Default.Equals(cached._method, method) ? cached
+            : Run(graph, method, symbols);
 
     // Apart from Of: the closure is allocated only when the facts are computed, not on every lookup.
     private static ConditionFacts Add(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
-        => Cache.GetValue(graph, g => Run(g, method, symbols));
-
-    /// <summary>The facts of a graph nobody else asks about (built for one summary): not cached.</summary>
-    public static ConditionFacts Compute(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols) => Run(graph, method, symbols);
+    {
+        var stored = Cache.GetValue(graph, g => Run(g, method, symbols));
+        return SymbolEqualityComparer.Default.Equals(stored._method, method) ? stored : Run(graph, method, symbols);
+    }
 
     private static ConditionFacts Run(ControlFlowGraph graph, IMethodSymbol? method, RuntimeSymbols symbols)
     {
@@ -105,7 +115,7 @@ internal sealed class ConditionFacts
             }
         }
 
-        return new ConditionFacts(facts, trusted);
+        return new ConditionFacts(facts, trusted, method);
     }
 
     /// <summary><paramref name="set"/> with <paramref name="atom"/> added; null when they contradict.</summary>

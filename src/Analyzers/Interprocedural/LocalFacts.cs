@@ -64,10 +64,10 @@ internal sealed class LocalFacts
     public List<CallFacts> Calls { get; }
 
     /// <summary>
-    /// The facts of <paramref name="method"/>'s body from its graph. <paramref name="sharedGraph"/>: the graph is the driver's
-    /// (or nested in it), which rules ask again at call sites; a graph built only for this summary keeps no per-graph cache.
+    /// The facts of <paramref name="method"/>'s body from its graph, which rules share (ControlFlowGraphs.Of) and ask
+    /// again at call sites: the per-graph analyses read here are cached with it.
     /// </summary>
-    public static LocalFacts Read(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, bool sharedGraph, CancellationToken ct)
+    public static LocalFacts Read(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
     {
         var sleeps = new List<SleepEffect>();
         var flows = new List<FlagFlow>();
@@ -89,7 +89,7 @@ internal sealed class LocalFacts
                 continue;
             }
 
-            conditions ??= sharedGraph ? ConditionFacts.Of(graph, method, symbols) : ConditionFacts.Compute(graph, method, symbols);
+            conditions ??= ConditionFacts.Of(graph, method, symbols);
             if (conditions.At(block) is not { } holding)
             {
                 continue;

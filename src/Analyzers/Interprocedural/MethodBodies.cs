@@ -1,8 +1,10 @@
-// The control-flow graph of a method of the compilation, built on demand from its syntax, for summaries of
-// callees the driver has not (yet) analysed — which is what makes interprocedural results available while the
-// user types (document-scoped analysis never visits the callee's file) and independent of analysis order.
+// The control-flow graph of a method of the compilation, found from its syntax, for summaries of callees the driver
+// has not (yet) analysed — which is what makes interprocedural results available while the user types
+// (document-scoped analysis never visits the callee's file) and independent of analysis order. It is the same graph
+// object the rules get for that body (ControlFlowGraphs.OfRoot), whichever asked first: one graph per body.
 using System.Collections.Generic;
 using System.Threading;
+using GfpAnalyzers.Analyzers.AtomicContext;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -64,12 +66,8 @@ internal static class MethodBodies
             return null;
         }
 
-        return operation switch
-        {
-            IMethodBodyOperation method => ControlFlowGraph.Create(method, ct),
-            IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, ct),
-            _ => ControlFlowGraph.Create((IBlockOperation)operation, ct),
-        };
+        // The graph a rule (or another summary) already has for this root, else one they will share.
+        return ControlFlowGraphs.OfRoot(operation, ct);
     }
 
     private static ControlFlowGraph? LocalFunctionGraph(IMethodSymbol local, SyntaxNode syntax, SemanticModel model, CancellationToken ct)

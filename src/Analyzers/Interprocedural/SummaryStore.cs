@@ -78,7 +78,7 @@ internal sealed class SummaryStore
             && MethodBodies.LocalFunctionGraphFrom(callerGraph, key, ct) is { } graph)
         {
             // The caller's graph already holds the local function's: its facts are the same as from a graph of its own.
-            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, sharedGraph: true, ct));
+            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct));
         }
 
         Solve(key, ct);
@@ -97,7 +97,7 @@ internal sealed class SummaryStore
             && SymbolEqualityComparer.Default.Equals(method.PartialImplementationPart ?? method, method)
             && !MethodBodies.TooLargeOrInvalid(graph.OriginalOperation))
         {
-            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, sharedGraph: true, ct));
+            _locals.TryAdd(key, LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct));
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed class SummaryStore
         }
 
         facts = MethodBodies.TryGetGraph(key, _compilation, ct) is { } graph
-            ? LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, sharedGraph: false, ct)
+            ? LocalFacts.Read(graph, key, _symbols, _compilation.Assembly, ct)
             : null;
         return _locals.GetOrAdd(key, facts);
     }

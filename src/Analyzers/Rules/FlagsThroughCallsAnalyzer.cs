@@ -60,7 +60,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var cfg = context.GetControlFlowGraph(block);
+            var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
                 AtomicContextAnalysis? contexts = null;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
+using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.PageObligations;
 using GfpAnalyzers.Analyzers.Symbols;
@@ -81,7 +82,7 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
             }
 
             analyzedRoots.Add(root);
-            var graph = context.GetControlFlowGraph(operationBlock);
+            var graph = ControlFlowGraphs.Of(context, operationBlock);
             AnalyzeGraph(context, environment, graph, owner);
         }
     }

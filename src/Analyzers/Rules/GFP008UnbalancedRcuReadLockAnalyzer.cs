@@ -150,7 +150,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var cfg = context.GetControlFlowGraph(root);
+            var cfg = ControlFlowGraphs.Of(context, root);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
             {
                 var analysis = AtomicContextAnalysis.Create(graph, owner, symbols, context.CancellationToken);
