@@ -21,7 +21,7 @@ internal static class BreakdownReport
     /// <summary>
     /// The column of the CPU beyond the floor from the fastest runs. On a shared machine other work only ever adds CPU
     /// time to a run (caches and cores it shares), so each configuration's fastest run is its least disturbed; over
-    /// three runs of one build at load 10–25, ours / CA2000 from the fastest runs spread 0.93–1.02, from the medians 0.78–1.72.
+    /// four runs of one build at load 6–25, ours / CA2000 from the fastest runs spread 0.86–1.02, from the medians 0.78–1.72.
     /// </summary>
     private const string FastestCpu = "CPU fastest";
 
