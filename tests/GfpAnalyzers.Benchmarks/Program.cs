@@ -12,8 +12,10 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //             [--configurations off,ours,CA2000,both,before]                   (off and ours are always built)
 //                                                                             real dotnet builds: off / ours / CA2000 / both
 //   editor    [--lines 100000] [--files 10] [--sessions 3] [--before OLD.dll] one-file analysis latency, warm, ours vs CA2000
-//   breakdown [--lines 100000] [--runs 3] [--before OLD.dll]                  each analyzer's own time (analyzer telemetry)
+//   breakdown [--lines 100000] [--runs 3] [--before OLD.dll]                  in process: floor / baseline / ours / CA2000 / before, warmed up,
+//                                                                             rotated every run; cost beyond the floor, ratios, analyzer telemetry
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools; one with N NoCodetag pages
+//                                                                             (clear right before the free, and a statement apart)
 //   profile   [--lines 100000 | --blowup N] [--out DIR] [--top 25] [--callers LEAF]
 //                                                                             sampling profile of our analyzers (EventPipe, in-process)
 //   corpus    [--lines 100000] [--out DIR]                                    only writes the corpus project (for -p:ReportAnalyzer=true)

@@ -1,13 +1,14 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.Diagnostics;
 using GfpAnalyzers.Benchmarks.Corpus;
+using Microsoft.CodeAnalysis;
 
 namespace GfpAnalyzers.Benchmarks.InProcess;
 
 /// <summary>
-/// `breakdown`: each analyzer's own execution time (the compiler's analyzer telemetry, as -p:ReportAnalyzer=true
-/// prints it; wall-clock based) on the generated corpus, ours and CA2000, median of several runs, after the compiler's
-/// own pass; the whole analysis' wall and process CPU time.
+/// `breakdown`: what each configuration (ours, CA2000, an older build of ours) costs beyond the floor of an in-process
+/// analysis, and how that splits into the driver binding every body (the baseline) and the analyzers' own work; with
+/// each analyzer's own execution time (the compiler's analyzer telemetry, as -p:ReportAnalyzer=true prints it).
+/// Every configuration runs once untimed first (the first to run would pay the JIT of the compiler and of the driver);
+/// then every run measures every configuration, each run in an order rotated by one, and the report takes medians.
 /// </summary>
 internal static class AnalyzerBreakdown
 {
@@ -28,53 +29,55 @@ internal static class AnalyzerBreakdown
         }
 
         var total = files.Sum(f => f.Lines);
-        Console.WriteLine($"breakdown: {files.Count} files, {total} lines ({files.Where(f => f.IsAllocatorCode).Sum(f => f.Lines)} allocator-style), {runs} run(s), {Stats.Load()}");
-        var sets = new List<(string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers, Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions Options)>
+        var configurations = BreakdownConfiguration.All(compilation.Options, beforeAnalyzers);
+        Console.WriteLine($"breakdown: {files.Count} files, {total} lines ({files.Where(f => f.IsAllocatorCode).Sum(f => f.Lines)} allocator-style); {configurations.Count} configurations, each once untimed, then {(dry ? "nothing timed (dry run)" : $"{runs} run(s) of all, in an order rotated every run")}; {Stats.Load()}");
+        foreach (var configuration in configurations)
         {
-            ("baseline", [new BaselineAnalyzer()], compilation.Options),
-            ("ours", AnalyzerSets.Ours, compilation.Options),
-            ("CA2000", AnalyzerSets.Ca2000Analyzers, AnalyzerSets.WithCa2000(compilation.Options)),
-        };
-        if (beforeAnalyzers is not null)
-        {
-            sets.Add(("before", AnalyzerSets.Older(beforeAnalyzers), compilation.Options));
-        }
-
-        foreach (var (name, analyzers, options) in sets)
-        {
-            var configured = compilation.WithOptions(options);
-            _ = configured.GetDiagnostics();
-            var results = new List<AnalyzerRun>();
-            for (var run = 0; run < runs; run++)
-            {
-                // A fresh compilation each run, so no run reuses another's bound trees or analyzer state.
-                var fresh = configured.Clone();
-                _ = fresh.GetDiagnostics();
-                results.Add(await AnalyzerRun.RunAsync(fresh, analyzers));
-            }
-
-            if (results[0].Failures.FirstOrDefault() is { } failure)
+            var warmUp = await MeasureAsync(compilation, configuration);
+            if (warmUp.Failures.FirstOrDefault() is { } failure)
             {
                 Console.Error.WriteLine($"An analyzer failed: {failure}");
                 return 1;
             }
 
-            var prefix = name switch { "ours" or "before" => "GFP", "CA2000" => AnalyzerSets.Ca2000, _ => "BASE" };
-            Console.WriteLine($"  {name}: diagnostics {results[0].CountsById(prefix)}");
-            if (dry)
-            {
-                continue;
-            }
-
-            Console.WriteLine($"  {name}: wall {Stats.Median(results.Select(r => r.Wall.TotalMilliseconds)),8:F0} ms, CPU {Stats.Median(results.Select(r => r.Cpu.TotalMilliseconds)),8:F0} ms, allocated {Stats.Median(results.Select(r => (double)r.AllocatedBytes)) / (1 << 20),7:F0} MB (medians)");
-            foreach (var analyzer in results[0].PerAnalyzer.Select(p => p.Analyzer))
-            {
-                var median = Stats.Median(results.Select(r => r.PerAnalyzer.First(p => p.Analyzer == analyzer).Time.TotalMilliseconds));
-                Console.WriteLine($"    {analyzer,-48} {median,8:F0} ms  {median / (total / 1000.0),6:F2} ms/kloc");
-            }
+            Console.WriteLine($"  {configuration.Name}: diagnostics {warmUp.CountsById(configuration.DiagnosticPrefix)}");
         }
 
+        if (dry)
+        {
+            return 0;
+        }
+
+        var results = configurations.Select(_ => new List<AnalyzerRun>()).ToList();
+        for (var run = 0; run < runs; run++)
+        {
+            var order = Enumerable.Range(0, configurations.Count).Select(i => (run + i) % configurations.Count).ToList();
+            foreach (var index in order)
+            {
+                results[index].Add(await MeasureAsync(compilation, configurations[index]));
+            }
+
+            // Each run's own figures, in the order it ran them: how far one run strays from the others.
+            Console.WriteLine($"  run {run + 1}: " + string.Join(", ", order.Select(i => $"{configurations[i].Name} {results[i][^1].Cpu.TotalMilliseconds:F0}")) + $" ms CPU; {Stats.Load()}");
+        }
+
+        BreakdownReport.Print(configurations.Select((c, i) => (c, (IReadOnlyList<AnalyzerRun>)results[i])).ToList(), total);
         Console.WriteLine($"  ({Stats.Load()})");
         return 0;
+    }
+
+    /// <summary>
+    /// One analysis of a fresh copy of the compilation (no run reuses another's bound trees or analyzer state), its
+    /// compiler diagnostics computed first, as a build has them before its analyzers' results are asked for; and a full
+    /// collection before, so no run pays for the garbage of the one before it.
+    /// </summary>
+    private static async Task<AnalyzerRun> MeasureAsync(Compilation compilation, BreakdownConfiguration configuration)
+    {
+        var fresh = compilation.WithOptions(configuration.Options).Clone();
+        _ = fresh.GetDiagnostics();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return await AnalyzerRun.RunAsync(fresh, configuration.Analyzers);
     }
 }

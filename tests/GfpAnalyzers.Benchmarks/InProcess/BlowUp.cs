@@ -4,8 +4,9 @@ namespace GfpAnalyzers.Benchmarks.InProcess;
 
 /// <summary>
 /// `blowup`: one method with N correlated bools (<see cref="CorrelatedLocks"/>) and one with N NoCodetag pages
-/// (<see cref="ManyNoCodetagPages"/>); each analyzer's own time, the whole
-/// analysis' wall time and the bytes it allocates, for each N. Linear analyses double with N; this shows which do not.
+/// (<see cref="ManyNoCodetagPages"/>), each cleared right before its free (GFP004's pre-check skips the method) or a
+/// statement apart (GFP004's dataflow runs); each analyzer's own time, the whole analysis' wall time and the bytes it
+/// allocates, for each N. Linear analyses double with N; this shows which do not.
 /// </summary>
 internal static class BlowUp
 {
@@ -14,11 +15,12 @@ internal static class BlowUp
     [
         ("correlated bools", CorrelatedLocks.Source),
         ("NoCodetag pages", ManyNoCodetagPages.Source),
+        ("NoCodetag pages, clear apart", ManyNoCodetagPages.SourceWithClearApart),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<int> sizes, bool dry)
     {
-        Console.WriteLine($"blowup: one method with N correlated bools, each guarding lock / allocate / unlock; one method with N NoCodetag pages, each published or cleared and freed; {Stats.Load()}");
+        Console.WriteLine($"blowup: one method with N correlated bools, each guarding lock / allocate / unlock; one method with N NoCodetag pages, each published or cleared and freed, the clear right before the free or a statement apart; {Stats.Load()}");
         foreach (var (shape, generate) in Shapes)
         {
             foreach (var n in sizes)
