@@ -11,7 +11,8 @@
 // reported (a call to a method that sleeps, allocates or locks). Such an expression starts from something written
 // in the type: a declaration spelling the type (a field, a parameter, a cast, `new T()`, a base list, a generic
 // argument), a static member reached through the type's name (or through `using static`, or an extension method's
-// name), `this` inside the type itself, or a call on another such expression. So a type whose syntax names none of
+// name, or the word that makes the compiler call an extension method unnamed: `foreach`, `from`; see HiddenCalls),
+// `this` inside the type itself, or a call on another such expression. So a type whose syntax names none of
 // the relevant types, none of their extension members and no alias cannot be reported, and a type is relevant as
 // soon as its syntax names one: a fixed point over names, linear in the compilation's identifiers.
 using System.Collections.Generic;
@@ -97,7 +98,8 @@ internal sealed class RelevantTypes
             relevantNames.UnionWith(names.Aliases);
         }
 
-        RuntimeNames.AddTo(relevantNames, _compilation, usingStatic);
+        var hiddenCalls = new HashSet<ulong>();
+        RuntimeNames.AddTo(relevantNames, hiddenCalls, _compilation, usingStatic);
 
         // Groups of units (the parts of a partial type matter together), and for each name the groups whose text
         // uses it: a linked list per name through two parallel lists, so the index costs no object per entry.
@@ -128,7 +130,13 @@ internal sealed class RelevantTypes
 
         var isRelevant = new bool[groups.Count];
         var pending = new Stack<ulong>(relevantNames);
-        while (pending.Count > 0)
+        var anywhere = false;
+        foreach (var name in hiddenCalls)
+        {
+            anywhere |= AddTrigger(name, relevantNames, pending);
+        }
+
+        while (pending.Count > 0 && !anywhere)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!firstUse.TryGetValue(pending.Pop(), out var use))
@@ -150,6 +158,11 @@ internal sealed class RelevantTypes
                 {
                     AddNames(unit.TypeNames, relevantNames, pending);
                     AddNames(unit.StaticMemberNames, relevantNames, pending);
+                    foreach (var name in unit.HiddenCallNames)
+                    {
+                        anywhere |= AddTrigger(name, relevantNames, pending);
+                    }
+
                     if (Overlaps(unit.TypeNames, usingStatic))
                     {
                         // `using static` of one of its types: its members are called by name alone.
@@ -162,7 +175,7 @@ internal sealed class RelevantTypes
         var relevant = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var pair in groupIds)
         {
-            if (isRelevant[pair.Value])
+            if (anywhere || isRelevant[pair.Value])
             {
                 relevant.Add(pair.Key);
             }
@@ -180,6 +193,28 @@ internal sealed class RelevantTypes
                 pending.Push(name);
             }
         }
+    }
+
+    // A relevant extension method the compiler may call unnamed (HiddenCalls): the word that makes the call becomes a
+    // relevant name. True when no word does (every type is then relevant).
+    private static bool AddTrigger(ulong hiddenCall, HashSet<ulong> relevantNames, Stack<ulong> pending)
+    {
+        if (!HiddenCalls.TryGetTrigger(hiddenCall, out var trigger))
+        {
+            return false;
+        }
+
+        if (trigger is not { } word)
+        {
+            return true;
+        }
+
+        if (relevantNames.Add(word))
+        {
+            pending.Push(word);
+        }
+
+        return false;
     }
 
     private static bool Overlaps(ulong[] names, HashSet<ulong> set)

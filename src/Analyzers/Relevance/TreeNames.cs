@@ -17,9 +17,10 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 /// </summary>
 internal sealed class TypeUnit
 {
-    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, ulong[] memberNames)
+    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, ulong[] memberNames, ulong[] hiddenCallNames)
     {
         MemberNames = memberNames;
+        HiddenCallNames = hiddenCallNames;
         GroupKey = groupKey;
         Identifiers = identifiers;
         TypeNames = typeNames;
@@ -53,6 +54,9 @@ internal sealed class TypeUnit
     /// members may be called by name alone. (Names, not the syntax: a cache entry must not keep a tree's nodes alive.)
     /// </summary>
     public ulong[] MemberNames { get; }
+
+    /// <summary>The unit's extension methods (and extension-block members) that the compiler may call unnamed (<see cref="HiddenCalls"/>).</summary>
+    public ulong[] HiddenCallNames { get; }
 }
 
 /// <summary>The units of one syntax tree, and the names its using directives bring in.</summary>
@@ -135,7 +139,7 @@ internal sealed class TreeNames
 
         if (topLevel.Count > 0)
         {
-            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>()));
+            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>()));
         }
 
         return new TreeNames(units, ToArray(usingStatic), ToArray(aliases));
@@ -158,6 +162,7 @@ internal sealed class TreeNames
 
         var typeNames = new HashSet<ulong>();
         var staticMemberNames = new HashSet<ulong>();
+        var hiddenCallNames = new HashSet<ulong>();
         var declarations = new Stack<MemberDeclarationSyntax>();
         declarations.Push(declaration);
         while (declarations.Count > 0)
@@ -174,13 +179,13 @@ internal sealed class TreeNames
                         var isStaticClass = type is ClassDeclarationSyntax && type.Modifiers.Any(SyntaxKind.StaticKeyword);
                         foreach (var member in withMembers.Members)
                         {
-                            if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
+                            if (IsNamedTypeDeclaration(member))
                             {
                                 declarations.Push(member);
                             }
                             else if (isStaticClass)
                             {
-                                AddStaticMemberNames(member, staticMemberNames);
+                                AddStaticMemberNames(member, staticMemberNames, hiddenCallNames);
                             }
                         }
                     }
@@ -197,17 +202,31 @@ internal sealed class TreeNames
             _ => (string.Empty, 0),
         };
 
-        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), ReadMemberNames(declaration));
+        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), ReadMemberNames(declaration), ToArray(hiddenCallNames));
     }
 
+    // A class, struct, interface, record, enum or delegate: a nested type with a name of its own. Not a C# 14
+    // `extension(...) { }` block, which newer compilers parse as a TypeDeclarationSyntax of a kind this API version does
+    // not know: its members are the static class's extension members.
+    private static bool IsNamedTypeDeclaration(MemberDeclarationSyntax member)
+        => member.Kind() is SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.InterfaceDeclaration
+            or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration or SyntaxKind.EnumDeclaration
+            or SyntaxKind.DelegateDeclaration;
+
     // A method or property of a static class; inside a member kind this compiler API version does not know (a C# 14
-    // `extension(...) { }` block), every method and property it declares.
-    private static void AddStaticMemberNames(MemberDeclarationSyntax member, HashSet<ulong> names)
+    // `extension(...) { }` block), every method and property it declares. Extension methods and extension-block methods
+    // the compiler may call unnamed also go to hiddenCallNames.
+    private static void AddStaticMemberNames(MemberDeclarationSyntax member, HashSet<ulong> names, HashSet<ulong> hiddenCallNames)
     {
         switch (member)
         {
             case MethodDeclarationSyntax method:
                 names.Add(NameHash.Of(method.Identifier.ValueText));
+                if (method.ParameterList.Parameters.FirstOrDefault() is { } first && first.Modifiers.Any(SyntaxKind.ThisKeyword))
+                {
+                    AddIfHidden(method.Identifier.ValueText, hiddenCallNames);
+                }
+
                 break;
             case PropertyDeclarationSyntax property:
                 names.Add(NameHash.Of(property.Identifier.ValueText));
@@ -215,11 +234,12 @@ internal sealed class TreeNames
             case BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax:
                 break;
             default:
-                foreach (var node in member.DescendantNodes())
+                foreach (var node in member.DescendantNodes(node => node is not (BlockSyntax or ArrowExpressionClauseSyntax)))
                 {
                     if (node is MethodDeclarationSyntax method)
                     {
                         names.Add(NameHash.Of(method.Identifier.ValueText));
+                        AddIfHidden(method.Identifier.ValueText, hiddenCallNames);
                     }
                     else if (node is PropertyDeclarationSyntax property)
                     {
@@ -228,6 +248,14 @@ internal sealed class TreeNames
                 }
 
                 break;
+        }
+    }
+
+    private static void AddIfHidden(string name, HashSet<ulong> hiddenCallNames)
+    {
+        if (HiddenCalls.IsHidden(name))
+        {
+            hiddenCallNames.Add(NameHash.Of(name));
         }
     }
 
