@@ -90,13 +90,20 @@ internal sealed class RelevantTypes
         var trees = new List<TreeNames>();
         var usingStatic = new HashSet<ulong>();
         var relevantNames = new HashSet<ulong>();
+        var aliases = new List<AliasDirective>();
         foreach (var tree in _compilation.SyntaxTrees)
         {
             var names = TreeNames.Of(tree, cancellationToken);
             trees.Add(names);
             usingStatic.UnionWith(names.UsingStaticIdentifiers);
-            relevantNames.UnionWith(names.Aliases);
+            foreach (var alias in names.Aliases)
+            {
+                relevantNames.Add(alias.Name);
+                aliases.Add(alias);
+            }
         }
+
+        AddAliasTargets(usingStatic, aliases);
 
         var hiddenCalls = new HashSet<ulong>();
         RuntimeNames.AddTo(relevantNames, hiddenCalls, _compilation, usingStatic);
@@ -182,6 +189,25 @@ internal sealed class RelevantTypes
         }
 
         return new Result(new HashSet<string>(groupIds.Keys, System.StringComparer.Ordinal), relevant);
+    }
+
+    // `using static A;` where A is an alias (declared around the namespace that imports it): the alias's target is
+    // imported, so its identifiers count as imported too. Aliases may name aliases of an outer scope: to a fixed point.
+    private static void AddAliasTargets(HashSet<ulong> usingStatic, List<AliasDirective> aliases)
+    {
+        var added = true;
+        while (added)
+        {
+            added = false;
+            foreach (var alias in aliases)
+            {
+                if (usingStatic.Contains(alias.Name) && !usingStatic.IsSupersetOf(alias.TargetIdentifiers))
+                {
+                    usingStatic.UnionWith(alias.TargetIdentifiers);
+                    added = true;
+                }
+            }
+        }
     }
 
     private static void AddNames(ulong[] names, HashSet<ulong> relevantNames, Stack<ulong> pending)

@@ -59,6 +59,20 @@ internal sealed class TypeUnit
     public ulong[] HiddenCallNames { get; }
 }
 
+/// <summary>A <c>using Name = Target;</c> directive: the alias, and every identifier of the directive (the target's names).</summary>
+internal sealed class AliasDirective
+{
+    public AliasDirective(ulong name, ulong[] targetIdentifiers)
+    {
+        Name = name;
+        TargetIdentifiers = targetIdentifiers;
+    }
+
+    public ulong Name { get; }
+
+    public ulong[] TargetIdentifiers { get; }
+}
+
 /// <summary>The units of one syntax tree, and the names its using directives bring in.</summary>
 internal sealed class TreeNames
 {
@@ -66,7 +80,7 @@ internal sealed class TreeNames
 
     private static readonly ConditionalWeakTable<SyntaxTree, TreeNames> Cache = new();
 
-    private TreeNames(List<TypeUnit> units, ulong[] usingStaticIdentifiers, ulong[] aliases)
+    private TreeNames(List<TypeUnit> units, ulong[] usingStaticIdentifiers, List<AliasDirective> aliases)
     {
         Units = units;
         UsingStaticIdentifiers = usingStaticIdentifiers;
@@ -78,8 +92,11 @@ internal sealed class TreeNames
     /// <summary>Every identifier in a <c>using static</c> directive: the types whose members the tree may call by name alone.</summary>
     public ulong[] UsingStaticIdentifiers { get; }
 
-    /// <summary>The names <c>using X = ...;</c> declares: a use of an alias names no type.</summary>
-    public ulong[] Aliases { get; }
+    /// <summary>
+    /// The aliases <c>using X = ...;</c> declares: a use of an alias names no type, and <c>using static X;</c> (in a
+    /// namespace inside the alias's scope) imports the target's members.
+    /// </summary>
+    public IReadOnlyList<AliasDirective> Aliases { get; }
 
     public static TreeNames Of(SyntaxTree tree, CancellationToken cancellationToken)
         => Cache.TryGetValue(tree, out var names) ? names : Cache.GetValue(tree, t => Read(t, cancellationToken));
@@ -89,7 +106,7 @@ internal sealed class TreeNames
         var text = new IdentifierScanner(tree.GetText(cancellationToken));
         var units = new List<TypeUnit>();
         var usingStatic = new HashSet<ulong>();
-        var aliases = new HashSet<ulong>();
+        var aliases = new List<AliasDirective>();
         var topLevel = new HashSet<ulong>();
 
         // Namespace members: namespaces and usings are walked, each type declaration is one unit, and anything else
@@ -119,7 +136,9 @@ internal sealed class TreeNames
                 case UsingDirectiveSyntax directive:
                     if (directive.Alias is { } alias)
                     {
-                        aliases.Add(NameHash.Of(alias.Name.Identifier.ValueText));
+                        var target = new HashSet<ulong>();
+                        text.AddIdentifiers(directive, target);
+                        aliases.Add(new AliasDirective(NameHash.Of(alias.Name.Identifier.ValueText), ToArray(target)));
                     }
 
                     if (directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword))
@@ -142,7 +161,7 @@ internal sealed class TreeNames
             units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>()));
         }
 
-        return new TreeNames(units, ToArray(usingStatic), ToArray(aliases));
+        return new TreeNames(units, ToArray(usingStatic), aliases);
     }
 
     private static void PushAll<T>(Stack<SyntaxNode> pending, SyntaxList<T> nodes)

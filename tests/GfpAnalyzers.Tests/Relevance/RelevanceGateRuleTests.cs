@@ -3,6 +3,7 @@ using GfpAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.Testing;
 using VerifyCS = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP009SleepingCallInRcuSectionAnalyzer>;
 using VerifyFlags = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.AllocationContextAnalyzer>;
+using VerifyRedundant = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP006RedundantFlagAnalyzer>;
 
 namespace GfpAnalyzers.Tests.Relevance;
 
@@ -123,5 +124,27 @@ public class RelevanceGateRuleTests
         };
         test.ExpectedDiagnostics.Add(Sleeping(0, "Wait", 7, "'Wait' calls 'Rcu.Synchronize()'"));
         await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Flags_imported_with_using_static_through_an_alias_are_followed()
+    {
+        // The namespace's `using static` sees the file's alias: Kernel and KswapdReclaim are Gfp's members, though the
+        // type names neither Gfp nor anything else of the runtime.
+        var source = """
+            using G = GfpAnalyzers.Runtime.Gfp;
+
+            namespace Drivers
+            {
+                using static G;
+
+                public class Defaults
+                {
+                    public object Flags() => Kernel | {|#0:KswapdReclaim|};
+                }
+            }
+            """;
+        await VerifyRedundant.VerifyAnalyzerAsync(source,
+            VerifyRedundant.Diagnostic(GFP006RedundantFlagAnalyzer.Rule).WithLocation(0).WithArguments("KswapdReclaim", "Kernel"));
     }
 }
