@@ -44,7 +44,8 @@ internal sealed class TypeUnit
     public ulong[] TypeNames { get; }
 
     /// <summary>
-    /// The methods and properties of static classes in the unit: extension methods (and C# 14 extension members) are
+    /// The methods and properties of static classes in the unit, and its extension methods and C# 14 extension members
+    /// wherever declared (in a part of a partial static class that does not repeat `static`): extension members are
     /// called by name alone, on receivers of any type.
     /// </summary>
     public ulong[] StaticMemberNames { get; }
@@ -195,16 +196,19 @@ internal sealed class TreeNames
                     TypeNameForms.AddTo(typeNames, type.Identifier.ValueText);
                     if (type is TypeDeclarationSyntax withMembers)
                     {
-                        var isStaticClass = type is ClassDeclarationSyntax && type.Modifiers.Any(SyntaxKind.StaticKeyword);
+                        // A part of a partial static class need not say `static` itself: its extension members count
+                        // wherever they are declared (they compile only in a static class).
+                        var isClass = type is ClassDeclarationSyntax;
+                        var isStaticClass = isClass && type.Modifiers.Any(SyntaxKind.StaticKeyword);
                         foreach (var member in withMembers.Members)
                         {
                             if (IsNamedTypeDeclaration(member))
                             {
                                 declarations.Push(member);
                             }
-                            else if (isStaticClass)
+                            else if (isClass)
                             {
-                                AddStaticMemberNames(member, staticMemberNames, hiddenCallNames);
+                                AddStaticMemberNames(member, isStaticClass, staticMemberNames, hiddenCallNames);
                             }
                         }
                     }
@@ -232,22 +236,28 @@ internal sealed class TreeNames
             or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration or SyntaxKind.EnumDeclaration
             or SyntaxKind.DelegateDeclaration;
 
-    // A method or property of a static class; inside a member kind this compiler API version does not know (a C# 14
-    // `extension(...) { }` block), every method and property it declares. Extension methods and extension-block methods
-    // the compiler may call unnamed also go to hiddenCallNames.
-    private static void AddStaticMemberNames(MemberDeclarationSyntax member, HashSet<ulong> names, HashSet<ulong> hiddenCallNames)
+    // A method or property of a static class, or an extension method of a class whose `static` another part declares;
+    // inside a member kind this compiler API version does not know (a C# 14 `extension(...) { }` block, legal only in
+    // a static class), every method and property it declares. Extension methods and extension-block methods the
+    // compiler may call unnamed also go to hiddenCallNames.
+    private static void AddStaticMemberNames(MemberDeclarationSyntax member, bool isStaticClass, HashSet<ulong> names, HashSet<ulong> hiddenCallNames)
     {
         switch (member)
         {
             case MethodDeclarationSyntax method:
-                names.Add(NameHash.Of(method.Identifier.ValueText));
-                if (method.ParameterList.Parameters.FirstOrDefault() is { } first && first.Modifiers.Any(SyntaxKind.ThisKeyword))
+                var isExtension = method.ParameterList.Parameters.FirstOrDefault() is { } first && first.Modifiers.Any(SyntaxKind.ThisKeyword);
+                if (isStaticClass || isExtension)
+                {
+                    names.Add(NameHash.Of(method.Identifier.ValueText));
+                }
+
+                if (isExtension)
                 {
                     AddIfHidden(method.Identifier.ValueText, hiddenCallNames);
                 }
 
                 break;
-            case PropertyDeclarationSyntax property:
+            case PropertyDeclarationSyntax property when isStaticClass:
                 names.Add(NameHash.Of(property.Identifier.ValueText));
                 break;
             case BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax:
