@@ -12,8 +12,14 @@ namespace GfpAnalyzers.Tests.Relevance;
 /// </summary>
 public class HiddenCallGateTests
 {
-    // The sleeping extension methods sit in an internal class, so that GFP010 reports only the callers.
-    private const string Sleepers = TestEnvironment.Usings + """
+    // Each test declares only the extension methods it calls (one hidden Add would open every type), in an internal
+    // class, so that GFP010 reports only the callers.
+    private const string Select = "public static int Select(this int source, Func<int, int> selector) { s_rcu.Synchronize(); return selector(source); }";
+    private const string Where = "public static IEnumerable<int> Where(this int[] source, Func<int, bool> predicate) { s_rcu.Synchronize(); return source; }";
+    private const string GetEnumerator = "public static IEnumerator<int> GetEnumerator(this int count) { s_rcu.Synchronize(); return new List<int> { count }.GetEnumerator(); }";
+    private const string Add = "public static void Add(this Stack<int> stack, int item) => s_rcu.Synchronize();";
+
+    private static string Sleepers(params string[] methods) => TestEnvironment.Usings + $$"""
         using System;
         using System.Collections.Generic;
 
@@ -21,13 +27,7 @@ public class HiddenCallGateTests
         {
             private static readonly Rcu s_rcu = new();
 
-            public static int Select(this int source, Func<int, int> selector) { s_rcu.Synchronize(); return selector(source); }
-
-            public static IEnumerable<int> Where(this int[] source, Func<int, bool> predicate) { s_rcu.Synchronize(); return source; }
-
-            public static IEnumerator<int> GetEnumerator(this int count) { s_rcu.Synchronize(); return new List<int> { count }.GetEnumerator(); }
-
-            public static void Add(this Stack<int> stack, int item) => s_rcu.Synchronize();
+            {{string.Join("\n    ", methods)}}
         }
 
         public static class Audit
@@ -40,9 +40,9 @@ public class HiddenCallGateTests
         => VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(location)
             .WithArguments(method, $"it calls '{callee}', which calls 'Rcu.Synchronize()'");
 
-    private static async Task VerifyAsync(string caller, params DiagnosticResult[] expected)
+    private static async Task VerifyAsync(string[] extensions, string caller, params DiagnosticResult[] expected)
     {
-        var test = new VerifyCS.Test { TestState = { Sources = { Sleepers, caller } } };
+        var test = new VerifyCS.Test { TestState = { Sources = { Sleepers(extensions), caller } } };
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync(CancellationToken.None);
     }
@@ -51,6 +51,7 @@ public class HiddenCallGateTests
     public async Task A_query_clause_that_calls_a_sleeping_extension_method_is_followed()
     {
         await VerifyAsync(
+            [Select, Where],
             """
             public class Report
             {
@@ -66,6 +67,7 @@ public class HiddenCallGateTests
     public async Task A_foreach_whose_GetEnumerator_is_a_sleeping_extension_method_is_followed()
     {
         await VerifyAsync(
+            [GetEnumerator],
             """
             public class Counter
             {
@@ -89,6 +91,7 @@ public class HiddenCallGateTests
     public async Task A_collection_initializer_whose_Add_is_a_sleeping_extension_method_is_followed()
     {
         await VerifyAsync(
+            [Add],
             """
             public class Filler
             {
@@ -96,5 +99,23 @@ public class HiddenCallGateTests
             }
             """,
             MaySleep(0, "Fill", "Add"));
+    }
+
+    [Fact]
+    public async Task The_words_that_hide_calls_count_in_a_type_that_is_read_token_by_token()
+    {
+        // A \u escape anywhere in the type sends it to the token walk, which must still see `foreach` and `from`.
+        await VerifyAsync(
+            [Select, GetEnumerator],
+            """
+            public class Menu
+            {
+                public string Title() => "caf\u00e9";
+                public int {|#0:Count|}() { Audit.Note(); var n = 0; foreach (var i in 2) { n += i; } return n; }
+                public int {|#1:Next|}() => from x in 5 select x + 1;
+            }
+            """,
+            MaySleep(0, "Count", "GetEnumerator"),
+            MaySleep(1, "Next", "Select"));
     }
 }
