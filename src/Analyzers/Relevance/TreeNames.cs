@@ -193,7 +193,11 @@ internal sealed class TreeNames
                     TypeNameForms.AddTo(typeNames, del.Identifier.ValueText);
                     break;
                 case BaseTypeDeclarationSyntax type:
-                    TypeNameForms.AddTo(typeNames, type.Identifier.ValueText);
+                    if (type.Identifier.ValueText.Length > 0)
+                    {
+                        TypeNameForms.AddTo(typeNames, type.Identifier.ValueText);
+                    }
+
                     if (type is TypeDeclarationSyntax withMembers)
                     {
                         // A part of a partial static class need not say `static` itself: its extension members count
@@ -202,11 +206,12 @@ internal sealed class TreeNames
                         var isStaticClass = isClass && type.Modifiers.Any(SyntaxKind.StaticKeyword);
                         foreach (var member in withMembers.Members)
                         {
-                            if (IsNamedTypeDeclaration(member))
+                            if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
                             {
                                 declarations.Push(member);
                             }
-                            else if (isClass)
+
+                            if (isClass && !IsNamedTypeDeclaration(member))
                             {
                                 AddStaticMemberNames(member, isStaticClass, staticMemberNames, hiddenCallNames);
                             }
@@ -230,7 +235,7 @@ internal sealed class TreeNames
 
     // A class, struct, interface, record, enum or delegate: a nested type with a name of its own. Not a C# 14
     // `extension(...) { }` block, which newer compilers parse as a TypeDeclarationSyntax of a kind this API version does
-    // not know: its members are the static class's extension members.
+    // not know (with no name): its members are the static class's extension members.
     private static bool IsNamedTypeDeclaration(MemberDeclarationSyntax member)
         => member.Kind() is SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.InterfaceDeclaration
             or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration or SyntaxKind.EnumDeclaration
