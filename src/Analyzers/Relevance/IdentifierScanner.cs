@@ -30,9 +30,11 @@ internal sealed class IdentifierScanner
         _text.CopyTo(span.Start, _buffer, 0, span.Length);
         if (!TryScan(_buffer, span.Length, names))
         {
+            // Keywords too, as the text scan reads them: `foreach` and `from` announce calls no identifier names (HiddenCalls).
             foreach (var token in node.DescendantTokens())
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken))
+                var kind = token.Kind();
+                if (kind == SyntaxKind.IdentifierToken || SyntaxFacts.IsKeywordKind(kind) || SyntaxFacts.IsContextualKeyword(kind))
                 {
                     names.Add(NameHash.Of(token.ValueText));
                 }

@@ -11,7 +11,8 @@
 // reported (a call to a method that sleeps, allocates or locks). Such an expression starts from something written
 // in the type: a declaration spelling the type (a field, a parameter, a cast, `new T()`, a base list, a generic
 // argument), a static member reached through the type's name (or through `using static`, or an extension method's
-// name), `this` inside the type itself, or a call on another such expression. So a type whose syntax names none of
+// name, or the word that makes the compiler call an extension method unnamed: `foreach`, `from`; see HiddenCalls),
+// `this` inside the type itself, or a call on another such expression. So a type whose syntax names none of
 // the relevant types, none of their extension members and no alias cannot be reported, and a type is relevant as
 // soon as its syntax names one: a fixed point over names, linear in the compilation's identifiers.
 using System.Collections.Generic;
@@ -89,15 +90,23 @@ internal sealed class RelevantTypes
         var trees = new List<TreeNames>();
         var usingStatic = new HashSet<ulong>();
         var relevantNames = new HashSet<ulong>();
+        var aliases = new List<AliasDirective>();
         foreach (var tree in _compilation.SyntaxTrees)
         {
             var names = TreeNames.Of(tree, cancellationToken);
             trees.Add(names);
             usingStatic.UnionWith(names.UsingStaticIdentifiers);
-            relevantNames.UnionWith(names.Aliases);
+            foreach (var alias in names.Aliases)
+            {
+                relevantNames.Add(alias.Name);
+                aliases.Add(alias);
+            }
         }
 
-        RuntimeNames.AddTo(relevantNames, _compilation, usingStatic);
+        AddAliasTargets(usingStatic, aliases);
+
+        var hiddenCalls = new HashSet<ulong>();
+        RuntimeNames.AddTo(relevantNames, hiddenCalls, _compilation, usingStatic);
 
         // Groups of units (the parts of a partial type matter together), and for each name the groups whose text
         // uses it: a linked list per name through two parallel lists, so the index costs no object per entry.
@@ -128,7 +137,13 @@ internal sealed class RelevantTypes
 
         var isRelevant = new bool[groups.Count];
         var pending = new Stack<ulong>(relevantNames);
-        while (pending.Count > 0)
+        var anywhere = false;
+        foreach (var name in hiddenCalls)
+        {
+            anywhere |= AddTrigger(name, relevantNames, pending);
+        }
+
+        while (pending.Count > 0 && !anywhere)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!firstUse.TryGetValue(pending.Pop(), out var use))
@@ -150,6 +165,11 @@ internal sealed class RelevantTypes
                 {
                     AddNames(unit.TypeNames, relevantNames, pending);
                     AddNames(unit.StaticMemberNames, relevantNames, pending);
+                    foreach (var name in unit.HiddenCallNames)
+                    {
+                        anywhere |= AddTrigger(name, relevantNames, pending);
+                    }
+
                     if (Overlaps(unit.TypeNames, usingStatic))
                     {
                         // `using static` of one of its types: its members are called by name alone.
@@ -162,13 +182,32 @@ internal sealed class RelevantTypes
         var relevant = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var pair in groupIds)
         {
-            if (isRelevant[pair.Value])
+            if (anywhere || isRelevant[pair.Value])
             {
                 relevant.Add(pair.Key);
             }
         }
 
         return new Result(new HashSet<string>(groupIds.Keys, System.StringComparer.Ordinal), relevant);
+    }
+
+    // `using static A;` where A is an alias (declared around the namespace that imports it): the alias's target is
+    // imported, so its identifiers count as imported too. Aliases may name aliases of an outer scope: to a fixed point.
+    private static void AddAliasTargets(HashSet<ulong> usingStatic, List<AliasDirective> aliases)
+    {
+        var added = true;
+        while (added)
+        {
+            added = false;
+            foreach (var alias in aliases)
+            {
+                if (usingStatic.Contains(alias.Name) && !usingStatic.IsSupersetOf(alias.TargetIdentifiers))
+                {
+                    usingStatic.UnionWith(alias.TargetIdentifiers);
+                    added = true;
+                }
+            }
+        }
     }
 
     private static void AddNames(ulong[] names, HashSet<ulong> relevantNames, Stack<ulong> pending)
@@ -180,6 +219,28 @@ internal sealed class RelevantTypes
                 pending.Push(name);
             }
         }
+    }
+
+    // A relevant extension method the compiler may call unnamed (HiddenCalls): the word that makes the call becomes a
+    // relevant name. True when no word does (every type is then relevant).
+    private static bool AddTrigger(ulong hiddenCall, HashSet<ulong> relevantNames, Stack<ulong> pending)
+    {
+        if (!HiddenCalls.TryGetTrigger(hiddenCall, out var trigger))
+        {
+            return false;
+        }
+
+        if (trigger is not { } word)
+        {
+            return true;
+        }
+
+        if (relevantNames.Add(word))
+        {
+            pending.Push(word);
+        }
+
+        return false;
     }
 
     private static bool Overlaps(ulong[] names, HashSet<ulong> set)

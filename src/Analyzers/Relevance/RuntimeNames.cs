@@ -7,24 +7,35 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 /// <summary>
 /// Where the relevance gate starts: the names through which code reaches the runtime (its types, attribute names
 /// without the suffix, its extension methods, and the members of a type imported with <c>using static</c>), and
-/// the same for every referenced assembly built on the runtime (a library's <c>[MightSleep]</c> methods).
+/// the same for every referenced assembly built on the runtime, directly or through other such assemblies (a
+/// library's <c>[MightSleep]</c> methods, and a second library's types that return or derive from the first's).
+/// Extension methods the compiler may call unnamed go to <c>hiddenCalls</c> as well (<see cref="HiddenCalls"/>).
 /// </summary>
 internal static class RuntimeNames
 {
-    public static void AddTo(HashSet<ulong> names, Compilation compilation, HashSet<ulong> usingStatic)
+    public static void AddTo(HashSet<ulong> names, HashSet<ulong> hiddenCalls, Compilation compilation, HashSet<ulong> usingStatic)
     {
-        var runtimeAssemblies = new HashSet<IAssemblySymbol>(SymbolEqualityComparer.Default);
+        var builtOnRuntime = new HashSet<IAssemblySymbol>(SymbolEqualityComparer.Default);
         var runtime = RuntimeNamespace(compilation.GlobalNamespace);
         if (runtime is not null)
         {
-            AddTypes(runtime, names, usingStatic, runtimeAssemblies);
+            AddTypes(runtime, names, hiddenCalls, usingStatic, builtOnRuntime);
         }
 
-        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        // A fixed point over the references: each round adds the assemblies that reference one already in the set.
+        var referenced = compilation.SourceModule.ReferencedAssemblySymbols;
+        var added = true;
+        while (added)
         {
-            if (!runtimeAssemblies.Contains(assembly) && References(assembly, runtimeAssemblies))
+            added = false;
+            foreach (var assembly in referenced)
             {
-                AddTypes(assembly.GlobalNamespace, names, usingStatic, assemblies: null);
+                if (!builtOnRuntime.Contains(assembly) && References(assembly, builtOnRuntime))
+                {
+                    builtOnRuntime.Add(assembly);
+                    added = true;
+                    AddTypes(assembly.GlobalNamespace, names, hiddenCalls, usingStatic, assemblies: null);
+                }
             }
         }
     }
@@ -74,7 +85,7 @@ internal static class RuntimeNames
     }
 
     // Every type under the namespace, nested ones included, with an explicit stack (namespaces nest as deep as the input).
-    private static void AddTypes(INamespaceSymbol root, HashSet<ulong> names, HashSet<ulong> usingStatic, HashSet<IAssemblySymbol>? assemblies)
+    private static void AddTypes(INamespaceSymbol root, HashSet<ulong> names, HashSet<ulong> hiddenCalls, HashSet<ulong> usingStatic, HashSet<IAssemblySymbol>? assemblies)
     {
         var pending = new Stack<INamespaceOrTypeSymbol>();
         pending.Push(root);
@@ -93,7 +104,7 @@ internal static class RuntimeNames
 
             var type = (INamedTypeSymbol)current;
             assemblies?.Add(type.ContainingAssembly);
-            AddType(type, names, usingStatic);
+            AddType(type, names, hiddenCalls, usingStatic);
             foreach (var nested in type.GetTypeMembers())
             {
                 pending.Push(nested);
@@ -101,7 +112,7 @@ internal static class RuntimeNames
         }
     }
 
-    private static void AddType(INamedTypeSymbol type, HashSet<ulong> names, HashSet<ulong> usingStatic)
+    private static void AddType(INamedTypeSymbol type, HashSet<ulong> names, HashSet<ulong> hiddenCalls, HashSet<ulong> usingStatic)
     {
         TypeNameForms.AddTo(names, type.Name);
 
@@ -111,8 +122,6 @@ internal static class RuntimeNames
             {
                 names.Add(NameHash.Of(member));
             }
-
-            return;
         }
 
         if (!type.IsStatic || !type.MightContainExtensionMethods)
@@ -125,6 +134,10 @@ internal static class RuntimeNames
             if (member is IMethodSymbol { IsExtensionMethod: true })
             {
                 names.Add(NameHash.Of(member.Name));
+                if (HiddenCalls.IsHidden(member.Name))
+                {
+                    hiddenCalls.Add(NameHash.Of(member.Name));
+                }
             }
         }
     }

@@ -17,9 +17,10 @@ namespace GfpAnalyzers.Analyzers.Relevance;
 /// </summary>
 internal sealed class TypeUnit
 {
-    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, ulong[] memberNames)
+    public TypeUnit(string groupKey, ulong[] identifiers, ulong[] typeNames, ulong[] staticMemberNames, ulong[] memberNames, ulong[] hiddenCallNames)
     {
         MemberNames = memberNames;
+        HiddenCallNames = hiddenCallNames;
         GroupKey = groupKey;
         Identifiers = identifiers;
         TypeNames = typeNames;
@@ -43,7 +44,8 @@ internal sealed class TypeUnit
     public ulong[] TypeNames { get; }
 
     /// <summary>
-    /// The methods and properties of static classes in the unit: extension methods (and C# 14 extension members) are
+    /// The methods and properties of static classes in the unit, and its extension methods and C# 14 extension members
+    /// wherever declared (in a part of a partial static class that does not repeat `static`): extension members are
     /// called by name alone, on receivers of any type.
     /// </summary>
     public ulong[] StaticMemberNames { get; }
@@ -53,6 +55,23 @@ internal sealed class TypeUnit
     /// members may be called by name alone. (Names, not the syntax: a cache entry must not keep a tree's nodes alive.)
     /// </summary>
     public ulong[] MemberNames { get; }
+
+    /// <summary>The unit's extension methods (and extension-block members) that the compiler may call unnamed (<see cref="HiddenCalls"/>).</summary>
+    public ulong[] HiddenCallNames { get; }
+}
+
+/// <summary>A <c>using Name = Target;</c> directive: the alias, and every identifier of the directive (the target's names).</summary>
+internal sealed class AliasDirective
+{
+    public AliasDirective(ulong name, ulong[] targetIdentifiers)
+    {
+        Name = name;
+        TargetIdentifiers = targetIdentifiers;
+    }
+
+    public ulong Name { get; }
+
+    public ulong[] TargetIdentifiers { get; }
 }
 
 /// <summary>The units of one syntax tree, and the names its using directives bring in.</summary>
@@ -62,7 +81,7 @@ internal sealed class TreeNames
 
     private static readonly ConditionalWeakTable<SyntaxTree, TreeNames> Cache = new();
 
-    private TreeNames(List<TypeUnit> units, ulong[] usingStaticIdentifiers, ulong[] aliases)
+    private TreeNames(List<TypeUnit> units, ulong[] usingStaticIdentifiers, List<AliasDirective> aliases)
     {
         Units = units;
         UsingStaticIdentifiers = usingStaticIdentifiers;
@@ -74,8 +93,11 @@ internal sealed class TreeNames
     /// <summary>Every identifier in a <c>using static</c> directive: the types whose members the tree may call by name alone.</summary>
     public ulong[] UsingStaticIdentifiers { get; }
 
-    /// <summary>The names <c>using X = ...;</c> declares: a use of an alias names no type.</summary>
-    public ulong[] Aliases { get; }
+    /// <summary>
+    /// The aliases <c>using X = ...;</c> declares: a use of an alias names no type, and <c>using static X;</c> (in a
+    /// namespace inside the alias's scope) imports the target's members.
+    /// </summary>
+    public IReadOnlyList<AliasDirective> Aliases { get; }
 
     public static TreeNames Of(SyntaxTree tree, CancellationToken cancellationToken)
         => Cache.TryGetValue(tree, out var names) ? names : Cache.GetValue(tree, t => Read(t, cancellationToken));
@@ -85,7 +107,7 @@ internal sealed class TreeNames
         var text = new IdentifierScanner(tree.GetText(cancellationToken));
         var units = new List<TypeUnit>();
         var usingStatic = new HashSet<ulong>();
-        var aliases = new HashSet<ulong>();
+        var aliases = new List<AliasDirective>();
         var topLevel = new HashSet<ulong>();
 
         // Namespace members: namespaces and usings are walked, each type declaration is one unit, and anything else
@@ -115,7 +137,9 @@ internal sealed class TreeNames
                 case UsingDirectiveSyntax directive:
                     if (directive.Alias is { } alias)
                     {
-                        aliases.Add(NameHash.Of(alias.Name.Identifier.ValueText));
+                        var target = new HashSet<ulong>();
+                        text.AddIdentifiers(directive, target);
+                        aliases.Add(new AliasDirective(NameHash.Of(alias.Name.Identifier.ValueText), ToArray(target)));
                     }
 
                     if (directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword))
@@ -135,10 +159,10 @@ internal sealed class TreeNames
 
         if (topLevel.Count > 0)
         {
-            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>()));
+            units.Add(new TypeUnit(TopLevelStatementsKey, ToArray(topLevel), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>(), System.Array.Empty<ulong>()));
         }
 
-        return new TreeNames(units, ToArray(usingStatic), ToArray(aliases));
+        return new TreeNames(units, ToArray(usingStatic), aliases);
     }
 
     private static void PushAll<T>(Stack<SyntaxNode> pending, SyntaxList<T> nodes)
@@ -158,6 +182,7 @@ internal sealed class TreeNames
 
         var typeNames = new HashSet<ulong>();
         var staticMemberNames = new HashSet<ulong>();
+        var hiddenCallNames = new HashSet<ulong>();
         var declarations = new Stack<MemberDeclarationSyntax>();
         declarations.Push(declaration);
         while (declarations.Count > 0)
@@ -168,19 +193,27 @@ internal sealed class TreeNames
                     TypeNameForms.AddTo(typeNames, del.Identifier.ValueText);
                     break;
                 case BaseTypeDeclarationSyntax type:
-                    TypeNameForms.AddTo(typeNames, type.Identifier.ValueText);
+                    if (type.Identifier.ValueText.Length > 0)
+                    {
+                        TypeNameForms.AddTo(typeNames, type.Identifier.ValueText);
+                    }
+
                     if (type is TypeDeclarationSyntax withMembers)
                     {
-                        var isStaticClass = type is ClassDeclarationSyntax && type.Modifiers.Any(SyntaxKind.StaticKeyword);
+                        // A part of a partial static class need not say `static` itself: its extension members count
+                        // wherever they are declared (they compile only in a static class).
+                        var isClass = type is ClassDeclarationSyntax;
+                        var isStaticClass = isClass && type.Modifiers.Any(SyntaxKind.StaticKeyword);
                         foreach (var member in withMembers.Members)
                         {
                             if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
                             {
                                 declarations.Push(member);
                             }
-                            else if (isStaticClass)
+
+                            if (isClass && !IsNamedTypeDeclaration(member))
                             {
-                                AddStaticMemberNames(member, staticMemberNames);
+                                AddStaticMemberNames(member, isStaticClass, staticMemberNames, hiddenCallNames);
                             }
                         }
                     }
@@ -197,20 +230,66 @@ internal sealed class TreeNames
             _ => (string.Empty, 0),
         };
 
-        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), ReadMemberNames(declaration));
+        return new TypeUnit(RelevantTypes.GroupKey(name, arity), ToArray(identifiers), ToArray(typeNames), ToArray(staticMemberNames), ReadMemberNames(declaration), ToArray(hiddenCallNames));
     }
 
-    // A method or property of a static class; inside a member kind this compiler API version does not know (a C# 14
-    // `extension(...) { }` block), every method and property it declares.
-    private static void AddStaticMemberNames(MemberDeclarationSyntax member, HashSet<ulong> names)
+    // A class, struct, interface, record, enum or delegate: a nested type with a name of its own. Not a C# 14
+    // `extension(...) { }` block, which newer compilers parse as a TypeDeclarationSyntax of a kind this API version does
+    // not know (with no name): its members are the static class's extension members.
+    private static bool IsNamedTypeDeclaration(MemberDeclarationSyntax member)
+        => member.Kind() is SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.InterfaceDeclaration
+            or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration or SyntaxKind.EnumDeclaration
+            or SyntaxKind.DelegateDeclaration;
+
+    // A method or property of a static class, or an extension method of a class whose `static` another part declares;
+    // inside a member kind this compiler API version does not know (a C# 14 `extension(...) { }` block, legal only in
+    // a static class), every method and property it declares. Extension methods and extension-block methods the
+    // compiler may call unnamed also go to hiddenCallNames.
+    private static void AddStaticMemberNames(MemberDeclarationSyntax member, bool isStaticClass, HashSet<ulong> names, HashSet<ulong> hiddenCallNames)
     {
-        var known = member is BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax;
-        foreach (var node in known ? new[] { member } : member.DescendantNodes())
+        switch (member)
         {
-            if (node is MethodDeclarationSyntax or PropertyDeclarationSyntax && DeclaredName(node) is { } name)
-            {
-                names.Add(NameHash.Of(name));
-            }
+            case MethodDeclarationSyntax method:
+                var isExtension = method.ParameterList.Parameters.FirstOrDefault() is { } first && first.Modifiers.Any(SyntaxKind.ThisKeyword);
+                if (isStaticClass || isExtension)
+                {
+                    names.Add(NameHash.Of(method.Identifier.ValueText));
+                }
+
+                if (isExtension)
+                {
+                    AddIfHidden(method.Identifier.ValueText, hiddenCallNames);
+                }
+
+                break;
+            case PropertyDeclarationSyntax property when isStaticClass:
+                names.Add(NameHash.Of(property.Identifier.ValueText));
+                break;
+            case BaseFieldDeclarationSyntax or BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax:
+                break;
+            default:
+                foreach (var node in member.DescendantNodes(node => node is not (BlockSyntax or ArrowExpressionClauseSyntax)))
+                {
+                    if (node is MethodDeclarationSyntax method)
+                    {
+                        names.Add(NameHash.Of(method.Identifier.ValueText));
+                        AddIfHidden(method.Identifier.ValueText, hiddenCallNames);
+                    }
+                    else if (node is PropertyDeclarationSyntax property)
+                    {
+                        names.Add(NameHash.Of(property.Identifier.ValueText));
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static void AddIfHidden(string name, HashSet<ulong> hiddenCallNames)
+    {
+        if (HiddenCalls.IsHidden(name))
+        {
+            hiddenCallNames.Add(NameHash.Of(name));
         }
     }
 

@@ -3,6 +3,8 @@ using GfpAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.Testing;
 using VerifyCS = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP009SleepingCallInRcuSectionAnalyzer>;
 using VerifyFlags = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.AllocationContextAnalyzer>;
+using VerifyMightSleep = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP010MissingMightSleepAnalyzer>;
+using VerifyRedundant = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP006RedundantFlagAnalyzer>;
 
 namespace GfpAnalyzers.Tests.Relevance;
 
@@ -122,6 +124,59 @@ public class RelevanceGateRuleTests
             },
         };
         test.ExpectedDiagnostics.Add(Sleeping(0, "Wait", 7, "'Wait' calls 'Rcu.Synchronize()'"));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Flags_imported_with_using_static_through_an_alias_are_followed()
+    {
+        // The namespace's `using static` sees the file's alias: Kernel and KswapdReclaim are Gfp's members, though the
+        // type names neither Gfp nor anything else of the runtime.
+        var source = """
+            using G = GfpAnalyzers.Runtime.Gfp;
+
+            namespace Drivers
+            {
+                using static G;
+
+                public class Defaults
+                {
+                    public object Flags() => Kernel | {|#0:KswapdReclaim|};
+                }
+            }
+            """;
+        await VerifyRedundant.VerifyAnalyzerAsync(source,
+            VerifyRedundant.Diagnostic(GFP006RedundantFlagAnalyzer.Rule).WithLocation(0).WithArguments("KswapdReclaim", "Kernel"));
+    }
+
+    [Fact]
+    public async Task An_extension_method_in_a_part_of_a_static_class_that_does_not_say_static_is_followed()
+    {
+        var test = new VerifyMightSleep.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    "internal static partial class Waits { }",
+                    TestEnvironment.Usings + """
+                        internal partial class Waits
+                        {
+                            private static readonly Rcu s_rcu = new();
+                            public static void Nap(this int ticks) => s_rcu.Synchronize();
+                        }
+                        """,
+                    """
+                    public class Poller
+                    {
+                        public void {|#0:Poll|}() => 5.Nap();
+                    }
+                    """,
+                },
+            },
+        };
+        test.ExpectedDiagnostics.Add(VerifyMightSleep.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(0)
+            .WithArguments("Poll", "it calls 'Nap', which calls 'Rcu.Synchronize()'"));
         await test.RunAsync(CancellationToken.None);
     }
 }

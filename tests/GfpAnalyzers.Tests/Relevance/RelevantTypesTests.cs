@@ -141,6 +141,35 @@ public class RelevantTypesTests
         Assert.False(MayMatter(compilation, "Report"));
     }
 
+    [Fact]
+    public async Task An_extension_method_the_compiler_calls_unnamed_opens_the_types_whose_words_make_the_call()
+    {
+        var enumerators = await CompileAsync("""
+            public static class Ticks
+            {
+                private static readonly Rcu s_rcu = new();
+                public static System.Collections.Generic.IEnumerator<int> GetEnumerator(this int count) { s_rcu.Synchronize(); yield return count; }
+            }
+            public class Loop { public void Run() { foreach (var i in 3) { } } }
+            public class Straight { public int Run() => 3; }
+            """);
+
+        Assert.True(MayMatter(enumerators, "Loop"));
+        Assert.False(MayMatter(enumerators, "Straight"));
+
+        // No word announces a collection initializer's (or a collection expression's) Add: every type may call it.
+        var adders = await CompileAsync("""
+            public static class Bags
+            {
+                private static readonly Rcu s_rcu = new();
+                public static void Add(this System.Collections.Generic.Stack<int> stack, int item) => s_rcu.Synchronize();
+            }
+            public class Straight { public int Run() => 3; }
+            """);
+
+        Assert.True(MayMatter(adders, "Straight"));
+    }
+
     private static readonly Lazy<Task<ImmutableArray<MetadataReference>>> References = new(async () =>
         (await TestEnvironment.Net10.ResolveAsync(LanguageNames.CSharp, CancellationToken.None)).Add(TestEnvironment.RuntimeReference));
 
