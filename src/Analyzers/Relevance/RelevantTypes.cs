@@ -27,6 +27,8 @@ internal sealed class RelevantTypes
 {
     private static readonly ConditionalWeakTable<Compilation, RelevantTypes> Cache = new();
 
+    private static readonly SameInputs<Result> Earlier = new();
+
     private readonly Compilation _compilation;
     private readonly object _gate = new();
     private Result? _result;
@@ -58,7 +60,13 @@ internal sealed class RelevantTypes
                 result = _result;
                 if (result is null)
                 {
-                    result = Compute(cancellationToken);
+                    result = Earlier.Find(_compilation);
+                    if (result is null)
+                    {
+                        result = Compute(cancellationToken);
+                        Earlier.Remember(_compilation, result);
+                    }
+
                     Volatile.Write(ref _result, result);
                 }
             }
