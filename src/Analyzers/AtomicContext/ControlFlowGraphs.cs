@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using GfpAnalyzers.Analyzers.Summaries;
+using GfpAnalyzers.Analyzers.Operations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -19,13 +19,9 @@ internal static class ControlFlowGraphs
     // One graph per operation-tree root, whoever asks first: a rule (the driver's graph of its operation block) or a
     // summary of a callee (built here from the same root, which the driver's cached semantic model hands out again).
     // Without it a method both analysed and summarised gets two graphs, and every per-graph cache (flag values, atomic
-    // context, conditions) is computed twice. One table per semantic model, keyed by root, as FunctionScan's: nothing
-    // outlives the model (no leak across compilations), and a graph lives as long as the model that keeps its operation
-    // tree (the driver drops a tree's model once the tree is analysed).
-    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, ControlFlowGraph>> Graphs = new();
-
-    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, ControlFlowGraph>>.CreateValueCallback NewGraphs
-        = _ => new ConcurrentDictionary<IOperation, ControlFlowGraph>();
+    // context, conditions) is computed twice. A graph lives as long as the model that keeps its operation tree (the
+    // driver drops a tree's model once the tree is analysed).
+    private static readonly PerRootCache<ControlFlowGraph> Graphs = new();
 
     /// <summary>
     /// The graph of a rule's operation block (pass a block <see cref="HasGraph"/> accepts): the one a summary built for
@@ -35,14 +31,7 @@ internal static class ControlFlowGraphs
     public static ControlFlowGraph Of(OperationBlockAnalysisContext context, IOperation block)
     {
         var root = FunctionScan.RootOf(block);
-        if (root.SemanticModel is not { } model)
-        {
-            return context.GetControlFlowGraph(block);
-        }
-
-        var graphs = Graphs.GetValue(model, NewGraphs);
-        // Two threads may ask at once: both get the graph stored first.
-        return graphs.TryGetValue(root, out var known) ? known : graphs.GetOrAdd(root, context.GetControlFlowGraph(block));
+        return Graphs.Find(root) ?? Graphs.Keep(root, context.GetControlFlowGraph(block));
     }
 
     /// <summary>
@@ -51,8 +40,7 @@ internal static class ControlFlowGraphs
     /// </summary>
     public static ControlFlowGraph? OfRoot(IOperation root, CancellationToken ct)
     {
-        var graphs = root.SemanticModel is { } model ? Graphs.GetValue(model, NewGraphs) : null;
-        if (graphs is not null && graphs.TryGetValue(root, out var known))
+        if (Graphs.Find(root) is { } known)
         {
             return known;
         }
@@ -64,7 +52,7 @@ internal static class ControlFlowGraphs
             IBlockOperation block => ControlFlowGraph.Create(block, ct),
             _ => null,
         };
-        return graph is null || graphs is null ? graph : graphs.GetOrAdd(root, graph);
+        return graph is null ? null : Graphs.Keep(root, graph);
     }
 
     /// <summary>

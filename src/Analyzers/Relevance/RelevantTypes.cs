@@ -18,7 +18,6 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 
 namespace GfpAnalyzers.Analyzers.Relevance;

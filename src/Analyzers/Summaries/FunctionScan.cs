@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using GfpAnalyzers.Analyzers.Operations;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -106,13 +106,7 @@ internal sealed class MethodScan
 /// </summary>
 internal static class FunctionScan
 {
-    // One table per semantic model, keyed by root. The driver gives every rule the same model per tree, and the model
-    // keeps the operation trees it bound alive anyway, so the table keeps nothing alive longer than it lives. One weak
-    // entry per tree, not per method root (each weak entry is a dependent handle the GC scans); lookups take no lock.
-    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, MethodScan>> Caches = new();
-
-    private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, MethodScan>>.CreateValueCallback NewCache
-        = _ => new ConcurrentDictionary<IOperation, MethodScan>();
+    private static readonly PerRootCache<MethodScan> Scans = new();
 
     /// <summary>The walk's stack, kept per thread between scans (no growth, no garbage).</summary>
     [System.ThreadStatic]
@@ -121,20 +115,14 @@ internal static class FunctionScan
     /// <summary>The scan of <paramref name="root"/> (an operation-block root: its <c>Parent</c> is null), computed once.</summary>
     public static MethodScan Of(IOperation root, ISymbol owner, RuntimeSymbols symbols, IAssemblySymbol assembly)
     {
-        if (root.SemanticModel is not { } model)
-        {
-            return Run(root, owner, symbols, assembly);
-        }
-
-        var scans = Caches.GetValue(model, NewCache);
-        if (scans.TryGetValue(root, out var cached))
+        if (Scans.Find(root) is { } cached)
         {
             return SymbolEqualityComparer.Default.Equals(cached.Owner, owner) ? cached : Run(root, owner, symbols, assembly);
         }
 
         // Two threads may scan the same root: both get equal results, the first stored is kept.
         var scan = Run(root, owner, symbols, assembly);
-        var stored = scans.GetOrAdd(root, scan);
+        var stored = Scans.Keep(root, scan);
         return SymbolEqualityComparer.Default.Equals(stored.Owner, owner) ? stored : scan;
     }
 
