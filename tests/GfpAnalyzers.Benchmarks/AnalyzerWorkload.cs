@@ -17,10 +17,7 @@ internal sealed class AnalyzerWorkload
             [CSharpSyntaxTree.ParseText(Replicate(CorpusFiles.EarlyPfnTracker, copies), new CSharpParseOptions(LanguageVersion.Latest))],
             References(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        Analyzers = System.Reflection.Assembly.Load("GfpAnalyzers.Analyzers").GetTypes()
-            .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type))
-            .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)
-            .ToImmutableArray();
+        Analyzers = GfpAnalyzers.Harness.ExportedAnalyzers.In(System.Reflection.Assembly.Load("GfpAnalyzers.Analyzers"));
     }
 
     public CSharpCompilation Compilation { get; }

@@ -12,8 +12,9 @@ using GfpAnalyzers.Benchmarks.Runtime;
 //             [--configurations off,ours,CA2000,both,before]                   (off and ours are always built)
 //                                                                             real dotnet builds: off / ours / CA2000 / both
 //   editor    [--lines 100000] [--files 10] [--sessions 3] [--before OLD.dll] one-file analysis latency, warm, ours vs CA2000
-//   breakdown [--lines 100000] [--runs 3] [--before OLD.dll]                  in process: floor / baseline / ours / CA2000 / before, warmed up,
-//                                                                             rotated every run; cost beyond the floor, ratios, analyzer telemetry
+//   breakdown [--lines 100000] [--runs 3] [--before OLD.dll] [--rules]        in process: floor / baseline / ours / CA2000 / before, warmed up,
+//                                                                             rotated every run; cost beyond the floor, ratios, analyzer telemetry;
+//                                                                             --rules adds each rule as an analyzer of its own (telemetry by rule)
 //   blowup    [--sizes 75,150,300,600]                                        one method with N correlated bools; one with N NoCodetag pages
 //                                                                             (clear right before the free, and a statement apart)
 //   profile   [--lines 100000 | --blowup N] [--out DIR] [--top 25] [--callers LEAF]
@@ -31,7 +32,7 @@ switch (args.FirstOrDefault())
     case "editor":
         return await EditorLatency.RunAsync(options.Int("--lines", 100_000), options.Int("--files", 10), options.Int("--sessions", 3), dry: false, options.Text("--before"));
     case "breakdown":
-        return await AnalyzerBreakdown.RunAsync(options.Int("--lines", 100_000), options.Int("--runs", 3), dry: false, options.Text("--before"));
+        return await AnalyzerBreakdown.RunAsync(options.Int("--lines", 100_000), options.Int("--runs", 3), dry: false, options.Text("--before"), rulesAlone: args.Contains("--rules"));
     case "blowup":
         return await BlowUp.RunAsync(options.Sizes([75, 150, 300, 600]), dry: false);
     case "profile":
@@ -53,7 +54,7 @@ switch (args.FirstOrDefault())
         {
             var failed = BuildComparison.Run([1_500], rounds: 0, dryOut, dry: true) != 0
                 || await EditorLatency.RunAsync(4_000, filesPerKind: 2, sessions: 1, dry: true) != 0
-                || await AnalyzerBreakdown.RunAsync(2_000, runs: 1, dry: true) != 0
+                || await AnalyzerBreakdown.RunAsync(2_000, runs: 1, dry: true, rulesAlone: true) != 0
                 || await BlowUp.RunAsync([3], dry: true) != 0
                 || await DiagnosticsOracle.RunAsync([1_500], mutants: 3, TextWriter.Null) != 0
                 || RuntimeBenchmarksDryRun.Run() != 0;

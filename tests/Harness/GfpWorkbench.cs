@@ -23,11 +23,7 @@ internal sealed class GfpWorkbench
     public GfpWorkbench(ImmutableArray<MetadataReference> references)
     {
         _references = references;
-        _analyzers = System.Reflection.Assembly.Load("GfpAnalyzers.Analyzers").GetTypes()
-            .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type))
-            .OrderBy(type => type.FullName, StringComparer.Ordinal)
-            .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)
-            .ToImmutableArray();
+        _analyzers = ExportedAnalyzers.In(System.Reflection.Assembly.Load("GfpAnalyzers.Analyzers"));
         _fixers = System.Reflection.Assembly.Load("GfpAnalyzers.CodeFixes").GetTypes()
             .Where(type => !type.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(type))
             .OrderBy(type => type.FullName, StringComparer.Ordinal)
@@ -74,7 +70,11 @@ internal sealed class GfpWorkbench
         return await AnalyzeAsync(compilation, concurrent, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<AnalysisRun> AnalyzeAsync(Compilation compilation, bool concurrent, CancellationToken cancellationToken)
+    public Task<AnalysisRun> AnalyzeAsync(Compilation compilation, bool concurrent, CancellationToken cancellationToken)
+        => AnalyzeAsync(compilation, _analyzers, concurrent, cancellationToken);
+
+    /// <summary>The given analyzers instead of what the package exports (e.g. each rule alone).</summary>
+    public static async Task<AnalysisRun> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, bool concurrent, CancellationToken cancellationToken)
     {
         var exceptions = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var options = new CompilationWithAnalyzersOptions(
@@ -82,7 +82,7 @@ internal sealed class GfpWorkbench
             (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
             concurrent,
             logAnalyzerExecutionTime: false);
-        var all = await compilation.WithAnalyzers(_analyzers, options).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        var all = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
         var diagnostics = all
             .Where(d => d.Id.StartsWith("GFP", StringComparison.Ordinal))
             .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)

@@ -28,7 +28,6 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>Reports allocations in atomic context whose flags may sleep, wake kswapd, or carry inherited bits.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
 {
     public const string BitsToClearProperty = "BitsToClear";

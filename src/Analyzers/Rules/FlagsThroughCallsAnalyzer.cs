@@ -25,7 +25,6 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>Reports flags passed to a method of the compilation that reach one of its allocations with a hazard.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(

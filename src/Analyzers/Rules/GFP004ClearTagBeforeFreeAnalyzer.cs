@@ -19,7 +19,6 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// <c>FreePage</c>/<c>FreePages</c> on some path without <c>ClearPageTagRef</c> on that page first, so Linux's
 /// <c>alloc_tag_sub_check()</c> warns "alloc_tag was not set".
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(

@@ -14,7 +14,6 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>Reports <c>NoFail</c> without <c>DirectReclaim</c>.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyzer
 {
     public const string BitsToClearProperty = "BitsToClear";

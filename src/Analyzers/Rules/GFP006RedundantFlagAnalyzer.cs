@@ -17,7 +17,6 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>Reports flags already implied by the rest of a <c>|</c> expression.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP006RedundantFlagAnalyzer : DiagnosticAnalyzer
 {
     public const string RedundantOperandProperty = "RedundantOperand";

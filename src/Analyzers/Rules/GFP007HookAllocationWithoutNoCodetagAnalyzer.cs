@@ -19,7 +19,6 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 namespace GfpAnalyzers.Analyzers.Rules;
 
 /// <summary>Reports allocations in allocation hooks that do not always carry <c>NoCodetag</c>.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAnalyzer
 {
     public const string FlagToAddProperty = "FlagToAdd";

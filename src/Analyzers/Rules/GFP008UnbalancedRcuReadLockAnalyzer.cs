@@ -26,7 +26,6 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// which. In a method whose caller holds a lock (<c>[RcuReadLockHeld]</c>, <c>[LockHeld]</c>, <c>[IrqsDisabled]</c>)
 /// that lock counts as held on entry: dropping and retaking it is allowed.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Diagnostic property: the release call that pairs with the leaked lock ("_lock.UnlockIrqRestore(flags)").</summary>

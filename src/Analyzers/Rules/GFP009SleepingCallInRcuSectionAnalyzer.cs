@@ -28,7 +28,6 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// "SleepingArguments" the ordinals of the callee's parameters given constant flags with DirectReclaim ("1" or "0,2"),
 /// "ContextKind" the <see cref="AtomicContextKind"/> named in the message, "AvoidKswapdWakeup" as for GFP001 (<see cref="KswapdWakeups"/>).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 {
     public const string SleepingArgumentsProperty = "SleepingArguments";

@@ -14,7 +14,6 @@ namespace GfpAnalyzers.Analyzers.Rules;
 /// <c>[MightSleep]</c>. Inside this compilation GFP009 follows the summary; a caller in another assembly sees only
 /// the attribute, as the kernel's callers see <c>might_sleep()</c>. Suggestion, with a fix that adds the attribute.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
 {
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(

@@ -12,7 +12,7 @@ namespace GfpAnalyzers.Benchmarks.InProcess;
 /// </summary>
 internal static class AnalyzerBreakdown
 {
-    public static async Task<int> RunAsync(int lines, int runs, bool dry, string? beforeAnalyzers = null)
+    public static async Task<int> RunAsync(int lines, int runs, bool dry, string? beforeAnalyzers = null, bool rulesAlone = false)
     {
         var files = CorpusGenerator.Generate(lines);
         var compilation = CorpusCompilation.Create(files);
@@ -29,7 +29,7 @@ internal static class AnalyzerBreakdown
         }
 
         var total = files.Sum(f => f.Lines);
-        var configurations = BreakdownConfiguration.All(compilation.Options, beforeAnalyzers);
+        var configurations = BreakdownConfiguration.All(compilation.Options, beforeAnalyzers, rulesAlone);
         Console.WriteLine($"breakdown: {files.Count} files, {total} lines ({files.Where(f => f.IsAllocatorCode).Sum(f => f.Lines)} allocator-style); {configurations.Count} configurations, each once untimed, then {(dry ? "nothing timed (dry run)" : $"{runs} run(s) of all, in an order rotated every run")}; {Stats.Load()}");
         foreach (var configuration in configurations)
         {

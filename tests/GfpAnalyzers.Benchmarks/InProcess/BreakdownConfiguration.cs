@@ -15,9 +15,13 @@ internal sealed record BreakdownConfiguration(string Name, ImmutableArray<Diagno
     public const string Ours = "ours";
     public const string Ca2000 = "CA2000";
     public const string Before = "before";
+    public const string RulesAlone = "rules";
 
-    /// <summary>The floor first (the reference of every difference), then the baseline, ours, CA2000, and "before" when given.</summary>
-    public static IReadOnlyList<BreakdownConfiguration> All(CSharpCompilationOptions options, string? beforeAnalyzers)
+    /// <summary>
+    /// The floor first (the reference of every difference), then the baseline, ours, CA2000, "before" when given, and
+    /// "rules" (each rule an analyzer of its own) when asked for.
+    /// </summary>
+    public static IReadOnlyList<BreakdownConfiguration> All(CSharpCompilationOptions options, string? beforeAnalyzers, bool rulesAlone = false)
     {
         var configurations = new List<BreakdownConfiguration>
         {
@@ -29,6 +33,11 @@ internal sealed record BreakdownConfiguration(string Name, ImmutableArray<Diagno
         if (beforeAnalyzers is not null)
         {
             configurations.Add(new(Before, AnalyzerSets.Older(beforeAnalyzers), options, "GFP"));
+        }
+
+        if (rulesAlone)
+        {
+            configurations.Add(new(RulesAlone, AnalyzerSets.OurRulesAlone(), options, "GFP"));
         }
 
         return configurations;

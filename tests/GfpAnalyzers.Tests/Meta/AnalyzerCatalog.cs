@@ -1,20 +1,28 @@
-using System.Reflection;
 using GfpAnalyzers.Analyzers.Rules;
+using GfpAnalyzers.Harness;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace GfpAnalyzers.Tests.Meta;
 
-/// <summary>Every analyzer the package ships, found by reflection so a new rule is covered without editing tests.</summary>
+/// <summary>
+/// The analyzers of the package, found by reflection so a new rule is covered without editing tests: what it exports
+/// (the host, <see cref="GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer"/>) and the rules it hosts.
+/// </summary>
 internal static class AnalyzerCatalog
 {
-    public static IReadOnlyList<Type> AnalyzerTypes { get; } = typeof(RuleDescriptors).Assembly.GetTypes()
-        .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type))
+    /// <summary>The analyzer types the package exports for C#: what a compiler or an IDE loads.</summary>
+    public static IReadOnlyList<Type> ExportedTypes { get; } = ExportedAnalyzers.TypesIn(typeof(RuleDescriptors).Assembly).ToArray();
+
+    /// <summary>Every other analyzer type of the assembly: the rules, each testable alone.</summary>
+    public static IReadOnlyList<Type> RuleTypes { get; } = typeof(RuleDescriptors).Assembly.GetTypes()
+        .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type) && !ExportedAnalyzers.IsExportedForCSharp(type))
         .OrderBy(type => type.FullName, StringComparer.Ordinal)
         .ToArray();
 
+    /// <summary>New instances of what the package exports, as a build runs them.</summary>
     public static IReadOnlyList<DiagnosticAnalyzer> CreateAll()
-        => AnalyzerTypes.Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!).ToArray();
+        => ExportedAnalyzers.In(typeof(RuleDescriptors).Assembly);
 
     public static IReadOnlyList<DiagnosticDescriptor> AllDescriptors()
         => CreateAll().SelectMany(analyzer => analyzer.SupportedDiagnostics)
@@ -36,8 +44,4 @@ internal static class AnalyzerCatalog
 
         throw new InvalidOperationException("GfpAnalyzers.sln not found above " + AppContext.BaseDirectory);
     }
-
-    public static bool IsExportedForCSharp(Type analyzerType)
-        => analyzerType.GetCustomAttributes<DiagnosticAnalyzerAttribute>()
-            .Any(attribute => attribute.Languages.Contains(LanguageNames.CSharp));
 }

@@ -7,10 +7,11 @@ namespace GfpAnalyzers.Tests.Meta;
 public class RuleCatalogTests
 {
     [Fact]
-    public void Every_analyzer_is_exported_for_CSharp()
+    public void The_package_exports_one_analyzer_for_CSharp_and_it_hosts_every_rule()
     {
-        var notExported = AnalyzerCatalog.AnalyzerTypes.Where(type => !AnalyzerCatalog.IsExportedForCSharp(type)).Select(type => type.Name);
-        Assert.Empty(notExported);
+        Assert.Equal([typeof(GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer)], AnalyzerCatalog.ExportedTypes);
+        var hosted = GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer.CreateRules().Select(rule => rule.GetType()).OrderBy(type => type.FullName, StringComparer.Ordinal);
+        Assert.Equal(AnalyzerCatalog.RuleTypes, hosted);
     }
 
     [Fact]
