@@ -6,9 +6,11 @@ using Microsoft.CodeAnalysis;
 namespace GfpAnalyzers.Analyzers.Relevance;
 
 /// <summary>
-/// The gate's last result for a compilation's inputs, reused by another compilation with the very same syntax trees
-/// and references. An analysis session clones its compilation for every request (the editor analyses each file through
-/// a new one), and the gate depends on nothing else: without this, every file would recompute it over the whole project.
+/// The gate's last result for a compilation's inputs, reused by another compilation with the very same syntax trees,
+/// references, assembly name and options. An analysis session clones its compilation for every request (the editor
+/// analyses each file through a new one), and the gate depends on nothing else: without this, every file would
+/// recompute it over the whole project. The name and the options count because they decide which internal members of
+/// a reference the compilation sees (InternalsVisibleTo, MetadataImportOptions), and so which extension methods.
 /// </summary>
 internal sealed class SameInputs<TResult>
     where TResult : class
@@ -47,23 +49,31 @@ internal sealed class SameInputs<TResult>
         public Entry? Latest;
     }
 
-    // The inputs by identity: the same tree objects and the same reference objects, in the same order.
+    // The inputs by identity (the same tree objects and the same reference objects, in the same order), the same
+    // assembly name and equal options.
     private sealed class Entry
     {
         private readonly SyntaxTree[] _trees;
         private readonly MetadataReference[] _references;
+        private readonly string? _assemblyName;
+        private readonly CompilationOptions _options;
 
         public Entry(Compilation compilation, TResult result)
         {
             _trees = new List<SyntaxTree>(compilation.SyntaxTrees).ToArray();
             _references = new List<MetadataReference>(compilation.References).ToArray();
+            _assemblyName = compilation.AssemblyName;
+            _options = compilation.Options;
             Result = result;
         }
 
         public TResult Result { get; }
 
         public bool Matches(Compilation compilation)
-            => SameSequence(_trees, compilation.SyntaxTrees) && SameSequence(_references, compilation.References);
+            => compilation.AssemblyName == _assemblyName
+               && (ReferenceEquals(compilation.Options, _options) || compilation.Options.Equals(_options))
+               && SameSequence(_trees, compilation.SyntaxTrees)
+               && SameSequence(_references, compilation.References);
 
         private static bool SameSequence<T>(T[] known, IEnumerable<T> current)
             where T : class

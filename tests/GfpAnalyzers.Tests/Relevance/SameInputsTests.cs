@@ -21,7 +21,22 @@ public class SameInputsTests
         cache.Remember(compilation, result);
 
         Assert.Same(result, cache.Find(compilation.Clone()));
-        Assert.Same(result, cache.Find(compilation.WithAssemblyName("Other")));
+        var equalOptions = compilation.Options.WithConcurrentBuild(!compilation.Options.ConcurrentBuild).WithConcurrentBuild(compilation.Options.ConcurrentBuild);
+        Assert.NotSame(compilation.Options, equalOptions);
+        Assert.Same(result, cache.Find(compilation.WithOptions(equalOptions)));
+    }
+
+    [Fact]
+    public void A_compilation_with_another_name_or_other_options_computes_its_own()
+    {
+        // Both decide which internal members of a reference the compilation sees (InternalsVisibleTo to this name,
+        // MetadataImportOptions), and with them which extension methods reach the runtime.
+        var cache = new SameInputs<object>();
+        var compilation = Compile("class A { }", "class B { }");
+        cache.Remember(compilation, new object());
+
+        Assert.Null(cache.Find(compilation.WithAssemblyName("Other")));
+        Assert.Null(cache.Find(compilation.WithOptions(compilation.Options.WithMetadataImportOptions(MetadataImportOptions.All))));
     }
 
     [Fact]
