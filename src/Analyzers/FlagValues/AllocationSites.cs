@@ -5,6 +5,7 @@
 // Graphs are built (through the driver's cache, shared by every analyzer) only for blocks that contain
 // an AllocPage/AllocPages call; lambdas and local functions come with their own graphs and owners.
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
@@ -110,10 +111,22 @@ internal static class AllocationSites
     public static bool AnyPath(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken, System.Func<FlagValue, bool> predicate)
         => FlagValueAnalysis.GetOrCreate(site.Graph, symbols, cancellationToken).AnyPath(site.FlagsArgument.Value, predicate);
 
+    /// <summary>
+    /// The allocation sites of each graph, found once: three rules ask for the sites of the same graphs (the driver's
+    /// graph of a root, shared through <see cref="ControlFlowGraphs.Of"/>), and the walk reads every operation.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ControlFlowGraph, GraphSites> SitesOfGraph = new();
+
+    /// <summary>The walk's stack, kept per thread between walks (no growth, no garbage).</summary>
+    [System.ThreadStatic]
+    private static OperationStack? s_spareStack;
+
+    /// <summary>
+    /// Every allocation of the operation blocks of <paramref name="context"/> that binds and runs, graph by graph (the
+    /// method's, then its lambdas' and local functions'), each graph's in operation order.
+    /// </summary>
     public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
-        Stack<IOperation>? pending = null;
-        List<AllocationSite>? sites = null;
         foreach (var block in context.OperationBlocks)
         {
             if (!ControlFlowGraphs.HasGraph(block)
@@ -125,30 +138,7 @@ internal static class AllocationSites
             var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, context.CancellationToken))
             {
-                pending ??= new Stack<IOperation>();
-                sites ??= new List<AllocationSite>();
-                sites.Clear();
-                foreach (var basicBlock in graph.Blocks)
-                {
-                    if (!basicBlock.IsReachable)
-                    {
-                        // Under a constant-false condition (`if (false)`, a translated IS_ENABLED(CONFIG_...) const):
-                        // the code never runs, so none of its allocations is a bug.
-                        continue;
-                    }
-
-                    foreach (var operation in basicBlock.Operations)
-                    {
-                        Collect(graph, owner, operation, symbols, pending, sites);
-                    }
-
-                    if (basicBlock.BranchValue is { } branchValue)
-                    {
-                        Collect(graph, owner, branchValue, symbols, pending, sites);
-                    }
-                }
-
-                foreach (var site in sites)
+                foreach (var site in SitesOf(graph, owner, symbols))
                 {
                     yield return site;
                 }
@@ -156,21 +146,74 @@ internal static class AllocationSites
         }
     }
 
+    /// <summary>The sites of one graph, from the cache when the same owner asked before (the owner is part of each site).</summary>
+    private static AllocationSite[] SitesOf(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols)
+    {
+        if (SitesOfGraph.TryGetValue(graph, out var known) && SymbolEqualityComparer.Default.Equals(known.Owner, owner))
+        {
+            return known.Sites;
+        }
+
+        var sites = Walk(graph, owner, symbols);
+        if (known is null)
+        {
+            // Two threads may walk the same graph: both find the same sites, the first stored is kept.
+            var stored = SitesOfGraph.GetValue(graph, _ => new GraphSites(owner, sites));
+            if (SymbolEqualityComparer.Default.Equals(stored.Owner, owner))
+            {
+                return stored.Sites;
+            }
+        }
+
+        return sites;
+    }
+
+    private static AllocationSite[] Walk(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols)
+    {
+        // Taken, not shared: a walk started inside this one (none today) would get a stack of its own.
+        var pending = s_spareStack ?? new OperationStack();
+        s_spareStack = null;
+        List<AllocationSite>? sites = null;
+        foreach (var basicBlock in graph.Blocks)
+        {
+            if (!basicBlock.IsReachable)
+            {
+                // Under a constant-false condition (`if (false)`, a translated IS_ENABLED(CONFIG_...) const):
+                // the code never runs, so none of its allocations is a bug.
+                continue;
+            }
+
+            foreach (var operation in basicBlock.Operations)
+            {
+                Collect(graph, owner, operation, symbols, pending, ref sites);
+            }
+
+            if (basicBlock.BranchValue is { } branchValue)
+            {
+                Collect(graph, owner, branchValue, symbols, pending, ref sites);
+            }
+        }
+
+        s_spareStack = pending;
+        return sites?.ToArray() ?? System.Array.Empty<AllocationSite>();
+    }
+
     /// <summary>
     /// Adds the allocations under <paramref name="root"/>, in the order <c>DescendantsAndSelf</c> lists them, walking
     /// with the caller's stack (no enumerator per operation; no call-stack depth).
     /// </summary>
-    private static void Collect(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols, Stack<IOperation> pending, List<AllocationSite> sites)
+    private static void Collect(ControlFlowGraph graph, ISymbol owner, IOperation root, RuntimeSymbols symbols, OperationStack pending, ref List<AllocationSite>? sites)
     {
         pending.Push(root);
         while (pending.Count > 0)
         {
-            var operation = pending.Pop();
-            if (operation is IInvocationOperation invocation
+            var (operation, _) = pending.Pop();
+            if (operation.Kind == OperationKind.Invocation
+                && operation is IInvocationOperation invocation
                 && symbols.IsAllocation(invocation.TargetMethod)
                 && symbols.FlagsArgument(invocation) is { } flags)
             {
-                sites.Add(new AllocationSite(graph, owner, invocation, flags));
+                (sites ??= new List<AllocationSite>()).Add(new AllocationSite(graph, owner, invocation, flags));
             }
 
             foreach (var child in operation.ChildOperations.Reverse())
@@ -178,5 +221,18 @@ internal static class AllocationSites
                 pending.Push(child);
             }
         }
+    }
+
+    private sealed class GraphSites
+    {
+        public GraphSites(ISymbol owner, AllocationSite[] sites)
+        {
+            Owner = owner;
+            Sites = sites;
+        }
+
+        public ISymbol Owner { get; }
+
+        public AllocationSite[] Sites { get; }
     }
 }

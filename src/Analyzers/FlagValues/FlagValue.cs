@@ -105,7 +105,7 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
         AddNarrowed(builder, a.Origins, may & ~bIsValue, includeConstants: true);
         AddNarrowed(builder, b.Origins, may & ~bIsValue, includeConstants: false);
         AddNarrowed(builder, b.Origins, bIsValue, includeConstants: true);
-        return new(a.Must & b.Must, may, Merge(builder.ToImmutable(), ImmutableArray<FlagOrigin>.Empty, uint.MaxValue, uint.MaxValue), a.HasErrors || b.HasErrors);
+        return new(a.Must & b.Must, may, Merge(builder.ToImmutable(), ImmutableArray<FlagOrigin>.Empty, uint.MaxValue, uint.MaxValue, mayRepeatSources: true), a.HasErrors || b.HasErrors);
     }
 
     /// <summary><c>a ^ b</c>: exact where both sides are known, origins of both sides.</summary>
@@ -136,7 +136,7 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
             builder.Add(new FlagOrigin(FlagOriginKind.Constant, may, "~0", null));
         }
 
-        return new(must, may, Merge(builder.ToImmutable(), ImmutableArray<FlagOrigin>.Empty, may, may), a.HasErrors);
+        return new(must, may, Merge(builder.ToImmutable(), ImmutableArray<FlagOrigin>.Empty, may, may, mayRepeatSources: true), a.HasErrors);
     }
 
     /// <summary>The same bits, with the given sources replacing the current ones (used for named constants).</summary>
@@ -215,19 +215,23 @@ internal readonly struct FlagValue : System.IEquatable<FlagValue>
         }
     }
 
-    /// <summary>Union of two origin lists narrowed to masks, one entry per source (bits OR-ed).</summary>
-    private static ImmutableArray<FlagOrigin> Merge(ImmutableArray<FlagOrigin> a, ImmutableArray<FlagOrigin> b, uint aMask, uint bMask)
+    /// <summary>
+    /// Union of two origin lists narrowed to masks, one entry per source (bits OR-ed). Every value's origins already
+    /// have one entry per source, none without bits (each value is made by this merge or has one origin): only lists
+    /// built here from several values' origins (<paramref name="mayRepeatSources"/>) need checking before one is kept as it is.
+    /// </summary>
+    private static ImmutableArray<FlagOrigin> Merge(ImmutableArray<FlagOrigin> a, ImmutableArray<FlagOrigin> b, uint aMask, uint bMask, bool mayRepeatSources = false)
     {
         // What the merge below would build, without building it: one side unchanged (the join of a value with
         // itself or with what it already covers, a union with nothing, a mask that keeps every bit).
         if (aMask == uint.MaxValue && bMask == uint.MaxValue)
         {
-            if (Covers(a, b) && !HasDuplicates(a))
+            if (Covers(a, b) && !(mayRepeatSources && HasDuplicates(a)))
             {
                 return a;
             }
 
-            if (a.IsEmpty && !HasDuplicates(b))
+            if (a.IsEmpty && !(mayRepeatSources && HasDuplicates(b)))
             {
                 return b;
             }

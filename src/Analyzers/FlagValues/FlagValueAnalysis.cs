@@ -151,21 +151,50 @@ internal sealed class FlagValueAnalysis
         public FlagValue Value { get; }
     }
 
-    /// <summary>The variables on a set of paths that agree on the tracked conditions.</summary>
+    /// <summary>
+    /// The variables on a set of paths that agree on the tracked conditions. A path made from another one (along a branch)
+    /// shares its map until it first writes: a block that writes no variable (a bare condition, a call) copies nothing.
+    /// A map, once a block's output or input is stored, is never written again: only a path that owns it writes it.
+    /// </summary>
     private sealed class Path
     {
-        public Path(uint whenTrue, uint whenFalse, Dictionary<object, FlagValue> variables)
+        private Dictionary<object, FlagValue> _variables;
+
+        /// <summary>True while <see cref="_variables"/> belongs to another path too (copy before writing).</summary>
+        private bool _shared;
+
+        public Path(uint whenTrue, uint whenFalse, Dictionary<object, FlagValue> variables, bool shared = false)
         {
             True = whenTrue;
             False = whenFalse;
-            Variables = variables;
+            _variables = variables;
+            _shared = shared;
         }
 
         public uint True { get; set; }
 
         public uint False { get; set; }
 
-        public Dictionary<object, FlagValue> Variables { get; }
+        /// <summary>The values, to read.</summary>
+        public Dictionary<object, FlagValue> Variables => _variables;
+
+        /// <summary>The values, to write: this path's own map (copied from the shared one on the first write).</summary>
+        public Dictionary<object, FlagValue> Writable
+        {
+            get
+            {
+                if (_shared)
+                {
+                    _variables = new Dictionary<object, FlagValue>(_variables, KeyComparer.Instance);
+                    _shared = false;
+                }
+
+                return _variables;
+            }
+        }
+
+        /// <summary>A path with the same values (shared until either writes: only this new one may).</summary>
+        public Path Share(uint whenTrue, uint whenFalse) => new(whenTrue, whenFalse, _variables, shared: true);
     }
 
     private sealed class Solver : FlagEvaluator
@@ -177,7 +206,9 @@ internal sealed class FlagValueAnalysis
         private readonly Dictionary<ISymbol, int> _conditionIndex = new(SymbolEqualityComparer.Default);
         private readonly List<ISymbol> _conditions = new();
         private readonly Dictionary<ISymbol, FlagValue> _initial = new(SymbolEqualityComparer.Default);
-        private readonly Stack<IOperation> _walk = new();
+        /// <summary>The stack of the walks that collect escaped variables, kept per thread between graphs (no growth, no garbage).</summary>
+        [System.ThreadStatic]
+        private static OperationStack? s_spareWalk;
 
         /// <summary>Whether the graph has a finally region (else no branch runs one: their regions need not be asked for).</summary>
         private bool _hasFinally;
@@ -395,14 +426,14 @@ internal sealed class FlagValueAnalysis
 
             if (!_escaped.Contains(variable) && IsTracked(VariableType(variable)))
             {
-                _path.Variables[variable] = value;
+                _path.Writable[variable] = value;
             }
         }
 
         protected override FlagValue ReadCapture(CaptureId id, IOperation reference)
             => _path.Variables.TryGetValue(id, out var value) ? value : FlagValue.Invalid;
 
-        protected override void WriteCapture(CaptureId id, FlagValue value) => _path.Variables[id] = value;
+        protected override void WriteCapture(CaptureId id, FlagValue value) => _path.Writable[id] = value;
 
         protected override void Record(IOperation operation, FlagValue value)
         {
@@ -485,15 +516,17 @@ internal sealed class FlagValueAnalysis
                     }
                 }
 
-                foreach (var path in AlongBranch(branch, sourcePaths))
+                var first = joined?.Count ?? 0;
+                AlongBranch(branch, sourcePaths, ref joined);
+                for (var i = first; i < (joined?.Count ?? 0); i++)
                 {
+                    var path = joined![i];
                     if (finallyState is not null)
                     {
-                        Join(path.Variables, finallyState);
+                        Join(path.Writable, finallyState);
                     }
 
                     ForgetLeftRegions(branch, path);
-                    (joined ??= new List<Path>()).Add(path);
                 }
             }
 
@@ -533,12 +566,18 @@ internal sealed class FlagValueAnalysis
             {
                 foreach (var local in region.Locals)
                 {
-                    path.Variables.Remove(local);
+                    if (path.Variables.ContainsKey(local))
+                    {
+                        path.Writable.Remove(local);
+                    }
                 }
 
                 foreach (var capture in region.CaptureIds)
                 {
-                    path.Variables.Remove(capture);
+                    if (path.Variables.ContainsKey(capture))
+                    {
+                        path.Writable.Remove(capture);
+                    }
                 }
             }
         }
@@ -546,9 +585,10 @@ internal sealed class FlagValueAnalysis
         /// <summary>
         /// The source's paths that can take <paramref name="branch"/>, knowing the condition's value on it: a tracked
         /// bool, or a test of flag bits (<c>gfp.AllowsBlocking()</c>, <c>(gfp &amp; X) != 0</c>, <c>gfp.HasFlag(X)</c>)
-        /// that refines the tested variable. Paths on which the condition cannot have that value are dropped.
+        /// that refines the tested variable. Paths on which the condition cannot have that value are dropped. Each
+        /// path that can take it is added, as a copy, to <paramref name="paths"/> (created when first needed).
         /// </summary>
-        private IEnumerable<Path> AlongBranch(ControlFlowBranch branch, List<Path> sourcePaths)
+        private void AlongBranch(ControlFlowBranch branch, List<Path> sourcePaths, ref List<Path>? paths)
         {
             var source = branch.Source;
             var index = -1;
@@ -582,19 +622,19 @@ internal sealed class FlagValueAnalysis
                         continue; // this path knows the condition has the other value
                     }
 
-                    yield return value
-                        ? new Path(path.True | bit, path.False, Copy(path.Variables))
-                        : new Path(path.True, path.False | bit, Copy(path.Variables));
+                    (paths ??= new List<Path>()).Add(value
+                        ? path.Share(path.True | bit, path.False)
+                        : path.Share(path.True, path.False | bit));
                     continue;
                 }
 
-                var copy = new Path(path.True, path.False, Copy(path.Variables));
+                var copy = path.Share(path.True, path.False);
                 if (test is { } bitTest && !Refine(copy, bitTest, value))
                 {
                     continue;
                 }
 
-                yield return copy;
+                (paths ??= new List<Path>()).Add(copy);
             }
         }
 
@@ -618,7 +658,7 @@ internal sealed class FlagValueAnalysis
                     }
 
                     // The caller's flags are now a known constant: rules name it as such ("from Gfp.Atomic").
-                    path.Variables[test.Variable] = Visit(exact);
+                    path.Writable[test.Variable] = Visit(exact);
                     return true;
                 }
 
@@ -649,7 +689,7 @@ internal sealed class FlagValueAnalysis
                 after = before;
             }
 
-            path.Variables[test.Variable] = after;
+            path.Writable[test.Variable] = after;
             return true;
         }
 
@@ -672,8 +712,14 @@ internal sealed class FlagValueAnalysis
             return merged;
         }
 
+        /// <summary>The paths with those that agree on every condition joined into one; the list itself when all differ (the common case).</summary>
         private List<Path> Merge(List<Path> paths)
         {
+            if (AllDistinct(paths))
+            {
+                return paths;
+            }
+
             var merged = new List<Path>(paths.Count);
             foreach (var path in paths)
             {
@@ -684,11 +730,27 @@ internal sealed class FlagValueAnalysis
                 }
                 else
                 {
-                    Join(existing.Variables, path.Variables);
+                    Join(existing.Writable, path.Variables);
                 }
             }
 
             return merged;
+        }
+
+        private static bool AllDistinct(List<Path> paths)
+        {
+            for (var i = 1; i < paths.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (paths[i].True == paths[j].True && paths[i].False == paths[j].False)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private Dictionary<object, FlagValue> Collapse(List<Path> paths)
@@ -844,61 +906,89 @@ internal sealed class FlagValueAnalysis
         /// <summary>Variables whose value cannot be followed: aliased by ref, or written by a lambda or local function.</summary>
         private void CollectEscaped()
         {
+            // Taken, not shared: a solver started inside this one (none today) would get a stack of its own.
+            var walk = s_spareWalk ?? new OperationStack();
+            s_spareWalk = null;
             foreach (var block in _cfg.Blocks)
             {
                 foreach (var operation in block.Operations)
                 {
-                    CollectRefAliases(operation);
+                    CollectRefAliases(walk, operation);
                 }
 
                 if (block.BranchValue is { } branchValue)
                 {
-                    CollectRefAliases(branchValue);
+                    CollectRefAliases(walk, branchValue);
                 }
             }
 
-            // The graph's own root (a lambda's or local function's graph starts at it) is not nested in itself.
+            // What the lambdas and local functions nested anywhere in the original tree write, in one walk: the flag says
+            // that an operation is inside one. The graph's own root (a lambda's or local function's graph starts at it)
+            // is not nested in itself.
             foreach (var child in _cfg.OriginalOperation.ChildOperations)
             {
-                _walk.Push(child);
+                walk.Push(child, false);
             }
 
-            while (_walk.Count > 0)
+            while (walk.Count > 0)
             {
-                var nested = _walk.Pop();
-                foreach (var child in nested.ChildOperations)
+                var (operation, inFunction) = walk.Pop();
+                var childrenInFunction = inFunction || operation.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction;
+                foreach (var child in operation.ChildOperations)
                 {
-                    _walk.Push(child);
+                    walk.Push(child, childrenInFunction);
                 }
 
-                if (nested is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                if (inFunction)
                 {
-                    continue;
+                    AddReferencedVariables(WrittenBy(operation));
                 }
+            }
 
-                foreach (var operation in nested.Descendants())
-                {
-                    var target = operation switch
+            s_spareWalk = walk;
+        }
+
+        /// <summary>What <paramref name="operation"/> writes: an assignment's or increment's target, a ref or out argument.</summary>
+        private static IOperation? WrittenBy(IOperation operation)
+        {
+            switch (operation.Kind)
+            {
+                // The kinds of IAssignmentOperation, IIncrementOrDecrementOperation and IArgumentOperation: the type tests below
+                // (interface casts) only for them.
+                case OperationKind.SimpleAssignment:
+                case OperationKind.CompoundAssignment:
+                case OperationKind.CoalesceAssignment:
+                case OperationKind.DeconstructionAssignment:
+                case OperationKind.Increment:
+                case OperationKind.Decrement:
+                case OperationKind.Argument:
+                    return operation switch
                     {
                         IAssignmentOperation assignment => assignment.Target,
                         IIncrementOrDecrementOperation increment => increment.Target,
                         IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
                         _ => null,
                     };
-                    AddReferencedVariables(target);
-                }
+                default:
+                    return null;
             }
         }
 
-        private void CollectRefAliases(IOperation root)
+        private void CollectRefAliases(OperationStack walk, IOperation root)
         {
-            _walk.Push(root);
-            while (_walk.Count > 0)
+            walk.Push(root);
+            while (walk.Count > 0)
             {
-                var operation = _walk.Pop();
+                var (operation, _) = walk.Pop();
                 foreach (var child in operation.ChildOperations)
                 {
-                    _walk.Push(child);
+                    walk.Push(child);
+                }
+
+                if (operation.Kind is not (OperationKind.SimpleAssignment or OperationKind.AddressOf or OperationKind.Argument))
+                {
+                    // The kinds of the operations below: the type tests (interface casts) only for them.
+                    continue;
                 }
 
                 switch (operation)
@@ -927,9 +1017,18 @@ internal sealed class FlagValueAnalysis
 
         private void AddReferencedVariables(IOperation? operation)
         {
-            if (operation is null)
+            switch (operation)
             {
-                return;
+                case null:
+                    return;
+
+                // The common target, a variable itself (no children): no enumerator.
+                case ILocalReferenceOperation local:
+                    _escaped.Add(local.Local);
+                    return;
+                case IParameterReferenceOperation parameter:
+                    _escaped.Add(parameter.Parameter);
+                    return;
             }
 
             foreach (var reference in operation.DescendantsAndSelf())
@@ -950,7 +1049,16 @@ internal sealed class FlagValueAnalysis
 
         private static Dictionary<object, FlagValue> Copy(Dictionary<object, FlagValue> state) => new(state, KeyComparer.Instance);
 
-        private static List<Path> Copy(List<Path> paths) => paths.ConvertAll(path => new Path(path.True, path.False, Copy(path.Variables)));
+        private static List<Path> Copy(List<Path> paths)
+        {
+            var copy = new List<Path>(paths.Count);
+            foreach (var path in paths)
+            {
+                copy.Add(path.Share(path.True, path.False));
+            }
+
+            return copy;
+        }
 
         /// <summary>The path of <paramref name="paths"/> that knows exactly these conditions, or null.</summary>
         private static Path? WithConditions(List<Path> paths, uint whenTrue, uint whenFalse)
@@ -987,6 +1095,11 @@ internal sealed class FlagValueAnalysis
 
         private static bool SameState(Dictionary<object, FlagValue> a, Dictionary<object, FlagValue> b)
         {
+            if (ReferenceEquals(a, b))
+            {
+                return true;
+            }
+
             if (a.Count != b.Count)
             {
                 return false;

@@ -57,19 +57,18 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
             }
 
             var value = AllocationSites.FlagValueOf(site, symbols, context.CancellationToken);
-            var noFailSources = value.OriginsOf(noFail, constant: true);
             if (NothingToReport(value, noFail, directReclaim))
             {
                 continue;
             }
 
-            if (site.IsIncomplete()
-                || !AllocationSites.AnyPath(site, symbols, context.CancellationToken, path => path.MayHave(noFail) && !path.MustHave(directReclaim)))
+            if (site.IsIncomplete() || !NoFailWithoutDirectReclaimOnSomePath(site, symbols, noFail, directReclaim, context.CancellationToken))
             {
                 // NoFail and the missing DirectReclaim come from different branches (`c ? Kernel | NoFail : Atomic`).
                 continue;
             }
 
+            var noFailSources = value.OriginsOf(noFail, constant: true);
             var sources = FlagNames.JoinSources(noFailSources);
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
@@ -82,6 +81,13 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
                 value.MayHave(directReclaim) ? " on some paths" : string.Empty));
         }
     }
+
+    /// <summary>
+    /// True when one set of paths the flag analysis kept apart has NoFail without DirectReclaim (a method of its own,
+    /// so that the predicate's closure is made only for the sites that get this far, not for every block).
+    /// </summary>
+    private static bool NoFailWithoutDirectReclaimOnSomePath(AllocationSite site, RuntimeSymbols symbols, uint noFail, uint directReclaim, System.Threading.CancellationToken cancellationToken)
+        => AllocationSites.AnyPath(site, symbols, cancellationToken, path => path.MayHave(noFail) && !path.MustHave(directReclaim));
 
     /// <summary>
     /// True when the flags give no reason to report: they did not bind, no constant asks for NoFail, DirectReclaim is
