@@ -135,13 +135,39 @@ internal sealed class ArgumentFacts
         return AtomVerdict.Unknown;
     }
 
-    /// <summary>Set by the caller's analysis: its Gfp parameters by origin description ("parameter 'gfp'") to ordinal.</summary>
-    public System.Func<string, int?>? CallerParameterOrdinal { get; set; }
+    /// <summary>The caller, whose trusted Gfp parameters flag origins name ("parameter 'gfp'"); null when unknown.</summary>
+    private IMethodSymbol? _caller;
+
+    /// <summary>The caller's parameters it never assigns (bit i: ordinal i).</summary>
+    private ulong _trustedCallerParameters;
+
+    /// <summary>Set by the caller's analysis: flag tests may then be rewritten onto <paramref name="caller"/>'s trusted Gfp parameters.</summary>
+    public void SetCaller(IMethodSymbol? caller, ulong trusted)
+    {
+        _caller = caller;
+        _trustedCallerParameters = trusted;
+    }
+
+    /// <summary>The ordinal of the caller's trusted Gfp parameter a flag origin names ("parameter 'gfp'").</summary>
+    private int? CallerParameterOrdinal(string description)
+    {
+        foreach (var parameter in _caller!.Parameters)
+        {
+            if (parameter.Ordinal < 64 && (_trustedCallerParameters & (1UL << parameter.Ordinal)) != 0
+                && CallComposition.NamesParameter(description, parameter.Name))
+            {
+                return parameter.Ordinal;
+            }
+        }
+
+        return null;
+    }
 
     private (int Ordinal, uint Bits)? CallerFlagParameter(FlagValue value, uint bits)
     {
-        if (CallerParameterOrdinal is null)
+        if (_caller is null)
         {
+            // No caller's parameter to name (as when a parameter of the caller is named but not found).
             return null;
         }
 

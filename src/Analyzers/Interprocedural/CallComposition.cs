@@ -149,7 +149,7 @@ internal static class CallComposition
     {
         for (var i = 0; i < parameters.Length; i++)
         {
-            if (originDescription == $"parameter '{parameters[i]}'")
+            if (NamesParameter(originDescription, parameters[i]))
             {
                 return i;
             }
@@ -157,4 +157,13 @@ internal static class CallComposition
 
         return null;
     }
+
+    /// <summary>Whether a flag origin's description is "parameter '<paramref name="name"/>'" (compared in place: no string per question).</summary>
+    public static bool NamesParameter(string originDescription, string name)
+        => originDescription.Length == ParameterPrefix.Length + name.Length + 1
+           && originDescription.StartsWith(ParameterPrefix, System.StringComparison.Ordinal)
+           && originDescription[originDescription.Length - 1] == '\''
+           && string.CompareOrdinal(originDescription, ParameterPrefix.Length, name, 0, name.Length) == 0;
+
+    private const string ParameterPrefix = "parameter '";
 }

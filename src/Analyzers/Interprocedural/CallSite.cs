@@ -56,9 +56,11 @@ internal sealed class CallSite
     /// <summary>
     /// The call <paramref name="call"/> (an operation of <paramref name="graph"/>, in block <paramref name="block"/>) to a
     /// method of the compilation, or null when its callee is unknown (virtual dispatch, no body here, past a bound).
+    /// With <paramref name="flowsOnly"/> (a rule that reads only <see cref="Flows"/>), also null when the callee reaches
+    /// no allocation: the caller's conditions and flags are not computed for it.
     /// </summary>
     public static CallSite? Create(IOperation call, IMethodSymbol callee, ControlFlowGraph graph, int block, ISymbol owner,
-        RuntimeSymbols symbols, Compilation compilation, CancellationToken ct)
+        RuntimeSymbols symbols, Compilation compilation, CancellationToken ct, bool flowsOnly = false)
     {
         if (LocalFacts.IsUnknownDispatch(call))
         {
@@ -66,7 +68,7 @@ internal sealed class CallSite
         }
 
         var summary = SummaryStore.For(compilation, symbols).Get(callee, ct, graph);
-        if (summary.IsUnknown || (summary.Sleeps.IsEmpty && summary.Flows.IsEmpty))
+        if (summary.IsUnknown || (summary.Flows.IsEmpty && (flowsOnly || summary.Sleeps.IsEmpty)))
         {
             return null;
         }
@@ -79,7 +81,8 @@ internal sealed class CallSite
         }
 
         // The flag analysis of the caller's graph only for a call that passes flags (most sleeping calls pass none).
-        var arguments = LocalFacts.Arguments(call, caller, () => FlagValueAnalysis.GetOrCreate(graph, symbols, ct), conditions.Trusted, symbols);
+        FlagValueAnalysis? flags = null;
+        var arguments = LocalFacts.Arguments(call, caller, graph, ref flags, conditions.Trusted, symbols, ct);
         return new CallSite(SummaryStore.Key(callee), summary, arguments, holding);
     }
 

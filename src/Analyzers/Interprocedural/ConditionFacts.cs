@@ -321,8 +321,13 @@ internal sealed class ConditionFacts
             return 0;
         }
 
-        foreach (var operation in graph.OriginalOperation.Descendants())
+        // Every operation of the body, lambdas and local functions included, in any order (the bits only ever clear).
+        var stack = OperationStacks.Rent();
+        OperationStacks.PushChildren(stack, graph.OriginalOperation);
+        while (stack.Count > 0)
         {
+            var operation = stack.Pop();
+            OperationStacks.PushChildren(stack, operation);
             var target = operation switch
             {
                 IAssignmentOperation assignment => assignment.Target,
@@ -336,6 +341,7 @@ internal sealed class ConditionFacts
             }
         }
 
+        OperationStacks.Return(stack);
         return trusted;
     }
 }

@@ -43,7 +43,7 @@ internal sealed class CallFacts
 
 internal sealed class LocalFacts
 {
-    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedDictionary<int, string> atomicallyInvoked)
+    private LocalFacts(List<SleepEffect> sleeps, List<FlagFlow> flows, List<CallFacts> calls, SortedDictionary<int, string>? atomicallyInvoked)
     {
         Sleeps = sleeps;
         Flows = flows;
@@ -53,9 +53,9 @@ internal sealed class LocalFacts
 
     /// <summary>
     /// Delegate parameters the body invokes inside its own atomic sections, or passes to [InvokedInAtomicContext], each with
-    /// where that happens (completing "invokes it ___"; the first such place in the body).
+    /// where that happens (completing "invokes it ___"; the first such place in the body); null when none.
     /// </summary>
-    public SortedDictionary<int, string> AtomicallyInvoked { get; }
+    public SortedDictionary<int, string>? AtomicallyInvoked { get; }
 
     public List<SleepEffect> Sleeps { get; }
 
@@ -76,15 +76,25 @@ internal sealed class LocalFacts
         ConditionFacts? conditions = null;
         FlagValueAnalysis? flags = null;
         // Where the body itself is atomic (its own sections, or all of it by an attribute), its effects are mistakes
-        // reported in it: callers are told (InSection) so that they do not report the same mistake again.
-        var sections = HasLockCalls(graph, symbols) || IsAtomicByAttribute(method, symbols) ? AtomicContextAnalysis.Create(graph, method, symbols, ct) : null;
+        // reported in it: callers are told (InSection) so that they do not report the same mistake again. Decided at
+        // the first effect: a body with none (most of them) is not walked for lock calls.
+        bool? atomicSomewhere = null;
+        // Only a body with parameters can invoke or hand on one of them (read in the same walk).
+        var readsParameters = !method.Parameters.IsEmpty;
+        SortedDictionary<int, string>? atomicallyInvoked = null;
+        AtomicContextAnalysis? contexts = null;
         foreach (var (operation, block) in ControlFlowGraphs.OperationsWithBlocks(graph))
         {
+            if (readsParameters)
+            {
+                NoteAtomicallyInvoked(operation, graph, method, symbols, ref atomicallyInvoked, ref contexts, ct);
+            }
+
             var (kind, target) = SleepingCalls.Classify(operation, symbols, assembly);
             var allocation = operation is IInvocationOperation invocation && symbols.IsAllocation(invocation.TargetMethod)
                 ? invocation
                 : null;
-            if ((kind == SleepingCallKind.None && allocation is null) || excluded.Contains(operation))
+            if ((kind == SleepingCallKind.None && allocation is null) || excluded?.Contains(operation) == true)
             {
                 continue;
             }
@@ -96,7 +106,8 @@ internal sealed class LocalFacts
             }
 
             var location = operation.Syntax.GetLocation();
-            var inSection = sections?.GetContext(operation) is not null;
+            atomicSomewhere ??= HasLockCalls(graph, symbols) || IsAtomicByAttribute(method, symbols);
+            var inSection = atomicSomewhere.Value && (contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct)).GetContext(operation) is not null;
             if (allocation is not null)
             {
                 if (symbols.FlagsArgument(allocation) is { } argument)
@@ -125,44 +136,42 @@ internal sealed class LocalFacts
                     break;
                 case SleepingCallKind.SourceMethod when !IsUnknownDispatch(operation):
                     // The flag analysis only for a call that passes flags (most calls of ordinary code pass none).
-                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, () => flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct), conditions.Trusted, symbols), inSection));
+                    calls.Add(new CallFacts(SummaryStore.Key(target!), location, holding, Arguments(operation, method, graph, ref flags, conditions.Trusted, symbols, ct), inSection));
                     break;
             }
         }
 
-        return new LocalFacts(sleeps, flows, calls, AtomicallyInvokedParameters(graph, method, symbols, ct));
+        return new LocalFacts(sleeps, flows, calls, atomicallyInvoked);
     }
 
-    private static SortedDictionary<int, string> AtomicallyInvokedParameters(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, CancellationToken ct)
+    /// <summary>
+    /// Adds to <paramref name="result"/> the delegate parameter <paramref name="operation"/> invokes in atomic context or
+    /// hands on to an <c>[InvokedInAtomicContext]</c> parameter, unless an earlier operation of the walk did.
+    /// </summary>
+    private static void NoteAtomicallyInvoked(IOperation operation, ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols,
+        ref SortedDictionary<int, string>? result, ref AtomicContextAnalysis? contexts, CancellationToken ct)
     {
-        var result = new SortedDictionary<int, string>();
-        AtomicContextAnalysis? contexts = null;
-        foreach (var operation in ControlFlowGraphs.Operations(graph))
+        switch (operation)
         {
-            switch (operation)
-            {
-                // callback(...) / callback.Invoke(...) where the method may hold a lock (or is atomic as a whole).
-                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var invoked } } invocation
-                    when SymbolEqualityComparer.Default.Equals(invoked.ContainingSymbol, method):
-                    contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct);
-                    if (contexts.GetContext(invocation) is { } context && !result.ContainsKey(invoked.Ordinal))
-                    {
-                        result.Add(invoked.Ordinal, context.Describe());
-                    }
+            // callback(...) / callback.Invoke(...) where the method may hold a lock (or is atomic as a whole).
+            case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var invoked } } invocation
+                when SymbolEqualityComparer.Default.Equals(invoked.ContainingSymbol, method):
+                contexts ??= AtomicContextAnalysis.Create(graph, method, symbols, ct);
+                if (contexts.GetContext(invocation) is { } context && result?.ContainsKey(invoked.Ordinal) != true)
+                {
+                    (result ??= new SortedDictionary<int, string>()).Add(invoked.Ordinal, context.Describe());
+                }
 
-                    break;
+                break;
 
-                // Handing the parameter on to a parameter marked [InvokedInAtomicContext].
-                case IArgumentOperation { Parameter: { } target, Value: IParameterReferenceOperation { Parameter: var passed } }
-                    when SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, method)
-                         && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute)
-                         && !result.ContainsKey(passed.Ordinal):
-                    result.Add(passed.Ordinal, CallbackSummaries.Through(target.ContainingSymbol, "in atomic context"));
-                    break;
-            }
+            // Handing the parameter on to a parameter marked [InvokedInAtomicContext].
+            case IArgumentOperation { Parameter: { } target, Value: IParameterReferenceOperation { Parameter: var passed } }
+                when SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, method)
+                     && symbols.HasAttribute(target, symbols.InvokedInAtomicContextAttribute)
+                     && result?.ContainsKey(passed.Ordinal) != true:
+                (result ??= new SortedDictionary<int, string>()).Add(passed.Ordinal, CallbackSummaries.Through(target.ContainingSymbol, "in atomic context"));
+                break;
         }
-
-        return result;
     }
 
     /// <summary>
@@ -179,9 +188,10 @@ internal sealed class LocalFacts
 
     /// <summary>
     /// What a call passes, by the callee's parameter ordinal, in terms of the caller's graph; <paramref name="flags"/> (the
-    /// caller graph's flag analysis) is asked only when the call passes a <c>Gfp</c> argument.
+    /// flag analysis of <paramref name="graph"/>) is created only when the call passes a <c>Gfp</c> argument.
     /// </summary>
-    public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, System.Func<FlagValueAnalysis> flags, ulong trusted, RuntimeSymbols symbols)
+    public static ArgumentFacts?[] Arguments(IOperation call, IMethodSymbol? caller, ControlFlowGraph graph, ref FlagValueAnalysis? flags, ulong trusted,
+        RuntimeSymbols symbols, CancellationToken ct)
     {
         var arguments = call switch
         {
@@ -191,7 +201,7 @@ internal sealed class LocalFacts
             _ => ImmutableArray<IArgumentOperation>.Empty,
         };
 
-        var result = new ArgumentFacts?[arguments.Length == 0 ? 0 : MaxOrdinal(arguments) + 1];
+        var result = arguments.Length == 0 ? NoArguments : new ArgumentFacts?[MaxOrdinal(arguments) + 1];
         foreach (var argument in arguments)
         {
             if (argument.Parameter is not { } parameter || argument.ArgumentKind == ArgumentKind.ParamArray)
@@ -199,14 +209,17 @@ internal sealed class LocalFacts
                 continue;
             }
 
-            var value = symbols.IsGfp(parameter.Type) ? flags().GetValue(argument.Value) : (FlagValue?)null;
+            var value = symbols.IsGfp(parameter.Type) ? (flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, ct)).GetValue(argument.Value) : (FlagValue?)null;
             var facts = ArgumentFacts.Of(argument, value, trusted);
-            facts.CallerParameterOrdinal = description => CallerFlagParameter(caller, trusted, description);
+            facts.SetCaller(caller, trusted);
             result[parameter.Ordinal] = facts;
         }
 
         return result;
     }
+
+    /// <summary>What a call without arguments passes (an empty array is never written to).</summary>
+    private static readonly ArgumentFacts?[] NoArguments = System.Array.Empty<ArgumentFacts?>();
 
     private static int MaxOrdinal(ImmutableArray<IArgumentOperation> arguments)
     {
@@ -222,35 +235,22 @@ internal sealed class LocalFacts
         return max;
     }
 
-    /// <summary>The ordinal of the caller's trusted Gfp parameter a flag origin names ("parameter 'gfp'").</summary>
-    private static int? CallerFlagParameter(IMethodSymbol? caller, ulong trusted, string description)
-    {
-        foreach (var parameter in caller?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty)
-        {
-            if (parameter.Ordinal < 64 && (trusted & (1UL << parameter.Ordinal)) != 0 && description == $"parameter '{parameter.Name}'")
-            {
-                return parameter.Ordinal;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
     /// In a method that runs with its caller's lock held ([RcuReadLockHeld], [LockHeld], [IrqsDisabled]) and drops it to
     /// sleep (<c>ReadUnlock(); sleep; ReadLock();</c>, the documented idiom): what runs only after the caller's lock is released does not happen in its callers' section.
     /// </summary>
-    private static HashSet<IOperation> AfterCallersLockReleased(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
+    private static HashSet<IOperation>? AfterCallersLockReleased(ControlFlowGraph graph, IMethodSymbol method, RuntimeSymbols symbols, IAssemblySymbol assembly, CancellationToken ct)
     {
-        var result = new HashSet<IOperation>();
+        // Most methods run with no lock of their caller's: nothing to exclude, no set.
         if (CallerLocks.Of(method, symbols).Count == 0
             || AtomicContextAnalysis.HasAttribute(method, symbols.AllocationHookAttribute, symbols)
             || AtomicContextAnalysis.HasAttribute(method, symbols.RunsInAtomicContextAttribute, symbols)
             || !HasLockCalls(graph, symbols))
         {
-            return result;
+            return null;
         }
 
+        var result = new HashSet<IOperation>();
         var analysis = AtomicContextAnalysis.Create(graph, method, symbols, ct);
         foreach (var operation in ControlFlowGraphs.Operations(graph))
         {

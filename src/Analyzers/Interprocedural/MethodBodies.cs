@@ -5,6 +5,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Operations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -103,16 +104,25 @@ internal static class MethodBodies
     /// <summary>Past the size bound, or code being typed (a body that does not bind): say nothing about it.</summary>
     public static bool TooLargeOrInvalid(IOperation root)
     {
+        // In any order: past the bound the answer is true whatever was seen, below it every operation is seen.
         var count = 0;
-        foreach (var operation in root.Descendants())
+        var stack = OperationStacks.Rent();
+        OperationStacks.PushChildren(stack, root);
+        var result = false;
+        while (stack.Count > 0)
         {
+            var operation = stack.Pop();
             if (++count > MaxOperations || operation is IInvalidOperation)
             {
-                return true;
+                result = true;
+                break;
             }
+
+            OperationStacks.PushChildren(stack, operation);
         }
 
-        return false;
+        OperationStacks.Return(stack);
+        return result;
     }
 
     /// <summary>

@@ -7,7 +7,6 @@
 //           "parameter 'gfp' minus HighMem"), the chain and the conditions.
 // A summary is a pure function of the compilation: lists are ordered and capped deterministically.
 using System.Collections.Immutable;
-using System.Linq;
 using GfpAnalyzers.Analyzers.FlagValues;
 using Microsoft.CodeAnalysis;
 
@@ -63,7 +62,7 @@ internal sealed class MethodSummary
     public bool SameAs(MethodSummary other)
     {
         if (IsUnknown != other.IsUnknown || Sleeps.Length != other.Sleeps.Length || Flows.Length != other.Flows.Length
-            || !AtomicallyInvoked.SequenceEqual(other.AtomicallyInvoked) || !InvocationContexts.SequenceEqual(other.InvocationContexts))
+            || !SameOrdinals(AtomicallyInvoked, other.AtomicallyInvoked) || !SameChain(InvocationContexts, other.InvocationContexts))
         {
             return false;
         }
@@ -125,6 +124,24 @@ internal sealed class MethodSummary
         for (var i = 0; i < a.Length; i++)
         {
             if (!a[i].Equals(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameOrdinals(ImmutableArray<int> a, ImmutableArray<int> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
             {
                 return false;
             }

@@ -35,10 +35,14 @@ internal sealed class SummaryStore
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary> _summaries = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, LocalFacts?> _locals = new(SymbolEqualityComparer.Default);
 
+    /// <summary><see cref="SolvedOrUnknown"/>, allocated once per store.</summary>
+    private readonly System.Func<IMethodSymbol, MethodSummary> _solvedOrUnknown;
+
     private SummaryStore(Compilation compilation, RuntimeSymbols symbols)
     {
         _compilation = compilation;
         _symbols = symbols;
+        _solvedOrUnknown = SolvedOrUnknown;
     }
 
     /// <summary>The store of <paramref name="compilation"/>, shared by every analyzer of the driver that analyses it.</summary>
@@ -101,6 +105,16 @@ internal sealed class SummaryStore
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Offer"/> could still use a graph of <paramref name="method"/>: neither its summary nor its facts
+    /// are known yet (a rule then need not get the graph for it).
+    /// </summary>
+    public bool WantsGraphOf(IMethodSymbol method)
+    {
+        var key = Key(method);
+        return !_locals.ContainsKey(key) && !_summaries.ContainsKey(key);
+    }
+
     private LocalFacts? Local(IMethodSymbol key, CancellationToken ct)
     {
         if (_locals.TryGetValue(key, out var facts))
@@ -117,40 +131,52 @@ internal sealed class SummaryStore
     /// <summary>Iterative Tarjan from <paramref name="root"/>; each component is solved as soon as it is complete.</summary>
     private void Solve(IMethodSymbol root, CancellationToken ct)
     {
-        var index = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
-        var low = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
-        var successors = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
-        var onStack = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        var component = new Stack<IMethodSymbol>();
-        var work = new Stack<(IMethodSymbol Node, int Next)>();
-        work.Push((root, 0));
+        // Taken, not shared: a summary asked for while one is solved on this thread (a callback's) gets a walk of its own.
+        var walk = s_spareWalk ?? new TarjanWalk();
+        s_spareWalk = null;
+        try
+        {
+            Solve(root, walk, ct);
+        }
+        finally
+        {
+            walk.Clear();
+            s_spareWalk = walk;
+        }
+    }
+
+    private void Solve(IMethodSymbol root, TarjanWalk walk, CancellationToken ct)
+    {
+        var nodes = walk.Nodes;
+        var component = walk.Component;
+        var work = walk.Work;
+        work.Push((root, null, 0));
         while (work.Count > 0)
         {
             ct.ThrowIfCancellationRequested();
-            var (node, next) = work.Pop();
-            if (next == 0 && !index.ContainsKey(node))
+            var (symbol, node, next) = work.Pop();
+            if (node is null)
             {
-                index[node] = low[node] = index.Count;
-                component.Push(node);
-                onStack.Add(node);
-                successors[node] = Successors(node, ct);
+                node = new TarjanNode(nodes.Count, Successors(symbol, ct));
+                nodes.Add(symbol, node);
+                component.Push(symbol);
             }
 
-            var callees = successors[node];
+            var callees = node.Successors;
             if (next < callees.Count)
             {
-                work.Push((node, next + 1));
+                work.Push((symbol, node, next + 1));
                 var callee = callees[next];
-                if (!index.ContainsKey(callee))
+                if (!nodes.TryGetValue(callee, out var calleeNode))
                 {
                     if (!_summaries.ContainsKey(callee))
                     {
-                        work.Push((callee, 0));
+                        work.Push((callee, null, 0));
                     }
                 }
-                else if (onStack.Contains(callee))
+                else if (calleeNode.OnStack)
                 {
-                    low[node] = System.Math.Min(low[node], index[callee]);
+                    node.Low = System.Math.Min(node.Low, calleeNode.Index);
                 }
 
                 continue;
@@ -158,50 +184,102 @@ internal sealed class SummaryStore
 
             if (work.Count > 0)
             {
-                var parent = work.Peek().Node;
-                low[parent] = System.Math.Min(low[parent], low[node]);
+                var parent = work.Peek().Node!;
+                parent.Low = System.Math.Min(parent.Low, node.Low);
             }
 
-            if (low[node] == index[node])
+            if (node.Low == node.Index && ReferenceEquals(component.Peek(), symbol) && !ContainsMethod(symbol, node.Successors))
+            {
+                // Most components: one method that does not call itself, all its callees solved. One evaluation, none of
+                // the worklist's tables (the worklist would evaluate it once too, and keep the same summary).
+                component.Pop();
+                node.OnStack = false;
+                _summaries.TryAdd(symbol, Local(symbol, ct) is { } facts ? Compose(symbol, facts, _solvedOrUnknown) : MethodSummary.Unknown);
+            }
+            else if (node.Low == node.Index)
             {
                 var members = new List<IMethodSymbol>();
                 IMethodSymbol member;
                 do
                 {
                     member = component.Pop();
-                    onStack.Remove(member);
+                    nodes[member].OnStack = false;
                     members.Add(member);
                 }
-                while (!SymbolEqualityComparer.Default.Equals(member, node));
+                while (!SymbolEqualityComparer.Default.Equals(member, symbol));
 
-                SolveComponent(members, successors, ct);
+                SolveComponent(members, nodes, ct);
             }
         }
     }
 
+    /// <summary>One walk's tables, kept per thread between walks (emptied after each).</summary>
+    [System.ThreadStatic]
+    private static TarjanWalk? s_spareWalk;
+
+    private sealed class TarjanWalk
+    {
+        public Dictionary<IMethodSymbol, TarjanNode> Nodes { get; } = new(SymbolEqualityComparer.Default);
+
+        public Stack<IMethodSymbol> Component { get; } = new();
+
+        /// <summary>Methods to visit (Node null) or to go on with from their successor Next.</summary>
+        public Stack<(IMethodSymbol Symbol, TarjanNode? Node, int Next)> Work { get; } = new();
+
+        public void Clear()
+        {
+            Nodes.Clear();
+            Component.Clear();
+            Work.Clear();
+        }
+    }
+
+    /// <summary>A method visited by the walk: its Tarjan index, low link, whether it is on the component stack, its callees.</summary>
+    private sealed class TarjanNode
+    {
+        public TarjanNode(int index, List<IMethodSymbol> successors)
+        {
+            Index = Low = index;
+            Successors = successors;
+        }
+
+        public int Index { get; }
+
+        public int Low { get; set; }
+
+        public bool OnStack { get; set; } = true;
+
+        public List<IMethodSymbol> Successors { get; }
+    }
+
+    /// <summary>The successors of a method that calls no method of the compilation (never added to).</summary>
+    private static readonly List<IMethodSymbol> NoSuccessors = new();
+
     private List<IMethodSymbol> Successors(IMethodSymbol node, CancellationToken ct)
     {
-        var result = new List<IMethodSymbol>();
-        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        if (Local(node, ct) is { } facts)
+        if (Local(node, ct) is not { Calls: { Count: > 0 } calls })
         {
-            foreach (var call in facts.Calls)
+            return NoSuccessors;
+        }
+
+        // Most bodies make a few calls: a linear check for repeats; a set only for many.
+        var result = new List<IMethodSymbol>(calls.Count);
+        var seen = calls.Count > 8 ? new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) : null;
+        foreach (var call in calls)
+        {
+            if (seen?.Add(call.Callee) ?? !ContainsMethod(call.Callee, result))
             {
-                if (seen.Add(call.Callee))
-                {
-                    result.Add(call.Callee);
-                }
+                result.Add(call.Callee);
             }
         }
 
         return result;
     }
 
-    private void SolveComponent(List<IMethodSymbol> members, Dictionary<IMethodSymbol, List<IMethodSymbol>> successors, CancellationToken ct)
+    private void SolveComponent(List<IMethodSymbol> members, Dictionary<IMethodSymbol, TarjanNode> nodes, CancellationToken ct)
     {
         members.Sort(CompareBySource);
         var current = new Dictionary<IMethodSymbol, MethodSummary>(SymbolEqualityComparer.Default);
-        var recursive = members.Count > 1 || System.Linq.Enumerable.Contains(successors[members[0]], members[0], SymbolEqualityComparer.Default);
         if (members.Count > MaxComponent)
         {
             Store(members, null);
@@ -234,7 +312,7 @@ internal sealed class SummaryStore
 
         foreach (var member in members)
         {
-            foreach (var callee in successors[member])
+            foreach (var callee in nodes[member].Successors)
             {
                 if (index.TryGetValue(callee, out var calleeIndex))
                 {
@@ -261,18 +339,32 @@ internal sealed class SummaryStore
             if (!summary.SameAs(current[member]))
             {
                 current[member] = summary;
-                if (recursive)
+                foreach (var caller in callers[next])
                 {
-                    foreach (var caller in callers[next])
-                    {
-                        dirty.Add(caller);
-                    }
+                    dirty.Add(caller);
                 }
             }
         }
 
         Store(members, current);
     }
+
+    private static bool ContainsMethod(IMethodSymbol method, List<IMethodSymbol> callees)
+    {
+        foreach (var callee in callees)
+        {
+            if (SymbolEqualityComparer.Default.Equals(callee, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A solved callee's summary (outside the component being solved), or unknown.</summary>
+    private MethodSummary SolvedOrUnknown(IMethodSymbol callee)
+        => _summaries.TryGetValue(callee, out var done) ? done : MethodSummary.Unknown;
 
     private void Store(List<IMethodSymbol> members, Dictionary<IMethodSymbol, MethodSummary>? solved)
     {
@@ -299,28 +391,36 @@ internal sealed class SummaryStore
     /// <summary>A method's summary from its own facts and its callees' summaries.</summary>
     private static MethodSummary Compose(IMethodSymbol method, LocalFacts facts, System.Func<IMethodSymbol, MethodSummary> lookup)
     {
-        var sleeps = new List<SleepEffect>(facts.Sleeps);
-        var flows = new List<FlagFlow>(facts.Flows);
-        var invoked = new SortedDictionary<int, string>(facts.AtomicallyInvoked);
+        // Most methods sleep, allocate and hand on nothing: no lists for them (the normalized forms of none are empty).
+        var sleeps = facts.Sleeps.Count > 0 ? new List<SleepEffect>(facts.Sleeps) : null;
+        var flows = facts.Flows.Count > 0 ? new List<FlagFlow>(facts.Flows) : null;
+        var invoked = facts.AtomicallyInvoked is { } own ? new SortedDictionary<int, string>(own) : null;
         foreach (var call in facts.Calls)
         {
             var callee = lookup(call.Callee);
             if (!callee.IsUnknown)
             {
-                CallComposition.Compose(call, callee, sleeps, flows);
+                if (!callee.Sleeps.IsEmpty || !callee.Flows.IsEmpty)
+                {
+                    CallComposition.Compose(call, callee, sleeps ??= new List<SleepEffect>(), flows ??= new List<FlagFlow>());
+                }
+
                 for (var i = 0; i < callee.AtomicallyInvoked.Length; i++)
                 {
                     var ordinal = callee.AtomicallyInvoked[i];
-                    if (ordinal < call.Arguments.Length && call.Arguments[ordinal] is { CallerOrdinal: >= 0 } passed && !invoked.ContainsKey(passed.CallerOrdinal))
+                    if (ordinal < call.Arguments.Length && call.Arguments[ordinal] is { CallerOrdinal: >= 0 } passed && invoked?.ContainsKey(passed.CallerOrdinal) != true)
                     {
-                        invoked.Add(passed.CallerOrdinal, CallbackSummaries.Through(call.Callee, callee.InvocationContextOf(ordinal)!));
+                        (invoked ??= new SortedDictionary<int, string>()).Add(passed.CallerOrdinal, CallbackSummaries.Through(call.Callee, callee.InvocationContextOf(ordinal)!));
                     }
                 }
             }
         }
 
-        return new MethodSummary(ParameterNames(method), NormalizeSleeps(sleeps), NormalizeFlows(flows),
-            atomicallyInvoked: invoked.Keys.ToImmutableArray(), invocationContexts: invoked.Values.ToImmutableArray());
+        return new MethodSummary(ParameterNames(method),
+            sleeps is null ? ImmutableArray<SleepEffect>.Empty : NormalizeSleeps(sleeps),
+            flows is null ? ImmutableArray<FlagFlow>.Empty : NormalizeFlows(flows),
+            atomicallyInvoked: invoked is null ? ImmutableArray<int>.Empty : invoked.Keys.ToImmutableArray(),
+            invocationContexts: invoked is null ? ImmutableArray<string>.Empty : invoked.Values.ToImmutableArray());
     }
 
     /// <summary>

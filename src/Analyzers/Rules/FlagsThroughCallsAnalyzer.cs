@@ -71,8 +71,9 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    // The callee's summary first: most callees reach no allocation, and then no context is needed.
-                    if (CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct) is not { } site)
+                    // The callee's summary first: most callees reach no allocation, and then no context is needed (nor
+                    // the caller's conditions and flags: only the flows arriving through the call are judged here).
+                    if (CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct, flowsOnly: true) is not { } site)
                     {
                         continue;
                     }

@@ -85,7 +85,11 @@ public sealed class GFP010MissingMightSleepAnalyzer : DiagnosticAnalyzer
             }
 
             var store = SummaryStore.For(compilation, symbols);
-            store.Offer(method, ControlFlowGraphs.Of(context, block), context.CancellationToken);
+            if (store.WantsGraphOf(method))
+            {
+                store.Offer(method, ControlFlowGraphs.Of(context, block), context.CancellationToken);
+            }
+
             if (SleepExplanation.Of(store.Get(method, context.CancellationToken), symbols.Bits) is { } why
                 && !method.Locations.IsEmpty)
             {
