@@ -73,14 +73,17 @@ internal sealed class GFP004Relevance
         return relevance;
     }
 
+    // Dispatched on the kind (an enum) before any cast: every operation of every body passes here, and type tests
+    // against the operation interfaces cost more than the rest of the walk.
     private void Note(IOperation operation)
     {
-        switch (operation)
+        switch (operation.Kind)
         {
-            case IInvalidOperation:
+            case OperationKind.Invalid:
                 IsBroken = true;
                 break;
-            case IInvocationOperation invocation:
+            case OperationKind.Invocation:
+                var invocation = (IInvocationOperation)operation;
                 // The flags only ever get set: once one is, no later operation needs asking about it.
                 if (!HasSink)
                 {
@@ -93,25 +96,25 @@ internal sealed class GFP004Relevance
                 }
 
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor } creation when !HasSink:
-                NoteCall(constructor, creation.Arguments);
+            case OperationKind.ObjectCreation when !HasSink && ((IObjectCreationOperation)operation).Constructor is { } constructor:
+                NoteCall(constructor, ((IObjectCreationOperation)operation).Arguments);
                 break;
-            case IMemberReferenceOperation member when !HasSource:
-                if (_environment.IsAnnotated(member.Member))
+            case OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.EventReference or OperationKind.MethodReference when !HasSource:
+                if (_environment.IsAnnotated(((IMemberReferenceOperation)operation).Member))
                 {
                     HasSource = true;
                 }
 
                 break;
-            case ILocalFunctionOperation local when !HasSource:
-                NoteParameters(local.Symbol);
+            case OperationKind.LocalFunction when !HasSource:
+                NoteParameters(((ILocalFunctionOperation)operation).Symbol);
                 break;
-            case IAnonymousFunctionOperation anonymous when !HasSource:
-                NoteParameters(anonymous.Symbol);
+            case OperationKind.AnonymousFunction when !HasSource:
+                NoteParameters(((IAnonymousFunctionOperation)operation).Symbol);
                 break;
-            case IForEachLoopOperation loop when MayCallOwnEnumeratorExtension(loop):
-            case IUsingOperation { IsAsynchronous: true }:
-            case IUsingDeclarationOperation { IsAsynchronous: true }:
+            case OperationKind.Loop when operation is IForEachLoopOperation loop && MayCallOwnEnumeratorExtension(loop):
+            case OperationKind.Using when ((IUsingOperation)operation).IsAsynchronous:
+            case OperationKind.UsingDeclaration when ((IUsingDeclarationOperation)operation).IsAsynchronous:
                 // The graph lowers these to calls the operation tree does not show: a GetEnumerator (or, to be safe, a
                 // DisposeAsync) extension method of this compilation receives the collection (resource) as an argument.
                 HasSink = true;
