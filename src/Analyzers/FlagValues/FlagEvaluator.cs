@@ -38,14 +38,39 @@ internal class FlagEvaluator
     /// Captures of a variable itself (the graph captures an assignment's target before evaluating a
     /// conditional right-hand side): writing through the capture writes the variable.
     /// </summary>
-    private readonly System.Collections.Generic.Dictionary<CaptureId, ISymbol> _capturedVariables = new();
+    private readonly System.Collections.Generic.Dictionary<CaptureId, ISymbol> _capturedVariables;
 
-    private readonly System.Collections.Generic.Dictionary<IOperation, FlagValue> _constants = new();
+    /// <summary>The values of constant operations and constant members, by operation (see <see cref="VisitCore"/>).</summary>
+    private readonly System.Collections.Generic.Dictionary<IOperation, FlagValue> _constants;
+
+    /// <summary>
+    /// The unknown sources described so far, by operation (with the kind they were described as): a description depends
+    /// on the operation alone, and the graph analysis visits a block again on every round and for every set of paths
+    /// (each description reads the syntax's text and makes a location).
+    /// </summary>
+    private readonly System.Collections.Generic.Dictionary<IOperation, (FlagOriginKind Kind, FlagValue Value)> _sources;
 
     /// <summary>The frames of the operator chains being evaluated (see <see cref="VisitOperatorChain"/>).</summary>
-    private readonly System.Collections.Generic.List<ChainFrame> _chain = new();
+    private readonly System.Collections.Generic.List<ChainFrame> _chain;
 
-    protected FlagEvaluator(RuntimeSymbols symbols) => Symbols = symbols;
+    private readonly Scratch _scratch;
+
+    /// <summary>The collections of the last evaluator released on this thread, empty, for the next one (see <see cref="Release"/>).</summary>
+    [System.ThreadStatic]
+    private static Scratch? s_spareScratch;
+
+    protected FlagEvaluator(RuntimeSymbols symbols)
+    {
+        Symbols = symbols;
+
+        // Taken, not shared: an evaluator made while this one works (a nested one) gets collections of its own.
+        _scratch = s_spareScratch ?? new Scratch();
+        s_spareScratch = null;
+        _capturedVariables = _scratch.CapturedVariables;
+        _constants = _scratch.Constants;
+        _sources = _scratch.Sources;
+        _chain = _scratch.Chain;
+    }
 
     protected RuntimeSymbols Symbols { get; }
 
@@ -57,7 +82,9 @@ internal class FlagEvaluator
     {
         var evaluator = new FlagEvaluator(symbols);
         var value = evaluator.Visit(expression);
-        return evaluator.DepthLimitReached ? FlagValue.Invalid : value;
+        var depthLimitReached = evaluator.DepthLimitReached;
+        evaluator.Release();
+        return depthLimitReached ? FlagValue.Invalid : value;
     }
 
     /// <summary>True for the types whose values the analysis tracks: <c>Gfp</c> and the integral types.</summary>
@@ -241,7 +268,9 @@ internal class FlagEvaluator
                     return fieldValue;
                 }
 
-                return !IsTracked(field.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone());
+                return !IsTracked(field.Type)
+                    ? NotAFlag
+                    : Described(field, FlagOriginKind.Field) ?? Remember(field, FlagOriginKind.Field, FlagValue.Unknown(FlagOriginKind.Field, $"field '{field.Field.Name}'", field.Field.Locations.FirstOrNone()));
 
             case IPropertyReferenceOperation property:
                 VisitChildren(property);
@@ -250,7 +279,9 @@ internal class FlagEvaluator
                     return propertyValue;
                 }
 
-                return !IsTracked(property.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone());
+                return !IsTracked(property.Type)
+                    ? NotAFlag
+                    : Described(property, FlagOriginKind.Property) ?? Remember(property, FlagOriginKind.Property, FlagValue.Unknown(FlagOriginKind.Property, $"property '{property.Property.Name}'", property.Property.Locations.FirstOrNone()));
 
             case IInvocationOperation invocation:
                 VisitChildren(invocation);
@@ -261,7 +292,9 @@ internal class FlagEvaluator
                     return returned;
                 }
 
-                return !IsTracked(invocation.Type) ? NotAFlag : FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation());
+                return !IsTracked(invocation.Type)
+                    ? NotAFlag
+                    : Described(invocation, FlagOriginKind.Call) ?? Remember(invocation, FlagOriginKind.Call, FlagValue.Unknown(FlagOriginKind.Call, $"call to '{invocation.TargetMethod.Name}'", invocation.Syntax.GetLocation()));
 
             case IIncrementOrDecrementOperation increment:
             {
@@ -596,13 +629,62 @@ internal class FlagEvaluator
     /// <summary>An unknown source named by its text; operations of other types get a shared value (their text is never shown).</summary>
     private FlagValue Describe(FlagOriginKind kind, IOperation operation)
         => IsTracked(operation.Type)
-            ? FlagValue.Unknown(kind, $"expression '{TextOf(operation)}'", operation.Syntax.GetLocation())
+            ? Described(operation, kind) ?? Remember(operation, kind, FlagValue.Unknown(kind, $"expression '{TextOf(operation)}'", operation.Syntax.GetLocation()))
             : NotAFlag;
+
+    /// <summary>The value <paramref name="operation"/> was described as before, as a source of this kind, or null.</summary>
+    private FlagValue? Described(IOperation operation, FlagOriginKind kind)
+        => _sources.TryGetValue(operation, out var known) && known.Kind == kind ? known.Value : null;
+
+    private FlagValue Remember(IOperation operation, FlagOriginKind kind, FlagValue value)
+    {
+        _sources[operation] = (kind, value);
+        return value;
+    }
+
+    /// <summary>
+    /// Hands this evaluator's collections, emptied, to the next evaluator made on this thread (a graph's analysis makes
+    /// one per graph: their growth was a good share of its garbage). Call it last: the evaluator must not be used after.
+    /// </summary>
+    protected void Release() => s_spareScratch = _scratch.ClearIfSmall() ? _scratch : s_spareScratch;
+
+    /// <summary>The collections an evaluator fills, reused from one evaluator to the next on a thread.</summary>
+    private sealed class Scratch
+    {
+        /// <summary>Collections that grew past this many entries are dropped, not kept: clearing them would cost every later graph.</summary>
+        private const int MaxKeptEntries = 1024;
+
+        public System.Collections.Generic.Dictionary<CaptureId, ISymbol> CapturedVariables { get; } = new();
+
+        public System.Collections.Generic.Dictionary<IOperation, FlagValue> Constants { get; } = new(OperationIdentityComparer.Instance);
+
+        public System.Collections.Generic.Dictionary<IOperation, (FlagOriginKind Kind, FlagValue Value)> Sources { get; } = new(OperationIdentityComparer.Instance);
+
+        public System.Collections.Generic.List<ChainFrame> Chain { get; } = new();
+
+        /// <summary>Empties the collections (no operation of a finished graph kept alive); false when they are too large to keep.</summary>
+        public bool ClearIfSmall()
+        {
+            if (CapturedVariables.Count > MaxKeptEntries || Constants.Count > MaxKeptEntries || Sources.Count > MaxKeptEntries || Chain.Count > MaxKeptEntries)
+            {
+                return false;
+            }
+
+            CapturedVariables.Clear();
+            Constants.Clear();
+            Sources.Clear();
+            Chain.Clear();
+            return true;
+        }
+    }
 
     /// <summary>The source text of an operation on one line (runs of spaces and line breaks as one space), shortened for messages.</summary>
     internal static string TextOf(IOperation operation)
     {
-        var text = operation.Syntax.ToString();
+        // A parsed tree's text is the source, and a node's ToString is its span of it: a substring, without the writer
+        // and builder ToString goes through.
+        var syntax = operation.Syntax;
+        var text = syntax.SyntaxTree.TryGetText(out var source) ? source.ToString(syntax.Span) : syntax.ToString();
         if (text.Length <= MaxDescriptionLength && IsOnOneLine(text))
         {
             return text;

@@ -305,7 +305,7 @@ internal sealed class FlagValueAnalysis
 
             // An expression nested past the evaluator's bound hid its writes: nothing here can be trusted.
             converged &= !DepthLimitReached;
-            var values = new Dictionary<IOperation, List<PathValue>>();
+            var values = new Dictionary<IOperation, List<PathValue>>(OperationIdentityComparer.Instance);
             if (converged)
             {
                 // Each block's last transfer ran from its final input: what it recorded is the value on those paths.
@@ -328,6 +328,7 @@ internal sealed class FlagValueAnalysis
                 }
             }
 
+            Release();
             return new FlagValueAnalysis(values, _conditions.ToArray(), converged);
         }
 
