@@ -46,11 +46,15 @@ internal sealed class LockFlow
 
     private readonly PathStateSet?[] _in;
     private readonly List<HandlerTarget>?[] _handlers;
-    private readonly Dictionary<ControlFlowRegion, List<HandlerTarget>?> _handlersByRegion = new();
-    private readonly Dictionary<ControlFlowBranch, int> _branchIds = new();
-    private readonly List<ControlFlowBranch> _branches = new();
+    /// <summary>The handlers of each try-enclosed region seen (made on the first block in a try region).</summary>
+    private Dictionary<ControlFlowRegion, List<HandlerTarget>?>? _handlersByRegion;
     private readonly Continuations _continuations = new();
-    private readonly Dictionary<ControlFlowBranch, PathStateSet> _exits = new();
+
+    /// <summary>The paths through each branch into the exit block, by <see cref="BranchId"/> (made on the first exit).</summary>
+    private PathStateSet?[]? _exitsById;
+
+    /// <summary>The branches into the exit block with their paths, in the order the pass first reached them.</summary>
+    private readonly List<KeyValuePair<ControlFlowBranch, PathStateSet>> _exits = new();
     // Lowest ordinal first: ordinals follow the source, so straight-line code sees each block once, after all
     // its predecessors (a FIFO queue revisits the joins of a long chain of ifs until they collapse).
     private readonly BlockQueue _queue;
@@ -88,8 +92,11 @@ internal sealed class LockFlow
     /// </summary>
     public bool Degraded { get; private set; }
 
-    /// <summary>Each branch into the exit block (before its finally blocks ran) and the paths that leave through it.</summary>
-    public IReadOnlyDictionary<ControlFlowBranch, PathStateSet> Exits => _exits;
+    /// <summary>
+    /// Each branch into the exit block (before its finally blocks ran) and the paths that leave through it, in the
+    /// order the pass first reached them.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<ControlFlowBranch, PathStateSet>> Exits => _exits;
 
     /// <summary>
     /// The lock flow of <paramref name="graph"/>. With <paramref name="followHelpers"/>, calls to lock helpers of the
@@ -323,9 +330,18 @@ internal sealed class LockFlow
             return;
         }
 
+        // Consecutive blocks mostly share their innermost region: look its handlers up once per run of blocks.
+        ControlFlowRegion? previousRegion = null;
+        List<HandlerTarget>? previousTargets = null;
         foreach (var block in blocks)
         {
-            _handlers[block.Ordinal] = HandlerTargets(block.EnclosingRegion);
+            if (block.EnclosingRegion != previousRegion)
+            {
+                previousRegion = block.EnclosingRegion;
+                previousTargets = HandlerTargets(previousRegion);
+            }
+
+            _handlers[block.Ordinal] = previousTargets;
         }
 
         if (Scan.TooManyConditions || !Fixpoint(blocks, ct))
@@ -335,6 +351,11 @@ internal sealed class LockFlow
             System.Array.Clear(_in, 0, _in.Length);
             _queue.Clear();
             _exits.Clear();
+            if (_exitsById is not null)
+            {
+                System.Array.Clear(_exitsById, 0, _exitsById.Length);
+            }
+
             _added = 0;
             _tooManyAtOnePoint = false;
             Incomplete = false;
@@ -345,9 +366,18 @@ internal sealed class LockFlow
         }
 
         _before = new PathState[]?[blocks.Length];
+        PathState[]? previous = null;
         for (var i = 0; i < blocks.Length; i++)
         {
-            _before[i] = _in[i]?.ToArray();
+            // Neighbouring blocks mostly see the same paths (straight-line code without locks between them): they
+            // share one array (never written after this).
+            if (_in[i] is not { } set)
+            {
+                continue;
+            }
+
+            previous = previous is not null && set.SameStates(previous) ? previous : set.ToArray();
+            _before[i] = previous;
         }
 
         _beforeStatement = new PathState[][]?[blocks.Length];
@@ -638,7 +668,7 @@ internal sealed class LockFlow
                     return;
                 }
 
-                var branch = _branches[branchId];
+                var branch = BranchOf(branchId);
                 var next = state.WithContinuation(parent);
                 if (index + 1 < branch.FinallyRegions.Length)
                 {
@@ -675,10 +705,12 @@ internal sealed class LockFlow
 
         if (destination.Kind == BasicBlockKind.Exit)
         {
-            if (!_exits.TryGetValue(branch, out var exit))
+            var id = BranchId(branch);
+            var exits = _exitsById ??= new PathStateSet?[2 * Graph.Blocks.Length];
+            if (exits[id] is not { } exit)
             {
-                exit = new PathStateSet();
-                _exits.Add(branch, exit);
+                exits[id] = exit = new PathStateSet();
+                _exits.Add(new KeyValuePair<ControlFlowBranch, PathStateSet>(branch, exit));
             }
 
             if (exit.Add(state))
@@ -724,16 +756,17 @@ internal sealed class LockFlow
         }
     }
 
-    private int BranchId(ControlFlowBranch branch)
-    {
-        if (!_branchIds.TryGetValue(branch, out var id))
-        {
-            id = _branches.Count;
-            _branches.Add(branch);
-            _branchIds.Add(branch, id);
-        }
+    /// <summary>
+    /// A branch by its source block: each block has at most two (fall-through, conditional), so the ordinal says which
+    /// without hashing the branch object.
+    /// </summary>
+    private static int BranchId(ControlFlowBranch branch)
+        => 2 * branch.Source.Ordinal + (branch == branch.Source.ConditionalSuccessor ? 1 : 0);
 
-        return id;
+    private ControlFlowBranch BranchOf(int id)
+    {
+        var source = Graph.Blocks[id >> 1];
+        return ((id & 1) == 1 ? source.ConditionalSuccessor : source.FallThroughSuccessor)!;
     }
 
     /// <summary>
@@ -749,7 +782,7 @@ internal sealed class LockFlow
             return null;
         }
 
-        if (_handlersByRegion.TryGetValue(start, out var cached))
+        if (_handlersByRegion?.TryGetValue(start, out var cached) == true)
         {
             return cached;
         }
@@ -782,7 +815,7 @@ internal sealed class LockFlow
             }
         }
 
-        _handlersByRegion[start] = targets;
+        (_handlersByRegion ??= new Dictionary<ControlFlowRegion, List<HandlerTarget>?>())[start] = targets;
         return targets;
     }
 

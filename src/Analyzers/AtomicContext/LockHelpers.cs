@@ -336,7 +336,7 @@ internal sealed class LockHelpers
             .ToList();
         foreach (var site in candidates)
         {
-            if (named.Contains(site.Identity!) || (flow.Exits.Count > 0 && flow.Exits.Values.All(exit => exit.States.All(state => HeldOnce(flow, state, site)))))
+            if (named.Contains(site.Identity!) || (flow.Exits.Count > 0 && flow.Exits.All(exit => exit.Value.States.All(state => HeldOnce(flow, state, site)))))
             {
                 yield return site;
             }

@@ -21,6 +21,25 @@ internal sealed class PathStateSet
 
     public PathState[] ToArray() => _states.ToArray();
 
+    /// <summary>The set holds exactly <paramref name="states"/>, in that order.</summary>
+    public bool SameStates(PathState[] states)
+    {
+        if (states.Length != _states.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < states.Length; i++)
+        {
+            if (!states[i].Equals(_states[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Adds the paths of <paramref name="state"/>; true when the set now stands for more paths.</summary>
     public bool Add(PathState state)
     {
