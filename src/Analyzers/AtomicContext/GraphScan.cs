@@ -22,6 +22,12 @@ internal sealed class GraphScan
     private readonly ISymbol _owner;
     private static readonly Dictionary<ISymbol, int> NoneTracked = new(SymbolEqualityComparer.Default);
 
+    /// <summary>
+    /// The events of a block without any, by its statement count: all null, shared by every scan (nothing writes to
+    /// them; <see cref="Finish"/> gives a block with events an array of its own).
+    /// </summary>
+    private static readonly LockEvent[]?[][] NoEvents = CreateNoEvents(16);
+
     // Most graphs have no bool conditions, status tests, guard locals or caller locks: each collection is made on its
     // first entry (a scan runs for every graph an atomic-context question reaches).
     private HashSet<ISymbol>? _candidates;
@@ -168,6 +174,17 @@ internal sealed class GraphScan
         return scan;
     }
 
+    private static LockEvent[]?[][] CreateNoEvents(int count)
+    {
+        var result = new LockEvent[]?[count][];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = i == 0 ? System.Array.Empty<LockEvent[]?>() : new LockEvent[]?[i];
+        }
+
+        return result;
+    }
+
     private static List<(IOperation Operation, bool ChildrenDone)> RentStack()
     {
         var stack = s_spareStack ?? new List<(IOperation Operation, bool ChildrenDone)>();
@@ -192,10 +209,16 @@ internal sealed class GraphScan
 
         var blocks = _graph.Blocks;
         var events = new LockEvent[]?[blocks.Length][];
+        var withEvents = new bool[blocks.Length];
+        foreach (var (blockOrdinal, _, _, _) in _rawByStatement)
+        {
+            withEvents[blockOrdinal] = true;
+        }
+
         foreach (var block in blocks)
         {
             var statements = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
-            events[block.Ordinal] = statements == 0 ? System.Array.Empty<LockEvent[]?>() : new LockEvent[]?[statements];
+            events[block.Ordinal] = withEvents[block.Ordinal] || statements >= NoEvents.Length ? new LockEvent[]?[statements] : NoEvents[statements];
         }
 
         ChooseTracked(_graph);

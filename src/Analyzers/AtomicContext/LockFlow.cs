@@ -45,7 +45,8 @@ internal sealed class LockFlow
     internal const int MaxStatesPerPoint = 96;
 
     private readonly PathStateSet?[] _in;
-    private readonly List<HandlerTarget>?[] _handlers;
+    /// <summary>Per block, the handlers an exception there reaches first; null when no block is in a try region.</summary>
+    private List<HandlerTarget>?[]? _handlers;
     /// <summary>The handlers of each try-enclosed region seen (made on the first block in a try region).</summary>
     private Dictionary<ControlFlowRegion, List<HandlerTarget>?>? _handlersByRegion;
     private readonly Continuations _continuations = new();
@@ -59,11 +60,17 @@ internal sealed class LockFlow
     // its predecessors (a FIFO queue revisits the joins of a long chain of ifs until they collapse).
     private readonly BlockQueue _queue;
 
-    // Reused by each block visit (a visit only reads them; nothing keeps them).
-    private readonly List<PathState> _visiting = new();
-    private readonly List<PathState> _assumed = new();
-    private PathState[]?[]? _before;
-    private PathState[][]?[]? _beforeStatement;
+    // Scratch lists of the pass, left by the last pass on this thread for the next (a pass starts no other inside it).
+    [System.ThreadStatic]
+    private static List<PathState>? s_spareVisiting;
+    [System.ThreadStatic]
+    private static List<PathState>? s_spareAssumed;
+
+    // Reused by each block visit during the pass (a visit only reads them; nothing keeps them).
+    private List<PathState> _visiting = null!;
+    private List<PathState> _assumed = null!;
+    /// <summary>Per block, the states before each of its statements (made on first use); null until the pass is done.</summary>
+    private IReadOnlyList<PathState>[]?[]? _beforeStatement;
     private int _added;
     private bool _tooManyAtOnePoint;
 
@@ -72,7 +79,6 @@ internal sealed class LockFlow
         Graph = graph;
         Scan = scan;
         _in = new PathStateSet?[graph.Blocks.Length];
-        _handlers = new List<HandlerTarget>?[graph.Blocks.Length];
         _queue = new BlockQueue(graph.Blocks.Length);
     }
 
@@ -121,7 +127,8 @@ internal sealed class LockFlow
     /// <summary>The paths reaching the start of a statement (the branch value is the last statement).</summary>
     public IReadOnlyList<PathState> StatesBeforeStatement(int block, int statement)
     {
-        if (_before?[block] is not { } entry)
+        // (After the pass the entry sets are final: they are handed out as they are.)
+        if (Volatile.Read(ref _beforeStatement) is null || _in[block] is not { } entry)
         {
             return System.Array.Empty<PathState>();
         }
@@ -154,7 +161,7 @@ internal sealed class LockFlow
         }
 
         var start = operation.Syntax.SpanStart;
-        var result = states.ToList();
+        var result = ListOf(states);
         foreach (var e in events)
         {
             // Operands run before their invocation, left to right: an event counts if it finished before this operation began.
@@ -179,13 +186,24 @@ internal sealed class LockFlow
             return states;
         }
 
-        var result = states.ToList();
+        var result = ListOf(states);
         for (var e = 0; e < index; e++)
         {
             ApplyAll(events[e], result);
         }
 
         return result;
+    }
+
+    private static List<PathState> ListOf(IReadOnlyList<PathState> states)
+    {
+        var list = new List<PathState>(states.Count + 1);
+        for (var i = 0; i < states.Count; i++)
+        {
+            list.Add(states[i]);
+        }
+
+        return list;
     }
 
     /// <summary>
@@ -294,11 +312,11 @@ internal sealed class LockFlow
         return false;
     }
 
-    private PathState[][] StatesBeforeEachStatement(int block, PathState[] entry)
+    private IReadOnlyList<PathState>[] StatesBeforeEachStatement(int block, PathStateSet entry)
     {
         var events = Scan.Events[block];
-        var result = new PathState[events.Length][];
-        var current = entry;
+        var result = new IReadOnlyList<PathState>[events.Length];
+        IReadOnlyList<PathState> current = entry;
         List<PathState>? states = null;
         for (var i = 0; i < events.Length; i++)
         {
@@ -308,9 +326,13 @@ internal sealed class LockFlow
                 continue;
             }
 
-            states ??= new List<PathState>(current.Length);
+            states ??= new List<PathState>(current.Count);
             states.Clear();
-            states.AddRange(current);
+            for (var k = 0; k < current.Count; k++)
+            {
+                states.Add(current[k]);
+            }
+
             foreach (var e in list)
             {
                 ApplyAll(e, states);
@@ -341,8 +363,16 @@ internal sealed class LockFlow
                 previousTargets = HandlerTargets(previousRegion);
             }
 
-            _handlers[block.Ordinal] = previousTargets;
+            if (previousTargets is not null)
+            {
+                (_handlers ??= new List<HandlerTarget>?[blocks.Length])[block.Ordinal] = previousTargets;
+            }
         }
+
+        _visiting = s_spareVisiting ?? new List<PathState>();
+        _assumed = s_spareAssumed ?? new List<PathState>();
+        s_spareVisiting = null;
+        s_spareAssumed = null;
 
         if (Scan.TooManyConditions || !Fixpoint(blocks, ct))
         {
@@ -365,22 +395,13 @@ internal sealed class LockFlow
             }
         }
 
-        _before = new PathState[]?[blocks.Length];
-        PathState[]? previous = null;
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            // Neighbouring blocks mostly see the same paths (straight-line code without locks between them): they
-            // share one array (never written after this).
-            if (_in[i] is not { } set)
-            {
-                continue;
-            }
-
-            previous = previous is not null && set.SameStates(previous) ? previous : set.ToArray();
-            _before[i] = previous;
-        }
-
-        _beforeStatement = new PathState[][]?[blocks.Length];
+        _visiting.Clear();
+        _assumed.Clear();
+        s_spareVisiting = _visiting;
+        s_spareAssumed = _assumed;
+        _visiting = null!;
+        _assumed = null!;
+        Volatile.Write(ref _beforeStatement, new IReadOnlyList<PathState>[]?[blocks.Length]);
     }
 
     /// <summary>Runs to a fixpoint; false when the state budget ran out first.</summary>
@@ -419,8 +440,8 @@ internal sealed class LockFlow
     {
         var states = _visiting;
         states.Clear();
-        states.AddRange(_in[block.Ordinal]!.States);
-        var handlers = _handlers[block.Ordinal];
+        _in[block.Ordinal]!.CopyTo(states);
+        var handlers = _handlers?[block.Ordinal];
         // A handler sees the paths as they are before any operation that may throw: before each statement, and
         // between the events of a statement unless nothing that could throw follows the event in it.
         // (Lock, unlock and dispose calls themselves are taken not to throw.)

@@ -178,7 +178,7 @@ internal sealed class LockHelpers
                 exits.Add(exit.Node, states = new List<PathState>());
             }
 
-            states.AddRange(pair.Value.States);
+            pair.Value.CopyTo(states);
         }
 
         var verdict = ReleaseVerdict.EveryPath;

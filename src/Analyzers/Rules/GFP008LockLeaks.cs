@@ -45,7 +45,7 @@ internal static class GFP008LockLeaks
                 byExit.Add(exit.Node, entry);
             }
 
-            entry.States.AddRange(pair.Value.States);
+            pair.Value.CopyTo(entry.States);
         }
 
         foreach (var (exit, states) in byExit.Values.OrderBy(e => e.Exit.Location.SourceSpan.Start))
