@@ -55,6 +55,18 @@ internal static class CallerLocks
         return names;
     }
 
+    /// <summary>The <see cref="Identity"/> of each lock name of an attribute (<see cref="Names"/>), in the same order.</summary>
+    public static List<string> Identities(ISymbol owner, INamedTypeSymbol? attribute, RuntimeSymbols symbols)
+    {
+        var names = Names(owner, attribute, symbols);
+        for (var i = 0; i < names.Count; i++)
+        {
+            names[i] = Identity(names[i]);
+        }
+
+        return names;
+    }
+
     /// <summary>"this._lock" and "_lock" name the same lock as a receiver path (<see cref="GraphScan.PathOf"/>).</summary>
     public static string Identity(string name)
     {

@@ -450,7 +450,7 @@ internal sealed class GraphScan
             pending[last] = (operation, true);
 
             // A lambda's body is its own graph; nothing in it runs here.
-            if (operation is not IFlowAnonymousFunctionOperation)
+            if (operation.Kind != OperationKind.FlowAnonymousFunction)
             {
                 foreach (var child in operation.ChildOperations.Reverse())
                 {

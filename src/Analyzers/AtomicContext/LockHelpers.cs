@@ -272,8 +272,8 @@ internal sealed class LockHelpers
             return empty;
         }
 
-        var releasesNamed = CallerLocks.Names(method, _symbols.ReleasesLockAttribute, _symbols).Select(CallerLocks.Identity).ToList();
-        var acquiresNamed = CallerLocks.Names(method, _symbols.AcquiresLockAttribute, _symbols).Select(CallerLocks.Identity).ToList();
+        var releasesNamed = CallerLocks.Identities(method, _symbols.ReleasesLockAttribute, _symbols);
+        var acquiresNamed = CallerLocks.Identities(method, _symbols.AcquiresLockAttribute, _symbols);
         var acquiresRcu = AtomicContextAnalysis.HasAttribute(method, _symbols.AcquiresRcuReadLockAttribute, _symbols);
         if (releasesNamed.Count == 0 && acquiresNamed.Count == 0 && !acquiresRcu && !MentionsLockMethod(method, ct))
         {
