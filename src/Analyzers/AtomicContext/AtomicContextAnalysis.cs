@@ -31,8 +31,13 @@ internal sealed class AtomicContextAnalysis
 
     /// <summary>The pass run on demand for <see cref="Flow"/> where the contexts did not need one.</summary>
     private LockFlow? _flowOnDemand;
-    private readonly AtomicContext?[][]? _contexts;
-    private readonly bool[][]? _computed;
+    /// <summary>
+    /// Per block (made on the first question about it), per statement: the context before it once computed, or
+    /// <see cref="NoContext"/> for "none"; null when not computed yet.
+    /// </summary>
+    private readonly object?[]?[]? _contexts;
+
+    private static readonly object NoContext = new();
     private readonly ISymbol _owner;
     private readonly RuntimeSymbols _symbols;
     private readonly AtomicContext? _hookContext;
@@ -66,15 +71,7 @@ internal sealed class AtomicContextAnalysis
             return;
         }
 
-        var blocks = graph.Blocks.Length;
-        _contexts = new AtomicContext?[blocks][];
-        _computed = new bool[blocks][];
-        for (var i = 0; i < blocks; i++)
-        {
-            var statements = flow.Scan.Events[i].Length;
-            _contexts[i] = new AtomicContext?[statements];
-            _computed[i] = new bool[statements];
-        }
+        _contexts = new object?[]?[graph.Blocks.Length];
     }
 
     /// <summary>
@@ -189,13 +186,22 @@ internal sealed class AtomicContextAnalysis
             return ContextOf(_flow.StatesBefore(operationInCfg, block, statement));
         }
 
-        if (!Volatile.Read(ref _computed![block][statement]))
+        var contexts = Volatile.Read(ref _contexts![block]);
+        if (contexts is null)
         {
-            _contexts![block][statement] = ContextOf(_flow.StatesBeforeStatement(block, statement));
-            Volatile.Write(ref _computed[block][statement], true);
+            var made = new object?[_flow.Scan.Events[block].Length];
+            contexts = Interlocked.CompareExchange(ref _contexts[block], made, null) ?? made;
         }
 
-        return _contexts![block][statement];
+        // (Threads that race both compute the same context; either answer is kept.)
+        var context = Volatile.Read(ref contexts[statement]);
+        if (context is null)
+        {
+            context = (object?)ContextOf(_flow.StatesBeforeStatement(block, statement)) ?? NoContext;
+            Volatile.Write(ref contexts[statement], context);
+        }
+
+        return context as AtomicContext;
     }
 
     /// <summary>

@@ -16,10 +16,11 @@ internal static class CallerLocks
 
     public static IReadOnlyList<CallerLock> Of(ISymbol owner, RuntimeSymbols symbols)
     {
-        var locks = new List<CallerLock>();
+        // Most methods hold none: no list for them.
+        List<CallerLock>? locks = null;
         if (AtomicContextAnalysis.HasAttribute(owner, symbols.RcuReadLockHeldAttribute, symbols))
         {
-            locks.Add(new CallerLock(LockFamily.Rcu, "rcu", "rcu", RcuReadLockHeld));
+            (locks ??= new List<CallerLock>()).Add(new CallerLock(LockFamily.Rcu, "rcu", "rcu", RcuReadLockHeld));
         }
 
         foreach (var name in Names(owner, symbols.LockHeldAttribute, symbols))
@@ -31,15 +32,15 @@ internal static class CallerLocks
                 "runqueue" => LockFamily.Runqueue,
                 _ => LockFamily.Named,
             };
-            locks.Add(new CallerLock(family, identity, identity, $"[LockHeld(\"{name}\")]"));
+            (locks ??= new List<CallerLock>()).Add(new CallerLock(family, identity, identity, $"[LockHeld(\"{name}\")]"));
         }
 
         if (AtomicContextAnalysis.HasAttribute(owner, symbols.IrqsDisabledAttribute, symbols))
         {
-            locks.Add(new CallerLock(LockFamily.LocalIrq, "irq", "irq", IrqsDisabled));
+            (locks ??= new List<CallerLock>()).Add(new CallerLock(LockFamily.LocalIrq, "irq", "irq", IrqsDisabled));
         }
 
-        return locks;
+        return (IReadOnlyList<CallerLock>?)locks ?? System.Array.Empty<CallerLock>();
     }
 
     /// <summary>The lock names of an attribute with a name argument, on the method or its property.</summary>
@@ -49,6 +50,18 @@ internal static class CallerLocks
         if (owner is IMethodSymbol { AssociatedSymbol: { } associated })
         {
             names.AddRange(symbols.AttributeNames(associated, attribute));
+        }
+
+        return names;
+    }
+
+    /// <summary>The <see cref="Identity"/> of each lock name of an attribute (<see cref="Names"/>), in the same order.</summary>
+    public static List<string> Identities(ISymbol owner, INamedTypeSymbol? attribute, RuntimeSymbols symbols)
+    {
+        var names = Names(owner, attribute, symbols);
+        for (var i = 0; i < names.Count; i++)
+        {
+            names[i] = Identity(names[i]);
         }
 
         return names;

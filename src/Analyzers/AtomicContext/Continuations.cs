@@ -10,8 +10,11 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// </summary>
 internal sealed class Continuations
 {
-    private readonly List<Frame> _frames = new() { new Frame(0, 0, -1, -1) };
-    private readonly Dictionary<(int Parent, int Branch, int Index), int> _interned = new();
+    private static readonly Frame EmptyFrame = new(0, 0, -1, -1);
+
+    // Made on the first push: a graph without finally blocks never needs them.
+    private List<Frame>? _frames;
+    private Dictionary<(int Parent, int Branch, int Index), int>? _interned;
 
     public const int Empty = 0;
 
@@ -21,6 +24,8 @@ internal sealed class Continuations
     public int Push(int parent, int branch, int finallyIndex)
     {
         var key = (parent, branch, finallyIndex);
+        _frames ??= new List<Frame> { EmptyFrame };
+        _interned ??= new Dictionary<(int Parent, int Branch, int Index), int>();
         if (!_interned.TryGetValue(key, out var id))
         {
             id = _frames.Count;
@@ -31,24 +36,27 @@ internal sealed class Continuations
         return id;
     }
 
-    public int Depth(int id) => _frames[id].Depth;
+    public int Depth(int id) => FrameOf(id).Depth;
 
     public (int Parent, int Branch, int FinallyIndex) Top(int id)
     {
-        var frame = _frames[id];
+        var frame = FrameOf(id);
         return (frame.Parent, frame.Branch, frame.FinallyIndex);
     }
 
     /// <summary>The stack cut down to <paramref name="depth"/> frames (the frames of enclosing finally blocks).</summary>
     public int Truncate(int id, int depth)
     {
-        while (_frames[id].Depth > depth)
+        while (FrameOf(id).Depth > depth)
         {
-            id = _frames[id].Parent;
+            id = FrameOf(id).Parent;
         }
 
         return id;
     }
+
+    /// <summary>Only <see cref="Empty"/> exists before the first push.</summary>
+    private Frame FrameOf(int id) => _frames is null ? EmptyFrame : _frames[id];
 
     private readonly struct Frame
     {

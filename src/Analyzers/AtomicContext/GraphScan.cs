@@ -20,13 +20,27 @@ internal sealed class GraphScan
 
     private readonly RuntimeSymbols _symbols;
     private readonly ISymbol _owner;
-    private readonly HashSet<ISymbol> _candidates = new(SymbolEqualityComparer.Default);
-    private readonly HashSet<ISymbol> _excluded = new(SymbolEqualityComparer.Default);
-    private readonly List<StatusTest> _testCandidates = new();
-    private readonly Dictionary<ISymbol, List<(int Index, StatusTest Test)>> _testsBySymbol = new(SymbolEqualityComparer.Default);
+    private static readonly Dictionary<ISymbol, int> NoneTracked = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The events of a block without any, by its statement count: all null, shared by every scan (nothing writes to
+    /// them; <see cref="Finish"/> gives a block with events an array of its own).
+    /// </summary>
+    private static readonly LockEvent[]?[][] NoEvents = CreateNoEvents(16);
+
+    // Most graphs have no bool conditions, status tests, guard locals or caller locks: each collection is made on its
+    // first entry (a scan runs for every graph an atomic-context question reaches).
+    private HashSet<ISymbol>? _candidates;
+    private HashSet<ISymbol>? _excluded;
+    private List<StatusTest>? _testCandidates;
+    private Dictionary<ISymbol, List<(int Index, StatusTest Test)>>? _testsBySymbol;
+    private Dictionary<ISymbol, int>? _tracked;
+    private List<int>? _callerSites;
     private readonly List<LockSite?> _sites = new() { null };
-    private readonly List<(int Site, ILocalSymbol Local)> _guardLocals = new();
-    private readonly List<(LockEvent Event, ILocalSymbol Local)> _localGuardDisposes = new();
+    private List<(int Site, ILocalSymbol Local)>? _guardLocals;
+
+    /// <summary>Guard disposes on a local: the index of the raw event, resolved to the local's lock site in <see cref="Finish"/>.</summary>
+    private List<(int RawEvent, ILocalSymbol Local)>? _localGuardDisposes;
 
     /// <summary>The branch value being walked, when the statement is a conditional branch's condition.</summary>
     private IOperation? _condition;
@@ -67,7 +81,7 @@ internal sealed class GraphScan
         Positions = new OperationPositions(cfg);
         foreach (var caller in callerLocks)
         {
-            CallerSites.Add(_sites.Count);
+            (_callerSites ??= new List<int>()).Add(_sites.Count);
             _sites.Add(new LockSite(_sites.Count, null, caller.Family, caller.Identity, caller.Name, null, null, caller.Attribute));
         }
     }
@@ -78,7 +92,7 @@ internal sealed class GraphScan
     public bool FollowsHelpers => _helpers is not null;
 
     /// <summary>The sites of the caller's locks, held on entry (outermost first).</summary>
-    public List<int> CallerSites { get; } = new();
+    public IReadOnlyList<int> CallerSites => (IReadOnlyList<int>?)_callerSites ?? System.Array.Empty<int>();
 
     /// <summary>Block ordinal and statement index (the branch value is the last index) of every operation in the graph.</summary>
     public OperationPositions Positions { get; }
@@ -91,16 +105,10 @@ internal sealed class GraphScan
     /// Without any, no lock is held anywhere in the graph, whatever its conditions (only guard disposes that release
     /// nothing, and writes to conditions, remain).
     /// </summary>
-    public bool HasLockEvents => CallerSites.Count > 0 || _lockEvents > 0;
+    public bool HasLockEvents => _callerSites is not null || _lockEvents > 0;
 
     /// <summary>Every lock site by id; index 0 is null (a site the degraded pass forgot).</summary>
     public IReadOnlyList<LockSite?> Sites => _sites;
-
-    /// <summary>
-    /// Lock sites whose guard leaves the method's hands (returned, stored in a field, passed on): whoever holds
-    /// the guard releases the lock, so the method does not leak it by returning.
-    /// </summary>
-    public HashSet<int> EscapedSites { get; } = new();
 
     /// <summary>Some operation did not bind (code being typed): a lock or unlock may be hiding in it.</summary>
     public bool HasInvalidOperations { get; private set; }
@@ -109,7 +117,7 @@ internal sealed class GraphScan
     public bool TooManyConditions { get; private set; }
 
     /// <summary>Tracked conditions and their bit index.</summary>
-    public Dictionary<ISymbol, int> Tracked { get; } = new(SymbolEqualityComparer.Default);
+    public IReadOnlyDictionary<ISymbol, int> Tracked => _tracked ?? NoneTracked;
 
     public static GraphScan Run(ControlFlowGraph cfg, RuntimeSymbols symbols, ISymbol owner, IReadOnlyList<CallerLock> callerLocks, System.Threading.CancellationToken ct,
         LockHelpers? helpers = null)
@@ -152,18 +160,29 @@ internal sealed class GraphScan
             if (block.ConditionKind != ControlFlowConditionKind.None && ConditionSymbol(block.BranchValue, out _) is { } condition
                 && scan.IsTrackable(condition))
             {
-                scan._candidates.Add(condition);
+                (scan._candidates ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(condition);
             }
             else if (block.ConditionKind != ControlFlowConditionKind.None && StatusTest.Parse(block.BranchValue, out _) is { } test
                 && scan.IsTrackable(test.Symbol) && !scan.IsTestCandidate(test))
             {
-                scan._testCandidates.Add(test);
+                (scan._testCandidates ??= new List<StatusTest>()).Add(test);
             }
         }
 
         ReturnStack(scan._pending);
         scan._pending = null!;
         return scan;
+    }
+
+    private static LockEvent[]?[][] CreateNoEvents(int count)
+    {
+        var result = new LockEvent[]?[count][];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = i == 0 ? System.Array.Empty<LockEvent[]?>() : new LockEvent[]?[i];
+        }
+
+        return result;
     }
 
     private static List<(IOperation Operation, bool ChildrenDone)> RentStack()
@@ -190,24 +209,29 @@ internal sealed class GraphScan
 
         var blocks = _graph.Blocks;
         var events = new LockEvent[]?[blocks.Length][];
+        var withEvents = new bool[blocks.Length];
+        foreach (var (blockOrdinal, _, _, _) in _rawByStatement)
+        {
+            withEvents[blockOrdinal] = true;
+        }
+
         foreach (var block in blocks)
         {
             var statements = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
-            events[block.Ordinal] = statements == 0 ? System.Array.Empty<LockEvent[]?>() : new LockEvent[]?[statements];
+            events[block.Ordinal] = withEvents[block.Ordinal] || statements >= NoEvents.Length ? new LockEvent[]?[statements] : NoEvents[statements];
         }
 
         ChooseTracked(_graph);
         FindEscapedGuards();
-        var disposes = ResolveGuardDisposes();
+        ResolveGuardDisposes();
         var kept = new List<LockEvent>();
         foreach (var (blockOrdinal, statement, start, count) in _rawByStatement)
         {
             kept.Clear();
             for (var i = start; i < start + count; i++)
             {
-                var raw0 = _rawEvents[i];
-                var e = disposes is not null && disposes.TryGetValue(raw0.Operation, out var resolved) ? resolved : raw0;
-                if (e.Kind != LockEventKind.ConditionWrite || Tracked.ContainsKey(e.Symbol!) || _testsBySymbol.ContainsKey(e.Symbol!))
+                var e = _rawEvents[i];
+                if (e.Kind != LockEventKind.ConditionWrite || _tracked?.ContainsKey(e.Symbol!) == true || _testsBySymbol?.ContainsKey(e.Symbol!) == true)
                 {
                     kept.Add(e);
                 }
@@ -226,6 +250,11 @@ internal sealed class GraphScan
 
     private bool IsTestCandidate(StatusTest test)
     {
+        if (_testCandidates is null)
+        {
+            return false;
+        }
+
         foreach (var known in _testCandidates)
         {
             if (known.SameAs(test))
@@ -264,10 +293,10 @@ internal sealed class GraphScan
     {
         if (ConditionSymbol(condition, out negated) is { } symbol)
         {
-            return Tracked.TryGetValue(symbol, out var index) ? index : -1;
+            return _tracked is not null && _tracked.TryGetValue(symbol, out var index) ? index : -1;
         }
 
-        if (_testsBySymbol.Count > 0 && StatusTest.Parse(condition, out negated) is { } test
+        if (_testsBySymbol is not null && StatusTest.Parse(condition, out negated) is { } test
             && _testsBySymbol.TryGetValue(test.Symbol, out var tests))
         {
             foreach (var (index, known) in tests)
@@ -285,12 +314,12 @@ internal sealed class GraphScan
     /// <summary>A write to a tracked bool, or to a status local: what the path now knows of the tests that read it.</summary>
     public PathState Write(LockEvent e, PathState state)
     {
-        if (Tracked.TryGetValue(e.Symbol!, out var index))
+        if (_tracked is not null && _tracked.TryGetValue(e.Symbol!, out var index))
         {
             state = state.WithCondition(index, e.Value);
         }
 
-        if (_testsBySymbol.TryGetValue(e.Symbol!, out var tests))
+        if (_testsBySymbol is not null && _testsBySymbol.TryGetValue(e.Symbol!, out var tests))
         {
             foreach (var (testIndex, test) in tests)
             {
@@ -303,30 +332,42 @@ internal sealed class GraphScan
 
     private void ChooseTracked(ControlFlowGraph cfg)
     {
-        _candidates.ExceptWith(_excluded);
-        if (_candidates.Count == 0 && _testCandidates.Count == 0)
+        if (_excluded is not null)
+        {
+            _candidates?.ExceptWith(_excluded);
+        }
+
+        if ((_candidates is null || _candidates.Count == 0) && _testCandidates is null)
         {
             return;
         }
 
         // A variable a lambda or local function captures can change whenever any call runs the closure.
         var captured = Captured(cfg.OriginalOperation);
-        _candidates.ExceptWith(captured);
-
-        foreach (var candidate in _candidates)
+        if (_candidates is not null)
         {
-            if (Tracked.Count == MaxTrackedConditions)
+            _candidates.ExceptWith(captured);
+            foreach (var candidate in _candidates)
             {
-                TooManyConditions = true;
-                break;
-            }
+                _tracked ??= new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+                if (_tracked.Count == MaxTrackedConditions)
+                {
+                    TooManyConditions = true;
+                    break;
+                }
 
-            Tracked.Add(candidate, Tracked.Count);
+                _tracked.Add(candidate, _tracked.Count);
+            }
+        }
+
+        if (_testCandidates is null)
+        {
+            return;
         }
 
         // Status tests take the bits the bools leave, in the order the branches come; one left untracked only costs
         // precision (both of its branches are followed, as before).
-        var next = Tracked.Count;
+        var next = _tracked?.Count ?? 0;
         foreach (var test in _testCandidates)
         {
             if (next == MaxTrackedConditions)
@@ -334,11 +375,12 @@ internal sealed class GraphScan
                 break;
             }
 
-            if (_excluded.Contains(test.Symbol) || captured.Contains(test.Symbol))
+            if (_excluded?.Contains(test.Symbol) == true || captured.Contains(test.Symbol))
             {
                 continue;
             }
 
+            _testsBySymbol ??= new Dictionary<ISymbol, List<(int Index, StatusTest Test)>>(SymbolEqualityComparer.Default);
             if (!_testsBySymbol.TryGetValue(test.Symbol, out var tests))
             {
                 _testsBySymbol.Add(test.Symbol, tests = new List<(int, StatusTest)>());
@@ -408,7 +450,7 @@ internal sealed class GraphScan
             pending[last] = (operation, true);
 
             // A lambda's body is its own graph; nothing in it runs here.
-            if (operation is not IFlowAnonymousFunctionOperation)
+            if (operation.Kind != OperationKind.FlowAnonymousFunction)
             {
                 foreach (var child in operation.ChildOperations.Reverse())
                 {
@@ -467,11 +509,11 @@ internal sealed class GraphScan
 
             case OperationKind.LocalReference when IsByReference(operation):
                 // Passed by reference or aliased: it may change behind our back, so it is never tracked.
-                _excluded.Add(((ILocalReferenceOperation)operation).Local);
+                (_excluded ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(((ILocalReferenceOperation)operation).Local);
                 break;
 
             case OperationKind.ParameterReference when IsByReference(operation):
-                _excluded.Add(((IParameterReferenceOperation)operation).Parameter);
+                (_excluded ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(((IParameterReferenceOperation)operation).Parameter);
                 break;
         }
     }
@@ -488,12 +530,12 @@ internal sealed class GraphScan
         }
         else if (IsGuardDispose(invocation, out var guardType, out var guardLocal))
         {
-            var dispose = new LockEvent(LockEventKind.GuardDispose, invocation, 0, null, null, new LockRelease(null, null, string.Empty, 0, guardType, null));
-            events.Add(dispose);
             if (guardLocal is not null)
             {
-                _localGuardDisposes.Add((dispose, guardLocal));
+                (_localGuardDisposes ??= new List<(int, ILocalSymbol)>()).Add((events.Count, guardLocal));
             }
+
+            events.Add(new LockEvent(LockEventKind.GuardDispose, invocation, 0, null, null, new LockRelease(null, null, string.Empty, 0, guardType, null)));
         }
     }
 
@@ -673,16 +715,15 @@ internal sealed class GraphScan
             => instance is null or IInstanceReferenceOperation ? name : PathOf(instance) is { } path ? path + "." + name : null;
     }
 
-    /// <summary>A guard Dispose on a local assigned from exactly one lock call releases that call's site.</summary>
-    private Dictionary<IOperation, LockEvent>? ResolveGuardDisposes()
+    /// <summary>A guard Dispose on a local assigned from exactly one lock call releases that call's site (its raw event is replaced).</summary>
+    private void ResolveGuardDisposes()
     {
-        if (_localGuardDisposes.Count == 0)
+        if (_localGuardDisposes is null || _guardLocals is null)
         {
-            return null;
+            return;
         }
 
-        var result = new Dictionary<IOperation, LockEvent>();
-        foreach (var (dispose, local) in _localGuardDisposes)
+        foreach (var (rawEvent, local) in _localGuardDisposes)
         {
             var site = 0;
             foreach (var (candidate, guardLocal) in _guardLocals)
@@ -695,13 +736,11 @@ internal sealed class GraphScan
 
             if (site > 0)
             {
-                var release = dispose.Release!;
-                result[dispose.Operation] = new LockEvent(LockEventKind.GuardDispose, dispose.Operation, 0, null, null,
-                    new LockRelease(null, _sites[site]!.Identity, _sites[site]!.Name, site, release.GuardType, null));
+                var dispose = _rawEvents[rawEvent];
+                _rawEvents[rawEvent] = new LockEvent(LockEventKind.GuardDispose, dispose.Operation, 0, null, null,
+                    new LockRelease(null, _sites[site]!.Identity, _sites[site]!.Name, site, dispose.Release!.GuardType, null));
             }
         }
-
-        return result;
     }
 
     /// <summary>
@@ -724,7 +763,7 @@ internal sealed class GraphScan
             case ISimpleAssignmentOperation { Target: IDiscardOperation } discard when discard.Value == value:
                 return;
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Value == value:
-                _guardLocals.Add((site, local.Local));
+                (_guardLocals ??= new List<(int, ILocalSymbol)>()).Add((site, local.Local));
                 return;
             default:
                 MarkEscaped(site);
@@ -732,16 +771,12 @@ internal sealed class GraphScan
         }
     }
 
-    private void MarkEscaped(int site)
-    {
-        EscapedSites.Add(site);
-        _sites[site]!.Escaped = true;
-    }
+    private void MarkEscaped(int site) => _sites[site]!.Escaped = true;
 
     /// <summary>A guard held in a local escapes when the local is used for anything but being written or disposed.</summary>
     private void FindEscapedGuards()
     {
-        if (_guardLocals.Count == 0)
+        if (_guardLocals is null)
         {
             return;
         }

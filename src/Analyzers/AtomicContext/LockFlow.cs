@@ -45,21 +45,32 @@ internal sealed class LockFlow
     internal const int MaxStatesPerPoint = 96;
 
     private readonly PathStateSet?[] _in;
-    private readonly List<HandlerTarget>?[] _handlers;
-    private readonly Dictionary<ControlFlowRegion, List<HandlerTarget>?> _handlersByRegion = new();
-    private readonly Dictionary<ControlFlowBranch, int> _branchIds = new();
-    private readonly List<ControlFlowBranch> _branches = new();
+    /// <summary>Per block, the handlers an exception there reaches first; null when no block is in a try region.</summary>
+    private List<HandlerTarget>?[]? _handlers;
+    /// <summary>The handlers of each try-enclosed region seen (made on the first block in a try region).</summary>
+    private Dictionary<ControlFlowRegion, List<HandlerTarget>?>? _handlersByRegion;
     private readonly Continuations _continuations = new();
-    private readonly Dictionary<ControlFlowBranch, PathStateSet> _exits = new();
+
+    /// <summary>The paths through each branch into the exit block, by <see cref="BranchId"/> (made on the first exit).</summary>
+    private PathStateSet?[]? _exitsById;
+
+    /// <summary>The branches into the exit block with their paths, in the order the pass first reached them.</summary>
+    private readonly List<KeyValuePair<ControlFlowBranch, PathStateSet>> _exits = new();
     // Lowest ordinal first: ordinals follow the source, so straight-line code sees each block once, after all
     // its predecessors (a FIFO queue revisits the joins of a long chain of ifs until they collapse).
     private readonly BlockQueue _queue;
 
-    // Reused by each block visit (a visit only reads them; nothing keeps them).
-    private readonly List<PathState> _visiting = new();
-    private readonly List<PathState> _assumed = new();
-    private PathState[]?[]? _before;
-    private PathState[][]?[]? _beforeStatement;
+    // Scratch lists of the pass, left by the last pass on this thread for the next (a pass starts no other inside it).
+    [System.ThreadStatic]
+    private static List<PathState>? s_spareVisiting;
+    [System.ThreadStatic]
+    private static List<PathState>? s_spareAssumed;
+
+    // Reused by each block visit during the pass (a visit only reads them; nothing keeps them).
+    private List<PathState> _visiting = null!;
+    private List<PathState> _assumed = null!;
+    /// <summary>Per block, the states before each of its statements (made on first use); null until the pass is done.</summary>
+    private IReadOnlyList<PathState>[]?[]? _beforeStatement;
     private int _added;
     private bool _tooManyAtOnePoint;
 
@@ -68,7 +79,6 @@ internal sealed class LockFlow
         Graph = graph;
         Scan = scan;
         _in = new PathStateSet?[graph.Blocks.Length];
-        _handlers = new List<HandlerTarget>?[graph.Blocks.Length];
         _queue = new BlockQueue(graph.Blocks.Length);
     }
 
@@ -88,8 +98,11 @@ internal sealed class LockFlow
     /// </summary>
     public bool Degraded { get; private set; }
 
-    /// <summary>Each branch into the exit block (before its finally blocks ran) and the paths that leave through it.</summary>
-    public IReadOnlyDictionary<ControlFlowBranch, PathStateSet> Exits => _exits;
+    /// <summary>
+    /// Each branch into the exit block (before its finally blocks ran) and the paths that leave through it, in the
+    /// order the pass first reached them.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<ControlFlowBranch, PathStateSet>> Exits => _exits;
 
     /// <summary>
     /// The lock flow of <paramref name="graph"/>. With <paramref name="followHelpers"/>, calls to lock helpers of the
@@ -114,7 +127,8 @@ internal sealed class LockFlow
     /// <summary>The paths reaching the start of a statement (the branch value is the last statement).</summary>
     public IReadOnlyList<PathState> StatesBeforeStatement(int block, int statement)
     {
-        if (_before?[block] is not { } entry)
+        // (After the pass the entry sets are final: they are handed out as they are.)
+        if (Volatile.Read(ref _beforeStatement) is null || _in[block] is not { } entry)
         {
             return System.Array.Empty<PathState>();
         }
@@ -147,7 +161,7 @@ internal sealed class LockFlow
         }
 
         var start = operation.Syntax.SpanStart;
-        var result = states.ToList();
+        var result = ListOf(states);
         foreach (var e in events)
         {
             // Operands run before their invocation, left to right: an event counts if it finished before this operation began.
@@ -172,13 +186,24 @@ internal sealed class LockFlow
             return states;
         }
 
-        var result = states.ToList();
+        var result = ListOf(states);
         for (var e = 0; e < index; e++)
         {
             ApplyAll(events[e], result);
         }
 
         return result;
+    }
+
+    private static List<PathState> ListOf(IReadOnlyList<PathState> states)
+    {
+        var list = new List<PathState>(states.Count + 1);
+        for (var i = 0; i < states.Count; i++)
+        {
+            list.Add(states[i]);
+        }
+
+        return list;
     }
 
     /// <summary>
@@ -287,11 +312,11 @@ internal sealed class LockFlow
         return false;
     }
 
-    private PathState[][] StatesBeforeEachStatement(int block, PathState[] entry)
+    private IReadOnlyList<PathState>[] StatesBeforeEachStatement(int block, PathStateSet entry)
     {
         var events = Scan.Events[block];
-        var result = new PathState[events.Length][];
-        var current = entry;
+        var result = new IReadOnlyList<PathState>[events.Length];
+        IReadOnlyList<PathState> current = entry;
         List<PathState>? states = null;
         for (var i = 0; i < events.Length; i++)
         {
@@ -301,9 +326,13 @@ internal sealed class LockFlow
                 continue;
             }
 
-            states ??= new List<PathState>(current.Length);
+            states ??= new List<PathState>(current.Count);
             states.Clear();
-            states.AddRange(current);
+            for (var k = 0; k < current.Count; k++)
+            {
+                states.Add(current[k]);
+            }
+
             foreach (var e in list)
             {
                 ApplyAll(e, states);
@@ -323,10 +352,27 @@ internal sealed class LockFlow
             return;
         }
 
+        // Consecutive blocks mostly share their innermost region: look its handlers up once per run of blocks.
+        ControlFlowRegion? previousRegion = null;
+        List<HandlerTarget>? previousTargets = null;
         foreach (var block in blocks)
         {
-            _handlers[block.Ordinal] = HandlerTargets(block.EnclosingRegion);
+            if (block.EnclosingRegion != previousRegion)
+            {
+                previousRegion = block.EnclosingRegion;
+                previousTargets = HandlerTargets(previousRegion);
+            }
+
+            if (previousTargets is not null)
+            {
+                (_handlers ??= new List<HandlerTarget>?[blocks.Length])[block.Ordinal] = previousTargets;
+            }
         }
+
+        _visiting = s_spareVisiting ?? new List<PathState>();
+        _assumed = s_spareAssumed ?? new List<PathState>();
+        s_spareVisiting = null;
+        s_spareAssumed = null;
 
         if (Scan.TooManyConditions || !Fixpoint(blocks, ct))
         {
@@ -335,6 +381,11 @@ internal sealed class LockFlow
             System.Array.Clear(_in, 0, _in.Length);
             _queue.Clear();
             _exits.Clear();
+            if (_exitsById is not null)
+            {
+                System.Array.Clear(_exitsById, 0, _exitsById.Length);
+            }
+
             _added = 0;
             _tooManyAtOnePoint = false;
             Incomplete = false;
@@ -344,13 +395,13 @@ internal sealed class LockFlow
             }
         }
 
-        _before = new PathState[]?[blocks.Length];
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            _before[i] = _in[i]?.ToArray();
-        }
-
-        _beforeStatement = new PathState[][]?[blocks.Length];
+        _visiting.Clear();
+        _assumed.Clear();
+        s_spareVisiting = _visiting;
+        s_spareAssumed = _assumed;
+        _visiting = null!;
+        _assumed = null!;
+        Volatile.Write(ref _beforeStatement, new IReadOnlyList<PathState>[]?[blocks.Length]);
     }
 
     /// <summary>Runs to a fixpoint; false when the state budget ran out first.</summary>
@@ -389,8 +440,8 @@ internal sealed class LockFlow
     {
         var states = _visiting;
         states.Clear();
-        states.AddRange(_in[block.Ordinal]!.States);
-        var handlers = _handlers[block.Ordinal];
+        _in[block.Ordinal]!.CopyTo(states);
+        var handlers = _handlers?[block.Ordinal];
         // A handler sees the paths as they are before any operation that may throw: before each statement, and
         // between the events of a statement unless nothing that could throw follows the event in it.
         // (Lock, unlock and dispose calls themselves are taken not to throw.)
@@ -638,7 +689,7 @@ internal sealed class LockFlow
                     return;
                 }
 
-                var branch = _branches[branchId];
+                var branch = BranchOf(branchId);
                 var next = state.WithContinuation(parent);
                 if (index + 1 < branch.FinallyRegions.Length)
                 {
@@ -675,10 +726,12 @@ internal sealed class LockFlow
 
         if (destination.Kind == BasicBlockKind.Exit)
         {
-            if (!_exits.TryGetValue(branch, out var exit))
+            var id = BranchId(branch);
+            var exits = _exitsById ??= new PathStateSet?[2 * Graph.Blocks.Length];
+            if (exits[id] is not { } exit)
             {
-                exit = new PathStateSet();
-                _exits.Add(branch, exit);
+                exits[id] = exit = new PathStateSet();
+                _exits.Add(new KeyValuePair<ControlFlowBranch, PathStateSet>(branch, exit));
             }
 
             if (exit.Add(state))
@@ -724,16 +777,17 @@ internal sealed class LockFlow
         }
     }
 
-    private int BranchId(ControlFlowBranch branch)
-    {
-        if (!_branchIds.TryGetValue(branch, out var id))
-        {
-            id = _branches.Count;
-            _branches.Add(branch);
-            _branchIds.Add(branch, id);
-        }
+    /// <summary>
+    /// A branch by its source block: each block has at most two (fall-through, conditional), so the ordinal says which
+    /// without hashing the branch object.
+    /// </summary>
+    private static int BranchId(ControlFlowBranch branch)
+        => 2 * branch.Source.Ordinal + (branch == branch.Source.ConditionalSuccessor ? 1 : 0);
 
-        return id;
+    private ControlFlowBranch BranchOf(int id)
+    {
+        var source = Graph.Blocks[id >> 1];
+        return ((id & 1) == 1 ? source.ConditionalSuccessor : source.FallThroughSuccessor)!;
     }
 
     /// <summary>
@@ -749,7 +803,7 @@ internal sealed class LockFlow
             return null;
         }
 
-        if (_handlersByRegion.TryGetValue(start, out var cached))
+        if (_handlersByRegion?.TryGetValue(start, out var cached) == true)
         {
             return cached;
         }
@@ -782,7 +836,7 @@ internal sealed class LockFlow
             }
         }
 
-        _handlersByRegion[start] = targets;
+        (_handlersByRegion ??= new Dictionary<ControlFlowRegion, List<HandlerTarget>?>())[start] = targets;
         return targets;
     }
 

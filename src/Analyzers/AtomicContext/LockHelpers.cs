@@ -178,7 +178,7 @@ internal sealed class LockHelpers
                 exits.Add(exit.Node, states = new List<PathState>());
             }
 
-            states.AddRange(pair.Value.States);
+            pair.Value.CopyTo(states);
         }
 
         var verdict = ReleaseVerdict.EveryPath;
@@ -272,8 +272,8 @@ internal sealed class LockHelpers
             return empty;
         }
 
-        var releasesNamed = CallerLocks.Names(method, _symbols.ReleasesLockAttribute, _symbols).Select(CallerLocks.Identity).ToList();
-        var acquiresNamed = CallerLocks.Names(method, _symbols.AcquiresLockAttribute, _symbols).Select(CallerLocks.Identity).ToList();
+        var releasesNamed = CallerLocks.Identities(method, _symbols.ReleasesLockAttribute, _symbols);
+        var acquiresNamed = CallerLocks.Identities(method, _symbols.AcquiresLockAttribute, _symbols);
         var acquiresRcu = AtomicContextAnalysis.HasAttribute(method, _symbols.AcquiresRcuReadLockAttribute, _symbols);
         if (releasesNamed.Count == 0 && acquiresNamed.Count == 0 && !acquiresRcu && !MentionsLockMethod(method, ct))
         {
@@ -336,7 +336,7 @@ internal sealed class LockHelpers
             .ToList();
         foreach (var site in candidates)
         {
-            if (named.Contains(site.Identity!) || (flow.Exits.Count > 0 && flow.Exits.Values.All(exit => exit.States.All(state => HeldOnce(flow, state, site)))))
+            if (named.Contains(site.Identity!) || (flow.Exits.Count > 0 && flow.Exits.All(exit => exit.Value.States.All(state => HeldOnce(flow, state, site)))))
             {
                 yield return site;
             }

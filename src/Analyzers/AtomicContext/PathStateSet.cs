@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Generic;
 
 namespace GfpAnalyzers.Analyzers.AtomicContext;
@@ -7,19 +8,50 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// and two states that differ only in one condition being true versus false are merged (that condition
 /// no longer tells them apart). If a point still collects too many states, it forgets conditions
 /// altogether ("collapses"), which only adds paths: "may hold" stays sound, "must hold" gets quieter.
+/// Most program points see one state: it is kept inline, and only the others go into an array.
 /// </summary>
-internal sealed class PathStateSet
+internal sealed class PathStateSet : IReadOnlyList<PathState>
 {
     private const int CollapseThreshold = 48;
 
-    private readonly List<PathState> _states = new();
+    /// <summary>The first state (when <see cref="_count"/> is at least 1).</summary>
+    private PathState _first;
+
+    /// <summary>The states after the first, in order (state i is at i - 1); null until there is a second.</summary>
+    private PathState[]? _rest;
+
+    private int _count;
     private bool _collapsed;
 
-    public int Count => _states.Count;
+    public int Count => _count;
 
-    public IReadOnlyList<PathState> States => _states;
+    /// <summary>The states in the order they were added (the set itself: nothing is copied).</summary>
+    public IReadOnlyList<PathState> States => this;
 
-    public PathState[] ToArray() => _states.ToArray();
+    public PathState this[int index]
+        => (uint)index < (uint)_count
+            ? index == 0 ? _first : _rest![index - 1]
+            : throw new System.ArgumentOutOfRangeException(nameof(index));
+
+    public PathState[] ToArray()
+    {
+        var result = new PathState[_count];
+        for (var i = 0; i < _count; i++)
+        {
+            result[i] = Get(i);
+        }
+
+        return result;
+    }
+
+    /// <summary>Appends the states to <paramref name="target"/>, in order.</summary>
+    public void CopyTo(List<PathState> target)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            target.Add(Get(i));
+        }
+    }
 
     /// <summary>Adds the paths of <paramref name="state"/>; true when the set now stands for more paths.</summary>
     public bool Add(PathState state)
@@ -34,23 +66,12 @@ internal sealed class PathStateSet
             return false;
         }
 
-        if (!_collapsed && _states.Count > CollapseThreshold)
+        if (!_collapsed && _count > CollapseThreshold)
         {
             Collapse();
         }
 
         return true;
-    }
-
-    public bool AddAll(IEnumerable<PathState> states)
-    {
-        var changed = false;
-        foreach (var state in states)
-        {
-            changed |= Add(state);
-        }
-
-        return changed;
     }
 
     /// <summary>Forgets every condition from now on; guarantees the set stays small however the method loops.</summary>
@@ -62,19 +83,71 @@ internal sealed class PathStateSet
         }
 
         _collapsed = true;
-        var old = _states.ToArray();
-        _states.Clear();
+        var old = ToArray();
+        _count = 0;
         foreach (var state in old)
         {
             AddCore(state.WithConditions(0, 0));
         }
     }
 
+    public IEnumerator<PathState> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return Get(i);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private PathState Get(int index) => index == 0 ? _first : _rest![index - 1];
+
+    private void Set(int index, PathState state)
+    {
+        if (index == 0)
+        {
+            _first = state;
+        }
+        else
+        {
+            _rest![index - 1] = state;
+        }
+    }
+
+    private void Append(PathState state)
+    {
+        if (_count > 0)
+        {
+            if (_rest is null)
+            {
+                _rest = new PathState[3];
+            }
+            else if (_count - 1 == _rest.Length)
+            {
+                System.Array.Resize(ref _rest, 2 * _rest.Length);
+            }
+        }
+
+        _count++;
+        Set(_count - 1, state);
+    }
+
+    private void RemoveAt(int index)
+    {
+        for (var i = index; i < _count - 1; i++)
+        {
+            Set(i, Get(i + 1));
+        }
+
+        _count--;
+    }
+
     private bool AddCore(PathState state)
     {
-        foreach (var existing in _states)
+        for (var i = 0; i < _count; i++)
         {
-            if (existing.Subsumes(state))
+            if (Get(i).Subsumes(state))
             {
                 return false;
             }
@@ -83,9 +156,9 @@ internal sealed class PathStateSet
         RemoveSubsumedBy(state);
 
         // Merge with a state that differs only in one condition's value: together they leave it unknown.
-        for (var i = 0; i < _states.Count; i++)
+        for (var i = 0; i < _count; i++)
         {
-            var other = _states[i];
+            var other = Get(i);
             if (!other.SameLocks(state))
             {
                 continue;
@@ -95,13 +168,13 @@ internal sealed class PathStateSet
             var diffFalse = other.KnownFalse ^ state.KnownFalse;
             if (diffTrue != 0 && diffTrue == diffFalse && (diffTrue & (diffTrue - 1)) == 0)
             {
-                _states.RemoveAt(i);
+                RemoveAt(i);
                 AddCore(state.WithConditions(state.KnownTrue & ~diffTrue, state.KnownFalse & ~diffTrue));
                 return true;
             }
         }
 
-        _states.Add(state);
+        Append(state);
         return true;
     }
 
@@ -109,17 +182,15 @@ internal sealed class PathStateSet
     private void RemoveSubsumedBy(PathState state)
     {
         var kept = 0;
-        for (var i = 0; i < _states.Count; i++)
+        for (var i = 0; i < _count; i++)
         {
-            if (!state.Subsumes(_states[i]))
+            var existing = Get(i);
+            if (!state.Subsumes(existing))
             {
-                _states[kept++] = _states[i];
+                Set(kept++, existing);
             }
         }
 
-        if (kept < _states.Count)
-        {
-            _states.RemoveRange(kept, _states.Count - kept);
-        }
+        _count = kept;
     }
 }

@@ -45,7 +45,7 @@ internal static class GFP008LockLeaks
                 byExit.Add(exit.Node, entry);
             }
 
-            entry.States.AddRange(pair.Value.States);
+            pair.Value.CopyTo(entry.States);
         }
 
         foreach (var (exit, states) in byExit.Values.OrderBy(e => e.Exit.Location.SourceSpan.Start))
@@ -146,9 +146,9 @@ internal static class GFP008LockLeaks
     /// </summary>
     private static bool MayLeak(LockFlow flow, List<string> acquiredForCaller)
     {
-        foreach (var exit in flow.Exits.Values)
+        foreach (var exit in flow.Exits)
         {
-            var states = exit.States;
+            var states = exit.Value.States;
             for (var i = 0; i < states.Count; i++)
             {
                 var state = states[i];

@@ -165,9 +165,9 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                var releases = CallerLocks.Names(owner, symbols.ReleasesLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
+                var releases = CallerLocks.Identities(owner, symbols.ReleasesLockAttribute, symbols);
                 ReportReleases(context, analysis.Flow, releases, owner);
-                var acquires = CallerLocks.Names(owner, symbols.AcquiresLockAttribute, symbols).Select(CallerLocks.Identity).ToList();
+                var acquires = CallerLocks.Identities(owner, symbols.AcquiresLockAttribute, symbols);
                 if (AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
                 {
                     // [AcquiresRcuReadLock] (__acquires(RCU)): returning with the lock held is the method's job.
