@@ -462,8 +462,7 @@ internal sealed class SummaryStore
         var result = new List<FlagFlow>();
         foreach (var flow in flows)
         {
-            var index = result.FindIndex(kept => kept.Location == flow.Location && kept.OnUnknownFlags == flow.OnUnknownFlags && kept.InSection == flow.InSection
-                                                 && MethodSummary.SameConditions(kept.Conditions, flow.Conditions));
+            var index = IndexOfSameAllocation(result, flow);
             if (index >= 0)
             {
                 var kept = result[index];
@@ -476,6 +475,22 @@ internal sealed class SummaryStore
         }
 
         return result.ToImmutableArray();
+    }
+
+    /// <summary>The flow of <paramref name="flows"/> at the same allocation, on the same conditions, as <paramref name="flow"/>; -1 when none.</summary>
+    private static int IndexOfSameAllocation(List<FlagFlow> flows, FlagFlow flow)
+    {
+        for (var i = 0; i < flows.Count; i++)
+        {
+            var kept = flows[i];
+            if (kept.Location == flow.Location && kept.OnUnknownFlags == flow.OnUnknownFlags && kept.InSection == flow.InSection
+                && MethodSummary.SameConditions(kept.Conditions, flow.Conditions))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Source order (file path, then position, then display string): every choice among methods is made in it.</summary>
