@@ -439,7 +439,7 @@ internal sealed class FlagValueAnalysis
         protected override void Record(IOperation operation, FlagValue value)
         {
             // Rules ask only for the values of flags arguments (of allocations and of calls): keep only those.
-            if (_transferring < 0 || operation.Parent is not IArgumentOperation { Parameter: { } parameter } || !Symbols.IsGfp(parameter.Type))
+            if (_transferring < 0 || operation.Parent is not { Kind: OperationKind.Argument } || operation.Parent is not IArgumentOperation { Parameter: { } parameter } || !Symbols.IsGfp(parameter.Type))
             {
                 return;
             }
