@@ -167,7 +167,7 @@ internal sealed class ArgumentFacts
     {
         if (_caller is null)
         {
-            // No caller's parameter to name (as when a parameter of the caller is named but not found).
+            // No caller whose parameters the origins could name.
             return null;
         }
 

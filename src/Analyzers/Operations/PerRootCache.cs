@@ -84,9 +84,7 @@ internal static class RootEntries
     public static object?[]? Find(SemanticModel model, IOperation root)
         => Tables.GetValue(model, NewTable).TryGetValue(root, out var entry) ? entry : null;
 
+    /// <summary>The entry of <paramref name="root"/>, added if needed (GetOrAdd looks up without a lock first).</summary>
     public static object?[] Get(SemanticModel model, IOperation root)
-    {
-        var table = Tables.GetValue(model, NewTable);
-        return table.TryGetValue(root, out var entry) ? entry : table.GetOrAdd(root, NewEntry);
-    }
+        => Tables.GetValue(model, NewTable).GetOrAdd(root, NewEntry);
 }
