@@ -80,7 +80,12 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             var scan = FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, state.Assembly);
             GFP009MethodGroupCallbacks.Report(context, scan.DelegatedMethods, symbols, state.Compilation);
             var functions = scan.Functions;
-            if (!functions.Any(f => f.Calls.Count > 0 && MayBeAtomic(f, symbols)))
+            bool? callsLockHelper = null;
+            bool MayBeAtomicHere(FunctionInfo function)
+                => function.Calls.Count > 0
+                   && (MayBeAtomic(function, symbols) || (callsLockHelper ??= CallsLockHelper(scan, state, ct)));
+
+            if (!functions.Any(MayBeAtomicHere))
             {
                 continue;
             }
@@ -89,7 +94,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
                 var function = functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner));
-                if (function is not null && function.Calls.Count > 0 && MayBeAtomic(function, symbols))
+                if (function is not null && MayBeAtomicHere(function))
                 {
                     CheckCalls(context, state, AtomicContextAnalysis.Create(graph, owner, symbols, ct), graph, owner);
                 }
@@ -105,6 +110,24 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
                    || AtomicContextAnalysis.HasAttribute(symbol, symbols.RunsInAtomicContextAttribute, symbols)
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
+
+    /// <summary>
+    /// A call in the body (its lambdas included) to a lock helper of this compilation: an <c>[AcquiresLock]</c> method,
+    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body.
+    /// </summary>
+    private static bool CallsLockHelper(MethodScan scan, CompilationState state, System.Threading.CancellationToken ct)
+    {
+        var helpers = LockHelpers.For(state.Compilation, state.Symbols);
+        foreach (var call in scan.OwnCalls)
+        {
+            if (!helpers.EffectsOf(call, ct).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, ControlFlowGraph graph, ISymbol owner)
     {

@@ -24,6 +24,34 @@ public class GFP009SleepingCallInRcuSectionTests
     private static string Code(string body) => TestEnvironment.Usings + body;
 
     [Fact]
+    public async Task A_sleeping_call_between_an_acquire_helper_and_its_release_helper_is_reported()
+    {
+        // The method itself calls no lock primitive: its section comes from its helpers (__acquires / __releases).
+        var source = Code("""
+            class C
+            {
+                readonly KSpinLock _lock = new();
+                readonly Rcu _rcu = new();
+
+                [AcquiresLock(nameof(_lock))]
+                void Take() { _lock.Lock(); }
+
+                [ReleasesLock(nameof(_lock))]
+                void Drop() { _lock.Unlock(); }
+
+                void M()
+                {
+                    Take();
+                    {|#0:_rcu.Synchronize()|};
+                    Drop();
+                    _rcu.Synchronize();
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source, Direct(0, "Rcu.Synchronize()", "inside the spin_lock section of '_lock' entered at line 15", GracePeriod));
+    }
+
+    [Fact]
     public async Task Synchronize_inside_a_using_section_is_reported()
     {
         var source = Code("""
