@@ -7,6 +7,7 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Operations;
 using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;

@@ -19,6 +19,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using GfpAnalyzers.Analyzers.AtomicContext;
+using GfpAnalyzers.Analyzers.Operations;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;

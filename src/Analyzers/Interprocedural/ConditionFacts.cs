@@ -323,11 +323,11 @@ internal sealed class ConditionFacts
 
         // Every operation of the body, lambdas and local functions included, in any order (the bits only ever clear).
         var stack = OperationStacks.Rent();
-        OperationStacks.PushChildren(stack, graph.OriginalOperation);
+        stack.PushChildren(graph.OriginalOperation);
         while (stack.Count > 0)
         {
-            var operation = stack.Pop();
-            OperationStacks.PushChildren(stack, operation);
+            var operation = stack.Pop().Operation;
+            stack.PushChildren(operation);
             var target = operation switch
             {
                 IAssignmentOperation assignment => assignment.Target,

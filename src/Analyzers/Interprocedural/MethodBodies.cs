@@ -107,18 +107,18 @@ internal static class MethodBodies
         // In any order: past the bound the answer is true whatever was seen, below it every operation is seen.
         var count = 0;
         var stack = OperationStacks.Rent();
-        OperationStacks.PushChildren(stack, root);
+        stack.PushChildren(root);
         var result = false;
         while (stack.Count > 0)
         {
-            var operation = stack.Pop();
+            var operation = stack.Pop().Operation;
             if (++count > MaxOperations || operation is IInvalidOperation)
             {
                 result = true;
                 break;
             }
 
-            OperationStacks.PushChildren(stack, operation);
+            stack.PushChildren(operation);
         }
 
         OperationStacks.Return(stack);

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
-
 namespace GfpAnalyzers.Analyzers.Operations;
 
 /// <summary>
@@ -10,28 +7,19 @@ namespace GfpAnalyzers.Analyzers.Operations;
 internal static class OperationStacks
 {
     [System.ThreadStatic]
-    private static Stack<IOperation>? s_spare;
+    private static OperationStack? s_spare;
 
     /// <summary>An empty stack for one walk; give it back with <see cref="Return"/>. Taken, not shared: a walk inside a walk gets its own.</summary>
-    public static Stack<IOperation> Rent()
+    public static OperationStack Rent()
     {
-        var stack = s_spare ?? new Stack<IOperation>();
+        var stack = s_spare ?? new OperationStack();
         s_spare = null;
         return stack;
     }
 
-    public static void Return(Stack<IOperation> stack)
+    public static void Return(OperationStack stack)
     {
         stack.Clear();
         s_spare = stack;
-    }
-
-    /// <summary>Pushes the children of <paramref name="operation"/> (a walk's step; the order of a pre-order walk is not kept).</summary>
-    public static void PushChildren(Stack<IOperation> stack, IOperation operation)
-    {
-        foreach (var child in operation.ChildOperations)
-        {
-            stack.Push(child);
-        }
     }
 }

@@ -7,7 +7,7 @@
 // carries one flag for walks that track a fact about the path from the root (inside a lambda, say).
 using Microsoft.CodeAnalysis;
 
-namespace GfpAnalyzers.Analyzers.FlagValues;
+namespace GfpAnalyzers.Analyzers.Operations;
 
 internal sealed class OperationStack
 {
@@ -24,6 +24,22 @@ internal sealed class OperationStack
         }
 
         _entries[_count++] = new Entry(operation, flag);
+    }
+
+    /// <summary>Pushes the children of <paramref name="operation"/> (a walk's step; the order of a pre-order walk is not kept).</summary>
+    public void PushChildren(IOperation operation, bool flag = false)
+    {
+        foreach (var child in operation.ChildOperations)
+        {
+            Push(child, flag);
+        }
+    }
+
+    /// <summary>Drops what a walk that stopped early left (a stack kept between walks holds no tree alive).</summary>
+    public void Clear()
+    {
+        System.Array.Clear(_entries, 0, _count);
+        _count = 0;
     }
 
     /// <summary>The top entry, removed (its slot is cleared: a stack kept between walks holds no tree alive).</summary>
