@@ -14,7 +14,7 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 internal static class ControlFlowGraphs
 {
     /// <summary>The nested graphs of each graph a rule asked for (every rule that looks into lambdas asks for the same graphs).</summary>
-    private static readonly ConditionalWeakTable<ControlFlowGraph, NestedGraphs> Nested = new();
+    private static readonly PerGraphCache<(ControlFlowGraph Graph, ISymbol Owner)[]> Nested = new();
 
     // One graph per operation-tree root, whoever asks first: a rule (the driver's graph of its operation block) or a
     // summary of a callee (built here from the same root, which the driver's cached semantic model hands out again).
@@ -60,25 +60,7 @@ internal static class ControlFlowGraphs
     /// symbol that owns it (so a lambda is analysed as its own method, with its own attributes). Found once per graph.
     /// </summary>
     public static IReadOnlyList<(ControlFlowGraph Graph, ISymbol Owner)> WithNestedGraphs(ControlFlowGraph cfg, ISymbol owner, CancellationToken ct)
-    {
-        if (Nested.TryGetValue(cfg, out var known) && SymbolEqualityComparer.Default.Equals(known.Owner, owner))
-        {
-            return known.Graphs;
-        }
-
-        var graphs = FindNestedGraphs(cfg, owner, ct);
-        if (known is null)
-        {
-            // Two threads may search the same graph: both find the same graphs, the first stored is kept.
-            var stored = Nested.GetValue(cfg, _ => new NestedGraphs(owner, graphs));
-            if (SymbolEqualityComparer.Default.Equals(stored.Owner, owner))
-            {
-                return stored.Graphs;
-            }
-        }
-
-        return graphs;
-    }
+        => Nested.Get(cfg, owner, ct, static (graph, symbol, token) => FindNestedGraphs(graph, symbol, token));
 
     private static (ControlFlowGraph Graph, ISymbol Owner)[] FindNestedGraphs(ControlFlowGraph cfg, ISymbol owner, CancellationToken ct)
     {
@@ -241,18 +223,5 @@ internal static class ControlFlowGraphs
                 operations.Add(child);
             }
         }
-    }
-
-    private sealed class NestedGraphs
-    {
-        public NestedGraphs(ISymbol owner, (ControlFlowGraph Graph, ISymbol Owner)[] graphs)
-        {
-            Owner = owner;
-            Graphs = graphs;
-        }
-
-        public ISymbol Owner { get; }
-
-        public (ControlFlowGraph Graph, ISymbol Owner)[] Graphs { get; }
     }
 }

@@ -116,7 +116,7 @@ internal static class AllocationSites
     /// The allocation sites of each graph, found once: three rules ask for the sites of the same graphs (the driver's
     /// graph of a root, shared through <see cref="ControlFlowGraphs.Of"/>), and the walk reads every operation.
     /// </summary>
-    private static readonly ConditionalWeakTable<ControlFlowGraph, GraphSites> SitesOfGraph = new();
+    private static readonly PerGraphCache<AllocationSite[]> SitesOfGraph = new();
 
     /// <summary>The walk's stack, kept per thread between walks (no growth, no garbage).</summary>
     [System.ThreadStatic]
@@ -149,25 +149,7 @@ internal static class AllocationSites
 
     /// <summary>The sites of one graph, from the cache when the same owner asked before (the owner is part of each site).</summary>
     private static AllocationSite[] SitesOf(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols)
-    {
-        if (SitesOfGraph.TryGetValue(graph, out var known) && SymbolEqualityComparer.Default.Equals(known.Owner, owner))
-        {
-            return known.Sites;
-        }
-
-        var sites = Walk(graph, owner, symbols);
-        if (known is null)
-        {
-            // Two threads may walk the same graph: both find the same sites, the first stored is kept.
-            var stored = SitesOfGraph.GetValue(graph, _ => new GraphSites(owner, sites));
-            if (SymbolEqualityComparer.Default.Equals(stored.Owner, owner))
-            {
-                return stored.Sites;
-            }
-        }
-
-        return sites;
-    }
+        => SitesOfGraph.Get(graph, owner, symbols, static (g, o, s) => Walk(g, o, s));
 
     private static AllocationSite[] Walk(ControlFlowGraph graph, ISymbol owner, RuntimeSymbols symbols)
     {
@@ -222,18 +204,5 @@ internal static class AllocationSites
                 pending.Push(child);
             }
         }
-    }
-
-    private sealed class GraphSites
-    {
-        public GraphSites(ISymbol owner, AllocationSite[] sites)
-        {
-            Owner = owner;
-            Sites = sites;
-        }
-
-        public ISymbol Owner { get; }
-
-        public AllocationSite[] Sites { get; }
     }
 }

@@ -62,7 +62,7 @@ internal sealed class MethodSummary
     public bool SameAs(MethodSummary other)
     {
         if (IsUnknown != other.IsUnknown || Sleeps.Length != other.Sleeps.Length || Flows.Length != other.Flows.Length
-            || !SameOrdinals(AtomicallyInvoked, other.AtomicallyInvoked) || !SameChain(InvocationContexts, other.InvocationContexts))
+            || !SameItems(AtomicallyInvoked, other.AtomicallyInvoked) || !SameChain(InvocationContexts, other.InvocationContexts))
         {
             return false;
         }
@@ -114,52 +114,22 @@ internal sealed class MethodSummary
         return order;
     }
 
-    internal static bool SameConditions(ImmutableArray<ParameterCondition> a, ImmutableArray<ParameterCondition> b)
+    internal static bool SameConditions(ImmutableArray<ParameterCondition> a, ImmutableArray<ParameterCondition> b) => SameItems(a, b);
+
+    internal static bool SameChain(ImmutableArray<string> a, ImmutableArray<string> b) => SameItems(a, b);
+
+    /// <summary>The same items in the same order (no LINQ: summaries are compared at every step of their fixed point).</summary>
+    private static bool SameItems<T>(ImmutableArray<T> a, ImmutableArray<T> b)
     {
         if (a.Length != b.Length)
         {
             return false;
         }
 
+        var comparer = System.Collections.Generic.EqualityComparer<T>.Default;
         for (var i = 0; i < a.Length; i++)
         {
-            if (!a[i].Equals(b[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool SameOrdinals(ImmutableArray<int> a, ImmutableArray<int> b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    internal static bool SameChain(ImmutableArray<string> a, ImmutableArray<string> b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
+            if (!comparer.Equals(a[i], b[i]))
             {
                 return false;
             }
