@@ -58,6 +58,7 @@ internal static class BuildComparison
 
             var times = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
             var cpu = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            var serverCpu = Configurations.ToDictionary(c => c.Name, _ => new List<double>());
             // Without a server there is nothing to warm: the check builds run only in the dry run.
             foreach (var configuration in noServer && !dry ? [] : Configurations)
             {
@@ -91,6 +92,7 @@ internal static class BuildComparison
 
                     times[configuration.Name].Add(result.Elapsed.TotalMilliseconds);
                     cpu[configuration.Name].Add(result.Cpu.TotalMilliseconds);
+                    serverCpu[configuration.Name].Add(result.ServerCpu.TotalMilliseconds);
                 }
             }
 
@@ -120,6 +122,11 @@ internal static class BuildComparison
                 }
             }
 
+            else
+            {
+                line += "\n           " + ServerCpuLine(serverCpu, kloc);
+            }
+
             Console.WriteLine("  " + line);
             Console.WriteLine("    runs (ms): " + string.Join("; ", Configurations.Select(c => $"{c.Name} {string.Join(" ", times[c.Name].Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}")));
             summary.Add(line);
@@ -132,6 +139,25 @@ internal static class BuildComparison
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The compiler server's CPU per build (the compile alone, warm): medians, and the ratio to "off" of the builds of the same
+    /// round (a few seconds apart: the machine's speed drifts over minutes, so a round's pair shares its conditions).
+    /// </summary>
+    private static string ServerCpuLine(Dictionary<string, List<double>> serverCpu, double kloc)
+    {
+        var off = serverCpu["off"];
+        string RatioToOff(string name)
+        {
+            var ratios = serverCpu[name].Select((value, round) => value / off[round]).ToList();
+            return $"{name}/off {Stats.Median(ratios):F3} ({ratios.Min():F3}..{ratios.Max():F3})";
+        }
+
+        var medians = string.Join(", ", serverCpu.Select(c => $"{c.Key} {Stats.Median(c.Value) / 1000:F2} s"));
+        var ratios = string.Join(", ", serverCpu.Keys.Where(name => name != "off").Select(RatioToOff));
+        var ourCost = Stats.Median(serverCpu["ours"].Select((value, round) => value - off[round]));
+        return $"compiler server CPU (the compile alone): {medians} | per round: {ratios} | our cost per kloc {ourCost / kloc:F1} ms";
     }
 
     /// <summary>The median of a configuration's runs; NaN (printed as such) for a configuration left out with --configurations.</summary>
@@ -156,14 +182,20 @@ internal static class BuildComparison
 
     private static bool s_noServer;
 
-    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Build(string directory, Configuration configuration, string verbosity)
-        => Dotnet(directory,
+    private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, TimeSpan ServerCpu, string Output) Build(string directory, Configuration configuration, string verbosity)
+    {
+        var server = CompilerServerCpu.Snapshot();
+        var (exitCode, elapsed, cpu, output) = Dotnet(directory,
         [
             "build", CorpusProject.ProjectFile, "--no-incremental", "--no-restore", "-c", "Release", "-nologo", "-tl:off", $"-v:{verbosity}",
             $"-p:BenchOurs={(configuration.Ours ? "true" : "false")}", $"-p:BenchCa2000={(configuration.Ca2000 ? "true" : "false")}",
             $"-p:BenchBefore={(configuration.Before ? "true" : "false")}",
-            .. (s_noServer ? new[] { "-nodeReuse:false", "-p:UseSharedCompilation=false" } : []),
+            // The server is the default, but an environment may turn it off (UseSharedCompilation=false is set in this
+            // machine's environment): say which one is meant.
+            .. (s_noServer ? new[] { "-nodeReuse:false", "-p:UseSharedCompilation=false" } : ["-p:UseSharedCompilation=true"]),
         ]);
+        return (exitCode, elapsed, cpu, CompilerServerCpu.Since(server), output);
+    }
 
     private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, string Output) Dotnet(string directory, IEnumerable<string> arguments)
     {
