@@ -4,6 +4,7 @@ using GfpAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.VisualBasic;
+using VerifySleepingCall = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP009SleepingCallInRcuSectionAnalyzer>;
 using VerifyMightSleep = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP010MissingMightSleepAnalyzer>;
 
 namespace GfpAnalyzers.Tests.Relevance;
@@ -15,9 +16,12 @@ namespace GfpAnalyzers.Tests.Relevance;
 /// </summary>
 public class VisualBasicModuleGateTests
 {
-    // A module of a library built on the runtime: extension methods that sleep, and a shared method that is no
-    // extension (C# reaches it only through the module's name or `using static`).
+    // A module of a library built on the runtime: extension methods that sleep (one of them called unnamed, by foreach)
+    // or hand out the runtime's RCU, and a shared method that is no extension (C# reaches it only through the module's
+    // name or `using static`).
     private const string Parking = """
+        Imports System.Collections.Generic
+        Imports System.Linq
         Imports System.Runtime.CompilerServices
         Imports GfpAnalyzers.Runtime
 
@@ -37,14 +41,30 @@ public class VisualBasicModuleGateTests
                 <MightSleep>
                 Public Sub Nap()
                 End Sub
+
+                <Extension>
+                <MightSleep>
+                Public Function GetEnumerator(count As Integer) As IEnumerator(Of Integer)
+                    Return Enumerable.Range(0, count).GetEnumerator()
+                End Function
+
+                Private ReadOnly s_rcu As New Rcu()
+
+                <Extension>
+                Public Function Grace(ticks As Integer) As Rcu
+                    Return s_rcu
+                End Function
             End Module
         End Namespace
         """;
 
+    private static readonly Lazy<Task<MetadataReference>> ParkingLibrary =
+        new(() => EmitVisualBasicAsync("Parking", [TestEnvironment.RuntimeReference], Parking));
+
     [Fact]
     public async Task A_MightSleep_extension_method_of_a_Visual_Basic_module_is_followed()
     {
-        var parking = await EmitVisualBasicAsync("Parking", [TestEnvironment.RuntimeReference], Parking);
+        var parking = await ParkingLibrary.Value;
         var test = new VerifyMightSleep.Test
         {
             TestCode = """
@@ -66,9 +86,38 @@ public class VisualBasicModuleGateTests
     }
 
     [Fact]
+    public async Task A_sleeping_extension_call_in_a_section_of_an_Rcu_that_an_extension_method_returns_is_reported()
+    {
+        // The type names no runtime type: the Rcu comes from one extension method, the sleep from another.
+        var parking = await ParkingLibrary.Value;
+        var test = new VerifySleepingCall.Test
+        {
+            TestCode = """
+                using Devices;
+
+                public class Poller
+                {
+                    public void Poll(int ticks)
+                    {
+                        var grace = ticks.Grace();
+                        grace.ReadLock();
+                        {|#0:ticks.Park()|};
+                        grace.ReadUnlock();
+                        ticks.Park();
+                    }
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(parking);
+        test.ExpectedDiagnostics.Add(VerifySleepingCall.Diagnostic(GFP009SleepingCallInRcuSectionAnalyzer.SleepingCall).WithLocation(0)
+            .WithArguments("Call to 'Park'", "inside the RCU read-side section entered at line 8", "'Park' is marked [MightSleep]"));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Only_the_extension_methods_of_a_module_built_on_the_runtime_open_the_gate()
     {
-        var parking = await EmitVisualBasicAsync("Parking", [TestEnvironment.RuntimeReference], Parking);
+        var parking = await ParkingLibrary.Value;
 
         // The same shape in a library that does not reference the runtime: nothing of it can reach the runtime.
         var text = await EmitVisualBasicAsync("Text", [], """
@@ -88,11 +137,13 @@ public class VisualBasicModuleGateTests
             using Text;
 
             public class Parked { public void Run() => 3.Park(); }
+            public class Looped { public void Run() { foreach (var i in 3) { } } }
             public class Tidied { public string Run(string name) => name.Tidy(); }
             public class Napper { public void Nap() { } public void Run() => Nap(); }
             """);
 
         Assert.True(MayMatter(compilation, "Parked"));
+        Assert.True(MayMatter(compilation, "Looped"));
         Assert.False(MayMatter(compilation, "Tidied"));
         Assert.False(MayMatter(compilation, "Napper"));
     }
@@ -100,7 +151,7 @@ public class VisualBasicModuleGateTests
     [Fact]
     public async Task The_shared_methods_of_a_module_imported_with_using_static_open_the_gate()
     {
-        var parking = await EmitVisualBasicAsync("Parking", [TestEnvironment.RuntimeReference], Parking);
+        var parking = await ParkingLibrary.Value;
         var compilation = await CompileAsync([parking], """
             using static Devices.Parking;
 
