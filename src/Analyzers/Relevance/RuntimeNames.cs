@@ -124,7 +124,10 @@ internal static class RuntimeNames
             }
         }
 
-        if (!type.IsStatic || !type.MightContainExtensionMethods)
+        // Not only static classes: a Visual Basic Module (where VB declares extension methods) imports as a sealed
+        // class that is not static, and so does an F# [<Extension>] type; C# calls their extension methods all the
+        // same. Which types can hold them is the compiler's call: in metadata, those that carry [Extension].
+        if (!type.MightContainExtensionMethods)
         {
             return;
         }
