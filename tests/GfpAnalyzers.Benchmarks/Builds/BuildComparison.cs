@@ -33,6 +33,22 @@ internal static class BuildComparison
     /// </param>
     public static int Run(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer = false, string? beforeAnalyzers = null, IReadOnlyCollection<string>? only = null)
     {
+        try
+        {
+            return RunSizes(sizes, rounds, outDirectory, dry, noServer, beforeAnalyzers, only);
+        }
+        finally
+        {
+            if (!noServer && Directory.Exists(outDirectory))
+            {
+                // The builds started a compiler server: leave none running (it would idle for minutes, holding its memory).
+                Dotnet(outDirectory, ["build-server", "shutdown", "--vbcscompiler"]);
+            }
+        }
+    }
+
+    private static int RunSizes(IReadOnlyList<int> sizes, int rounds, string outDirectory, bool dry, bool noServer, string? beforeAnalyzers, IReadOnlyCollection<string>? only)
+    {
         s_noServer = noServer;
         if (beforeAnalyzers is not null && !File.Exists(beforeAnalyzers))
         {
@@ -42,7 +58,7 @@ internal static class BuildComparison
 
         Configuration[] all = beforeAnalyzers is null ? Standard : [.. Standard, new("before", Ours: false, Ca2000: false, Before: true)];
         Configurations = [.. all.Where(c => only is null || c.Name is "off" or "ours" || only.Contains(c.Name))];
-        Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), {(noServer ? "no compiler server (CPU counted)" : "compiler server as usual")}, corpus under {outDirectory}; {Stats.Load()}");
+        Console.WriteLine($"build: sizes {string.Join("/", sizes)} lines, {rounds} alternated round(s), {(noServer ? "no compiler server (CPU counted)" : "compiler server (its CPU counted)")}, corpus under {outDirectory}; {Stats.Load()}");
         var summary = new List<string>();
         foreach (var size in sizes)
         {
@@ -83,7 +99,9 @@ internal static class BuildComparison
                 for (var k = 0; k < Configurations.Length; k++)
                 {
                     var configuration = Configurations[(round + k) % Configurations.Length];
-                    var result = Build(directory, configuration, verbosity: "q");
+                    // With the server, normal verbosity: the log says whether the server did compile (it falls back to a
+                    // compiler process of its own when it cannot be reached), and only then does its CPU count the compile.
+                    var result = Build(directory, configuration, verbosity: noServer ? "q" : "n");
                     if (result.ExitCode != 0)
                     {
                         Console.Error.WriteLine(result.Output);
@@ -92,7 +110,7 @@ internal static class BuildComparison
 
                     times[configuration.Name].Add(result.Elapsed.TotalMilliseconds);
                     cpu[configuration.Name].Add(result.Cpu.TotalMilliseconds);
-                    serverCpu[configuration.Name].Add(result.ServerCpu.TotalMilliseconds);
+                    serverCpu[configuration.Name].Add(result.Output.Contains(ServerCompiled, StringComparison.Ordinal) ? result.ServerCpu.TotalMilliseconds : double.NaN);
                 }
             }
 
@@ -150,14 +168,16 @@ internal static class BuildComparison
         var off = serverCpu["off"];
         string RatioToOff(string name)
         {
-            var ratios = serverCpu[name].Select((value, round) => value / off[round]).ToList();
-            return $"{name}/off {Stats.Median(ratios):F3} ({ratios.Min():F3}..{ratios.Max():F3})";
+            var ratios = serverCpu[name].Select((value, round) => value / off[round]).Where(double.IsFinite).ToList();
+            return ratios.Count == 0 ? $"{name}/off n/a" : $"{name}/off {Stats.Median(ratios):F3} ({ratios.Min():F3}..{ratios.Max():F3})";
         }
 
-        var medians = string.Join(", ", serverCpu.Select(c => $"{c.Key} {Stats.Median(c.Value) / 1000:F2} s"));
+        var medians = string.Join(", ", serverCpu.Select(c => $"{c.Key} {Stats.Median(c.Value.Where(double.IsFinite)) / 1000:F2} s"));
         var ratios = string.Join(", ", serverCpu.Keys.Where(name => name != "off").Select(RatioToOff));
-        var ourCost = Stats.Median(serverCpu["ours"].Select((value, round) => value - off[round]));
-        return $"compiler server CPU (the compile alone): {medians} | per round: {ratios} | our cost per kloc {ourCost / kloc:F1} ms";
+        var ourCost = Stats.Median(serverCpu["ours"].Select((value, round) => value - off[round]).Where(double.IsFinite));
+        var fellBack = serverCpu.Values.Sum(values => values.Count(double.IsNaN));
+        return $"compiler server CPU (the compile alone): {medians} | per round: {ratios} | our cost per kloc {ourCost / kloc:F1} ms"
+            + (fellBack > 0 ? $" | {fellBack} build(s) compiled without the server, left out" : string.Empty);
     }
 
     /// <summary>The median of a configuration's runs; NaN (printed as such) for a configuration left out with --configurations.</summary>
@@ -181,6 +201,9 @@ internal static class BuildComparison
     }
 
     private static bool s_noServer;
+
+    /// <summary>What the compiler task logs (normal verbosity) when the compiler server compiled the project.</summary>
+    private const string ServerCompiled = "CompilerServer: server - server processed compilation";
 
     private static (int ExitCode, TimeSpan Elapsed, TimeSpan Cpu, TimeSpan ServerCpu, string Output) Build(string directory, Configuration configuration, string verbosity)
     {
