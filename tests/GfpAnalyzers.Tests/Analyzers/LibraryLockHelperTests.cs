@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using VerifyAllocation = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.AllocationContextAnalyzer>;
 using VerifyBalance = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP008UnbalancedRcuReadLockAnalyzer>;
+using Fix = GfpAnalyzers.Tests.CodeFixes.FixTest<GfpAnalyzers.Analyzers.Rules.GFP008UnbalancedRcuReadLockAnalyzer, GfpAnalyzers.CodeFixes.GFP008UnbalancedRcuReadLockCodeFix>;
 using VerifySleepingCall = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP009SleepingCallInRcuSectionAnalyzer>;
 
 namespace GfpAnalyzers.Tests.Analyzers;
@@ -251,6 +252,31 @@ public class LibraryLockHelperTests
         test.ExpectedDiagnostics.Add(VerifyBalance.Diagnostic(GFP008UnbalancedRcuReadLockAnalyzer.LockLeftHeld).WithLocation(0)
             .WithArguments("'pool.Lock'", "is still held", "spin_lock", "line 21", "Forgets", "returns at line 24"));
         await RunAsync(test);
+    }
+
+    [Fact]
+    public async Task No_release_is_inserted_for_a_library_acquired_lock_whose_primitive_does_not_show()
+    {
+        // pool.Lock.Unlock() would be wrong after a LockIrqSave in the library: the fix declines.
+        var source = Usings + """
+            class Driver
+            {
+                void Forgets(Pool pool, bool full)
+                {
+                    pool.LockPool();
+                    if (full)
+                        {|GFP008:return;|}
+                    pool.UnlockPool();
+                }
+            }
+            """;
+        var test = Fix.NewTest();
+        test.TestCode = source;
+        test.FixedCode = source;
+        test.CodeActionEquivalenceKey = GfpAnalyzers.CodeFixes.GFP008UnbalancedRcuReadLockCodeFix.EquivalenceKey;
+        test.TestState.AdditionalReferences.Add(await PoolsLibrary.Value);
+        test.FixedState.AdditionalReferences.Add(await PoolsLibrary.Value);
+        await test.RunAsync(CancellationToken.None);
     }
 
     [Fact]
