@@ -10,7 +10,8 @@ public sealed class RcuReadLockHeldAttribute : Attribute;
 /// <summary>
 /// The method enters an RCU read-side critical section and returns with it held, for its caller to release
 /// (Linux's <c>__acquires(RCU)</c>, e.g. a seq_file <c>start</c> whose <c>stop</c> unlocks): rule GFP008 does not
-/// report the lock it leaves held when it returns. Its callers are not told that a section begins at the call.
+/// report the lock it leaves held when it returns. A call to it opens a section in its caller (in another project too),
+/// which the caller must end.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class AcquiresRcuReadLockAttribute : Attribute;

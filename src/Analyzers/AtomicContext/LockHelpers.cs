@@ -62,13 +62,14 @@ internal enum ReleaseVerdict
 }
 
 /// <summary>
-/// Lock helpers: methods of the compilation whose lock or unlock transfers to their callers (Linux's <c>__acquires</c> /
+/// Lock helpers: methods whose lock or unlock transfers to their callers (Linux's <c>__acquires</c> /
 /// <c>__releases</c>). A method is one when it is annotated (<c>[AcquiresLock]</c>, <c>[AcquiresRcuReadLock]</c>,
 /// <c>[ReleasesLock]</c>) or when its body proves it: a lock of its own still held on every path out (and nothing else
 /// held), or a lock it never takes released on every path. A stray unlock on one error path does not make a helper:
 /// callers are not credited with it, and GFP008 reports it in the method. Helpers are read from the helper's own lock
 /// calls, one level deep (a helper that only calls another helper is not followed): no recursion, a pure function of the
-/// compilation, cached per method.
+/// compilation, cached per method. A method of another assembly (a referenced library) has no body here: it is a helper
+/// by its annotations alone (<see cref="LibraryLockHelpers"/>).
 /// </summary>
 internal sealed class LockHelpers
 {
@@ -78,10 +79,14 @@ internal sealed class LockHelpers
     private readonly RuntimeSymbols _symbols;
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<LockHelperEffect>> _effects = new(SymbolEqualityComparer.Default);
 
+    /// <summary>The compilation references a library built on the runtime: calls to other assemblies may go to its lock helpers.</summary>
+    private readonly bool _librariesMayDeclareHelpers;
+
     private LockHelpers(Compilation compilation, RuntimeSymbols symbols)
     {
         _compilation = compilation;
         _symbols = symbols;
+        _librariesMayDeclareHelpers = LibraryLockHelpers.MayBeReferencedBy(compilation.Assembly, symbols);
     }
 
     public static LockHelpers For(Compilation compilation, RuntimeSymbols symbols)
@@ -93,8 +98,10 @@ internal sealed class LockHelpers
 
     public ImmutableArray<LockHelperEffect> EffectsOf(IMethodSymbol method, CancellationToken ct)
     {
-        // Most calls go to other assemblies (the runtime, the BCL): answered before any hashing of symbols.
-        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
+        // Most calls go to other assemblies (the runtime, the BCL): those without a lock annotation are answered before
+        // any hashing of symbols. An annotated one (a library's helper) is read from its attributes alone.
+        var library = !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly);
+        if (library && (!_librariesMayDeclareHelpers || !LibraryLockHelpers.IsAnnotated(method, _symbols)))
         {
             return ImmutableArray<LockHelperEffect>.Empty;
         }
@@ -105,7 +112,7 @@ internal sealed class LockHelpers
             return known;
         }
 
-        return _effects.GetOrAdd(key, Compute(key, ct));
+        return _effects.GetOrAdd(key, library ? LibraryLockHelpers.EffectsOf(key, _symbols) : Compute(key, ct));
     }
 
     /// <summary>

@@ -64,8 +64,10 @@ internal enum LockRole
 /// </summary>
 internal sealed class LockOperation
 {
-    public LockOperation(LockRole role, LockFamily family, LockSide side, LockVariant variant, string methodName, string linuxName, string releaseName)
+    public LockOperation(LockRole role, LockFamily family, LockSide side, LockVariant variant, string methodName, string linuxName, string releaseName,
+        bool isVariantKnown = true)
     {
+        IsVariantKnown = isVariantKnown;
         Role = role;
         Family = family;
         Side = side;
@@ -95,8 +97,19 @@ internal sealed class LockOperation
     /// <summary>The release hands back saved interrupt flags (<c>UnlockIrqRestore(flags)</c>, <c>LocalIrq.Restore(flags)</c>).</summary>
     public bool RestoresFlags => Role == LockRole.Release && Variant == LockVariant.IrqSave;
 
-    /// <summary>A release of this kind is the right one for a lock taken by <paramref name="acquire"/>.</summary>
-    public bool Pairs(LockOperation acquire) => Family == acquire.Family && Side == acquire.Side && Variant == acquire.Variant;
+    /// <summary>
+    /// False for a lock helper of another assembly (<see cref="LibraryLockHelpers"/>): its annotation names the lock, and
+    /// the lock's type its family, but not which variant (or rwlock side) the helper uses.
+    /// </summary>
+    public bool IsVariantKnown { get; }
+
+    /// <summary>A release of this kind is the right one for a lock taken by <paramref name="acquire"/> (any, when either's variant is unknown).</summary>
+    public bool Pairs(LockOperation acquire)
+        => Family == acquire.Family && (!IsVariantKnown || !acquire.IsVariantKnown || (Side == acquire.Side && Variant == acquire.Variant));
+
+    /// <summary>A family's acquire or release of an unknown variant, named for the family ("spin_lock", "rwlock").</summary>
+    public static LockOperation OfUnknownVariant(LockRole role, LockFamily family, string linuxName)
+        => new(role, family, LockSide.None, LockVariant.Plain, role == LockRole.Release ? "Unlock" : "Lock", linuxName, "Unlock", isVariantKnown: false);
 
     /// <summary>One static lock for the whole family (there is one preempt count, one RCU, one runqueue lock here).</summary>
     public static string? Domain(LockFamily family) => family switch

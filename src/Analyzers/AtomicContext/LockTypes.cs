@@ -70,6 +70,25 @@ internal sealed class LockTypes
         return null;
     }
 
+    /// <summary>The family of a lock object's type (<c>KSpinLock</c>, <c>Rcu</c>, ...), or null for any other type.</summary>
+    public LockFamily? FamilyOf(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol named || !_typeNames.Contains(named.Name))
+        {
+            return null;
+        }
+
+        foreach (var (candidate, family) in _types)
+        {
+            if (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, candidate))
+            {
+                return family;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The method names of every lock operation ("Lock", "UnlockIrqRestore", "ReadLock", ...): a cheap syntax pre-check.</summary>
     public static IReadOnlyCollection<string> MethodNames { get; } = new HashSet<string>(System.Linq.Enumerable.Select(Table.Keys, key => key.Item2), System.StringComparer.Ordinal);
 

@@ -98,8 +98,10 @@ internal static class GFP008LockLeaks
 
             var primitives = string.Join("/", sites.Select(site => site.Operation!.LinuxName).Distinct());
             var releases = sites.Select(site => site.ExpectedRelease).Distinct().ToList();
-            // The release the code fix inserts; empty when there is no single one to write (mixed primitives, flags not in a local).
-            var release = releases.Count == 1 && (first.Operation!.Variant != LockVariant.IrqSave || first.FlagsLocal is not null) ? releases[0] : string.Empty;
+            // The release the code fix inserts; empty when there is no single one to write (mixed primitives, flags not in a
+            // local, a library helper's lock whose variant does not show).
+            var release = releases.Count == 1 && first.Operation!.IsVariantKnown && (first.Operation.Variant != LockVariant.IrqSave || first.FlagsLocal is not null)
+                ? releases[0] : string.Empty;
             var properties = heldCount.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, release);
             context.ReportDiagnostic(Diagnostic.Create(
                 GFP008UnbalancedRcuReadLockAnalyzer.LockLeftHeld, exit.Location, properties, Capitalized(first.Noun), first.StillHeld, primitives, lines, methodName, how));

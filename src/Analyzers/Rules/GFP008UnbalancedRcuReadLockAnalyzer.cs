@@ -195,12 +195,12 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Cheap pre-check from the block's cached <see cref="FunctionScan"/> (the walk the other rules share): no lock or
-    /// unlock call, nor a call to a lock helper of this compilation, means no graph.
+    /// unlock call, nor a call to a lock helper of this compilation or an annotated one of a library, means no graph.
     /// </summary>
     private static bool ContainsLockCall(IOperation root, ISymbol owner, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
         var scan = FunctionScan.Of(root, owner, symbols, compilation.Assembly);
-        if (scan.ContainsLockCall)
+        if (scan.ContainsLockCall || scan.CallsLibraryLockHelper)
         {
             return true;
         }

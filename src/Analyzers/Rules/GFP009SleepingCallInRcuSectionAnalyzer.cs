@@ -113,10 +113,16 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A call in the body (its lambdas included) to a lock helper of this compilation: an <c>[AcquiresLock]</c> method,
-    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body.
+    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body; so does a call
+    /// to an annotated lock helper of a library.
     /// </summary>
     private static bool CallsLockHelper(MethodScan scan, CompilationState state, System.Threading.CancellationToken ct)
     {
+        if (scan.CallsLibraryLockHelper)
+        {
+            return true;
+        }
+
         var helpers = LockHelpers.For(state.Compilation, state.Symbols);
         foreach (var call in scan.OwnCalls)
         {

@@ -46,8 +46,10 @@ internal sealed class FunctionInfo
 internal sealed class MethodScan
 {
     public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation>? allocations, bool containsLockCall,
-        List<IMethodReferenceOperation>? delegatedMethods, List<IInvocationOperation>? ownCalls, bool passesFlagsToOwnMethod)
+        List<IMethodReferenceOperation>? delegatedMethods, List<IInvocationOperation>? ownCalls, bool passesFlagsToOwnMethod,
+        bool callsLibraryLockHelper = false)
     {
+        CallsLibraryLockHelper = callsLibraryLockHelper;
         PassesFlagsToOwnMethod = passesFlagsToOwnMethod;
         // Most roots have none of these: one shared empty array each instead of a list per root.
         Owner = owner;
@@ -71,6 +73,12 @@ internal sealed class MethodScan
 
     /// <summary>Every call anywhere under the root (never-running branches included) to a method of this compilation: the candidates for lock helpers.</summary>
     public IReadOnlyList<IInvocationOperation> OwnCalls { get; }
+
+    /// <summary>
+    /// True when some call anywhere under the root goes to a method of another assembly marked as a lock helper
+    /// (<see cref="AtomicContext.LibraryLockHelpers"/>): like <see cref="OwnCalls"/>, a reason to build the lock flow.
+    /// </summary>
+    public bool CallsLibraryLockHelper { get; }
 
     /// <summary>
     /// True when some invocation or object creation anywhere under the root (never-running branches and lambdas included)
@@ -147,6 +155,9 @@ internal static class FunctionScan
         List<IMethodReferenceOperation>? delegatedMethods = null;
         List<IInvocationOperation>? ownCalls = null;
         var passesFlagsToOwnMethod = false;
+        var callsLibraryLockHelper = false;
+        // Only a project that references a library built on the runtime can call one of its lock helpers.
+        var librariesMayDeclareHelpers = AtomicContext.LibraryLockHelpers.MayBeReferencedBy(assembly, symbols);
         // Taken, not shared: a scan started inside this one (none today) would get a stack of its own.
         var stack = s_spareStack ?? new Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>();
         s_spareStack = null;
@@ -167,6 +178,10 @@ internal static class FunctionScan
                 if (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, assembly))
                 {
                     (ownCalls ??= new()).Add(call);
+                }
+                else if (librariesMayDeclareHelpers && !callsLibraryLockHelper)
+                {
+                    callsLibraryLockHelper = AtomicContext.LibraryLockHelpers.IsAnnotated(call.TargetMethod, symbols);
                 }
 
                 if (runs)
@@ -219,7 +234,7 @@ internal static class FunctionScan
         }
 
         s_spareStack = stack;
-        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, passesFlagsToOwnMethod);
+        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, passesFlagsToOwnMethod, callsLibraryLockHelper);
     }
 
     /// <summary>A call argument of type Gfp: the only calls whose flags FlagsThroughCalls can judge.</summary>

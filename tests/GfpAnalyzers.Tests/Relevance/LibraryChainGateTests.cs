@@ -1,7 +1,5 @@
 using GfpAnalyzers.Analyzers.Rules;
 using GfpAnalyzers.Tests.Verifiers;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using VerifyCS = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP010MissingMightSleepAnalyzer>;
 
 namespace GfpAnalyzers.Tests.Relevance;
@@ -16,14 +14,14 @@ public class LibraryChainGateTests
     [Fact]
     public async Task Code_that_reaches_a_MightSleep_method_through_a_library_that_does_not_reference_the_runtime_is_analysed()
     {
-        var devices = await EmitAsync("Devices", [TestEnvironment.RuntimeReference], TestEnvironment.Usings + """
+        var devices = await LibraryReferences.CSharpAsync("Devices", [TestEnvironment.RuntimeReference], TestEnvironment.Usings + """
             public class Device
             {
                 [MightSleep]
                 public void Flush() { }
             }
             """);
-        var drivers = await EmitAsync("Drivers", [devices], """
+        var drivers = await LibraryReferences.CSharpAsync("Drivers", [devices], """
             public static class DeviceTable
             {
                 public static Device Open(int index) => new Device();
@@ -49,19 +47,5 @@ public class LibraryChainGateTests
         test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(GFP010MissingMightSleepAnalyzer.Rule).WithLocation(1)
             .WithArguments("StopNet", "it calls 'Flush', which is marked [MightSleep]"));
         await test.RunAsync(CancellationToken.None);
-    }
-
-    private static async Task<MetadataReference> EmitAsync(string name, MetadataReference[] references, string source)
-    {
-        var framework = await TestEnvironment.Net10.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
-        var compilation = CSharpCompilation.Create(
-            name,
-            [CSharpSyntaxTree.ParseText(source)],
-            framework.AddRange(references),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        using var image = new MemoryStream();
-        var result = compilation.Emit(image);
-        Assert.True(result.Success, string.Join(Environment.NewLine, result.Diagnostics));
-        return MetadataReference.CreateFromImage(image.ToArray());
     }
 }

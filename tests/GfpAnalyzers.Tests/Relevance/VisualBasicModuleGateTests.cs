@@ -3,7 +3,6 @@ using GfpAnalyzers.Analyzers.Rules;
 using GfpAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.VisualBasic;
 using VerifySleepingCall = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP009SleepingCallInRcuSectionAnalyzer>;
 using VerifyMightSleep = GfpAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GfpAnalyzers.Analyzers.Rules.GFP010MissingMightSleepAnalyzer>;
 
@@ -59,7 +58,7 @@ public class VisualBasicModuleGateTests
         """;
 
     private static readonly Lazy<Task<MetadataReference>> ParkingLibrary =
-        new(() => EmitVisualBasicAsync("Parking", [TestEnvironment.RuntimeReference], Parking));
+        new(() => LibraryReferences.VisualBasicAsync("Parking", [TestEnvironment.RuntimeReference], Parking));
 
     [Fact]
     public async Task A_MightSleep_extension_method_of_a_Visual_Basic_module_is_followed()
@@ -120,7 +119,7 @@ public class VisualBasicModuleGateTests
         var parking = await ParkingLibrary.Value;
 
         // The same shape in a library that does not reference the runtime: nothing of it can reach the runtime.
-        var text = await EmitVisualBasicAsync("Text", [], """
+        var text = await LibraryReferences.VisualBasicAsync("Text", [], """
             Imports System.Runtime.CompilerServices
 
             Namespace Text
@@ -161,20 +160,6 @@ public class VisualBasicModuleGateTests
 
         Assert.True(MayMatter(compilation, "Bare"));
         Assert.False(MayMatter(compilation, "Plain"));
-    }
-
-    private static async Task<MetadataReference> EmitVisualBasicAsync(string name, MetadataReference[] references, string source)
-    {
-        var framework = await TestEnvironment.Net10.ResolveAsync(LanguageNames.VisualBasic, CancellationToken.None);
-        var compilation = VisualBasicCompilation.Create(
-            name,
-            [VisualBasicSyntaxTree.ParseText(source)],
-            framework.AddRange(references),
-            new VisualBasicCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        using var image = new MemoryStream();
-        var result = compilation.Emit(image);
-        Assert.True(result.Success, string.Join(Environment.NewLine, result.Diagnostics));
-        return MetadataReference.CreateFromImage(image.ToArray());
     }
 
     private static async Task<Compilation> CompileAsync(MetadataReference[] libraries, string source)
