@@ -11,7 +11,8 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// <c>[AcquiresLock]</c> / <c>[ReleasesLock]</c> / <c>[AcquiresRcuReadLock]</c> annotations are, and they are the contract.
 /// A named lock counts only when its kind shows in metadata: "rcu", "runqueue", or a parameter, field or property (and
 /// members of it, "pool.Lock") whose type is a runtime lock that makes atomic context (a spin, raw spin or rw lock, an
-/// Rcu). A private lock, a sleeping lock or a type that does not say: nothing (a false positive is worse than a miss).
+/// Rcu). A private lock, a sleeping lock or a type that does not say: nothing (a false positive is worse than a miss);
+/// nor an acquire helper whose type annotates no release of that kind of lock (its release may be a method without one).
 /// </summary>
 internal static class LibraryLockHelpers
 {
@@ -115,6 +116,14 @@ internal static class LibraryLockHelpers
                 continue;
             }
 
+            if (role == LockRole.Acquire && !ReleasesFamily(method.ContainingType, family, symbols))
+            {
+                // No annotated release of this kind of lock in the helper's type: its callers may well release it
+                // through a method whose annotation is missing, which would leave a section open past the release
+                // here (allocations after it reported, a leak at the exit). Trusted only when the type says both halves.
+                continue;
+            }
+
             var identity = LockOperation.Domain(family) ?? name;
             var operation = Operations[(family, role)];
             if (!effects.Exists(effect => effect.Role == role && effect.Operation.Family == family && effect.Identity == identity))
@@ -122,6 +131,33 @@ internal static class LibraryLockHelpers
                 effects.Add(new LockHelperEffect(role, operation, identity, identity, annotated: true));
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="type"/> declares a <c>[ReleasesLock]</c> method for a lock of <paramref name="family"/>.</summary>
+    private static bool ReleasesFamily(INamedTypeSymbol? type, LockFamily family, RuntimeSymbols symbols)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol release)
+            {
+                continue;
+            }
+
+            foreach (var name in CallerLocks.Identities(release, symbols.ReleasesLockAttribute, symbols))
+            {
+                if (FamilyOf(name, release, symbols) == family)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The lock's kind: "rcu" and "runqueue" (as for <c>[LockHeld]</c>), or the runtime lock type of the path it names.</summary>
