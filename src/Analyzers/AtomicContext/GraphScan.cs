@@ -600,6 +600,7 @@ internal sealed class GraphScan
             {
                 ReceiverText = LockOperation.Domain(effect.Operation.Family) is null ? identity ?? string.Empty : invocation.TargetMethod.ContainingType.Name,
                 ReportedInHelper = !effect.Annotated,
+                TakenBy = invocation.IsImplicit ? HiddenCallText.Describe(invocation) : null,
             };
             _sites.Add(site);
             events.Add(new LockEvent(LockEventKind.Acquire, invocation, id, null, null));
