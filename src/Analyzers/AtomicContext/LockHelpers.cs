@@ -98,7 +98,10 @@ internal sealed class LockHelpers
         var target = call.TargetMethod;
         if (target.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            return call.Instance is { } instance && HiddenOwnCalls.ImplementationOf(target, HiddenOwnCalls.Unconverted(instance).Type) is { } implementation
+            // Only a receiver of ours can run a method of ours (no interface map built for the BCL's types).
+            return call.Instance is { } instance && HiddenOwnCalls.Unconverted(instance).Type is { } receiver
+                   && SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition.ContainingAssembly, _compilation.Assembly)
+                   && HiddenOwnCalls.ImplementationOf(target, receiver) is { } implementation
                 ? EffectsOf(implementation, ct)
                 : ImmutableArray<LockHelperEffect>.Empty;
         }

@@ -23,17 +23,18 @@ internal static class HiddenOwnCalls
     {
         switch (operation)
         {
-            case IForEachLoopOperation { Syntax: CommonForEachStatementSyntax syntax, SemanticModel: { } model }:
+            case IForEachLoopOperation { Syntax: CommonForEachStatementSyntax syntax, SemanticModel: { } model } loop
+                when loop.IsAsynchronous || !EnumeratesElsewhere(Unconverted(loop.Collection).Type, assembly):
                 var info = model.GetForEachStatementInfo(syntax);
                 Add(info.GetEnumeratorMethod, assembly, ref methods);
                 Add(info.MoveNextMethod, assembly, ref methods);
-                Add(DisposeOf(info.GetEnumeratorMethod?.ReturnType, info.DisposeMethod), assembly, ref methods);
+                Add(DisposeOf(info.GetEnumeratorMethod?.ReturnType, assembly, info.DisposeMethod), assembly, ref methods);
                 break;
             case IUsingOperation { Resources: IVariableDeclarationGroupOperation group }:
                 AddDisposes(group, assembly, ref methods);
                 break;
             case IUsingOperation { Resources: { } resource }:
-                Add(DisposeOf(Unconverted(resource).Type), assembly, ref methods);
+                Add(DisposeOf(Unconverted(resource).Type, assembly), assembly, ref methods);
                 break;
             case IUsingDeclarationOperation declaration:
                 AddDisposes(declaration.DeclarationGroup, assembly, ref methods);
@@ -77,7 +78,7 @@ internal static class HiddenOwnCalls
         {
             foreach (var declarator in declaration.Declarators)
             {
-                Add(DisposeOf(declarator.Symbol.Type), assembly, ref methods);
+                Add(DisposeOf(declarator.Symbol.Type, assembly), assembly, ref methods);
             }
         }
     }
@@ -86,9 +87,10 @@ internal static class HiddenOwnCalls
     /// What disposing a value of <paramref name="type"/> calls: a ref struct's own parameterless <c>Dispose</c> (the
     /// pattern), otherwise the implementation of <c>IDisposable.Dispose</c> (<paramref name="disposeMethod"/> when known).
     /// </summary>
-    private static IMethodSymbol? DisposeOf(ITypeSymbol? type, IMethodSymbol? disposeMethod = null)
+    private static IMethodSymbol? DisposeOf(ITypeSymbol? type, IAssemblySymbol assembly, IMethodSymbol? disposeMethod = null)
     {
-        if (type is null)
+        // Only a type of ours has a Dispose of ours (most resources are the BCL's: no interface map to build for them).
+        if (type is null || !Here(type, assembly))
         {
             return null;
         }
@@ -125,6 +127,37 @@ internal static class HiddenOwnCalls
 
         return null;
     }
+
+    /// <summary>
+    /// A collection of another assembly that is an array, a string or implements <c>IEnumerable</c>: its own
+    /// GetEnumerator (or the interface's) is the one a foreach calls, never one of ours (an extension method is chosen
+    /// only when neither exists). Answered without asking the semantic model, for most loops.
+    /// </summary>
+    private static bool EnumeratesElsewhere(ITypeSymbol? type, IAssemblySymbol assembly)
+    {
+        if (type is null || type.TypeKind is TypeKind.Error or TypeKind.TypeParameter or TypeKind.Dynamic || Here(type, assembly))
+        {
+            return false;
+        }
+
+        if (type.TypeKind == TypeKind.Array || type.SpecialType is SpecialType.System_String or SpecialType.System_Collections_IEnumerable)
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Here(ITypeSymbol type, IAssemblySymbol assembly)
+        => SymbolEqualityComparer.Default.Equals(type.OriginalDefinition.ContainingAssembly, assembly);
 
     private static void Add(IMethodSymbol? method, IAssemblySymbol assembly, ref List<IMethodSymbol>? methods)
     {
