@@ -636,6 +636,13 @@ internal sealed class GraphScan
             return identity;
         }
 
+        // The Dispose() a using or foreach adds releases a lock its guard or enumerator reaches through its own fields
+        // ("g._device.Lock"), which this method names otherwise ("device.Lock"): the lock is unknown here.
+        if (invocation.IsImplicit && callee is { Name: "Dispose", Parameters.Length: 0 })
+        {
+            return null;
+        }
+
         return PathOf(invocation.Instance) is { } receiver ? receiver + "." + identity : null;
     }
 

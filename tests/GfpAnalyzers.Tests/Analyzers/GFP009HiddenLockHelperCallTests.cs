@@ -212,6 +212,37 @@ public class GFP009HiddenLockHelperCallTests
     }
 
     [Fact]
+    public async Task A_named_guard_releases_the_lock_it_was_given_whatever_its_fields_call_it()
+    {
+        // The guard's Dispose releases "_device.Lock" in its own terms; here that lock is "Lock", taken just before.
+        var source = TestEnvironment.Usings + """
+            sealed class Device
+            {
+                internal readonly KSpinLock Lock = new();
+                readonly Rcu _rcu = new();
+
+                sealed class Unlocker : System.IDisposable
+                {
+                    readonly Device _device;
+                    public Unlocker(Device device) => _device = device;
+                    public void Dispose() => _device.Lock.Unlock();
+                }
+
+                void Flush()
+                {
+                    {
+                        Lock.Lock();
+                        using var unlocker = new Unlocker(this);
+                        {|#0:_rcu.Synchronize()|};
+                    }
+                    _rcu.Synchronize();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source, Sleeps(0, "inside the spin_lock section of 'Lock' entered at line 17"));
+    }
+
+    [Fact]
     public async Task A_struct_guard_with_an_explicit_Dispose_ends_the_section_at_the_end_of_the_using()
     {
         var source = TestEnvironment.Usings + """
