@@ -113,6 +113,46 @@ public class GFP009HiddenLockHelperCallTests
     }
 
     [Fact]
+    public async Task An_RCU_list_walk_whose_iterator_holds_the_read_lock_names_the_hidden_call()
+    {
+        // list_for_each_entry_rcu: GetEnumerator enters the read-side section, the enumerator's Dispose leaves it.
+        var source = TestEnvironment.Usings + """
+            sealed class RcuList
+            {
+                internal readonly Rcu Rcu = new();
+                readonly int[] _items = new int[4];
+
+                [AcquiresRcuReadLock]
+                public Walk GetEnumerator() { Rcu.ReadLock(); return new Walk(this); }
+
+                public struct Walk : System.IDisposable
+                {
+                    readonly RcuList _list;
+                    int _index;
+                    public Walk(RcuList list) { _list = list; _index = -1; }
+                    public int Current => _list._items[_index];
+                    public bool MoveNext() => ++_index < _list._items.Length;
+                    public void Dispose() => _list.Rcu.ReadUnlock();
+                }
+            }
+
+            class Reader
+            {
+                void Scan(RcuList list)
+                {
+                    foreach (var item in list)
+                    {
+                        {|#0:list.Rcu.Synchronize()|};
+                    }
+                    list.Rcu.Synchronize();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Sleeps(0, "inside the RCU read-side section entered at line 25 by the foreach's call to 'RcuList.GetEnumerator()'"));
+    }
+
+    [Fact]
     public async Task A_sleeping_allocation_in_the_loop_is_reported_and_the_one_after_it_is_not()
     {
         var source = Code("""
