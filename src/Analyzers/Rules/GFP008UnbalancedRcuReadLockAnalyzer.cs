@@ -200,8 +200,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     private static bool ContainsLockCall(IOperation root, ISymbol owner, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
         var scan = FunctionScan.Of(root, owner, symbols, compilation.Assembly);
-        return scan.ContainsLockCall
-               || ((scan.OwnCalls.Count > 0 || scan.HiddenOwnCalls.Count > 0) && scan.CallsLockHelper(LockHelpers.For(compilation, symbols), ct));
+        return scan.ContainsLockCall || scan.CallsLockHelper(compilation, symbols, ct);
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>

@@ -117,7 +117,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
     /// call is hidden (a foreach's <c>GetEnumerator</c>, a using's <c>Dispose</c>).
     /// </summary>
     private static bool CallsLockHelper(MethodScan scan, CompilationState state, System.Threading.CancellationToken ct)
-        => scan.CallsLockHelper(LockHelpers.For(state.Compilation, state.Symbols), ct);
+        => scan.CallsLockHelper(state.Compilation, state.Symbols, ct);
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, ControlFlowGraph graph, ISymbol owner)
     {

@@ -93,8 +93,15 @@ internal sealed class MethodScan
     /// True when some call under the root, written or hidden (<see cref="HiddenOwnCalls"/>), goes to a lock helper of this
     /// compilation: it takes or releases its caller's lock, so the graph has lock events even with no lock call here.
     /// </summary>
-    public bool CallsLockHelper(AtomicContext.LockHelpers helpers, System.Threading.CancellationToken ct)
+    public bool CallsLockHelper(Compilation compilation, RuntimeSymbols symbols, System.Threading.CancellationToken ct)
     {
+        if (OwnCalls.Count == 0 && HiddenOwnCalls.Count == 0)
+        {
+            // Most bodies call nothing of this compilation: no store to look up.
+            return false;
+        }
+
+        var helpers = AtomicContext.LockHelpers.For(compilation, symbols);
         foreach (var call in OwnCalls)
         {
             if (!helpers.EffectsOf(call, ct).IsEmpty)
