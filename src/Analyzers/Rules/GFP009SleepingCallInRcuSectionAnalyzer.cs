@@ -113,27 +113,12 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A call in the body (its lambdas included) to a lock helper of this compilation: an <c>[AcquiresLock]</c> method,
-    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body; so does a call
-    /// to an annotated lock helper of a library.
+    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body — also when the
+    /// call is hidden (a foreach's <c>GetEnumerator</c>, a using's <c>Dispose</c>); so does a call to an annotated lock
+    /// helper of a library.
     /// </summary>
     private static bool CallsLockHelper(MethodScan scan, CompilationState state, System.Threading.CancellationToken ct)
-    {
-        if (scan.CallsLibraryLockHelper)
-        {
-            return true;
-        }
-
-        var helpers = LockHelpers.For(state.Compilation, state.Symbols);
-        foreach (var call in scan.OwnCalls)
-        {
-            if (!helpers.EffectsOf(call, ct).IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => scan.CallsLockHelper(state.Compilation, state.Symbols, ct);
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, ControlFlowGraph graph, ISymbol owner)
     {
