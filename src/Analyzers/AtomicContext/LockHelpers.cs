@@ -332,8 +332,17 @@ internal sealed class LockHelpers
             }
         }
 
+        bool? callsLockingCode = null;
         foreach (var site in HeldOnEveryExit(flow, acquiresNamed))
         {
+            // Proved from the body with helpers not followed (one level deep): a call to another method of ours that
+            // locks or unlocks may be what releases it (`_lock.Lock(); ...; Release();`). Not provable here: not a helper.
+            if (!acquiresNamed.Contains(site.Identity!) && !(site.Family == LockFamily.Rcu && acquiresRcu)
+                && (callsLockingCode ??= CallsLockingCode(graph, method, ct)))
+            {
+                continue;
+            }
+
             effects.Add(new LockHelperEffect(LockRole.Acquire, site.Operation!, site.Identity, site.Name, acquiresNamed.Contains(site.Identity!)
                 || (site.Family == LockFamily.Rcu && acquiresRcu)));
         }
@@ -386,6 +395,29 @@ internal sealed class LockHelpers
         }
 
         return count == 1;
+    }
+
+    /// <summary>
+    /// Whether the graph (the compiler's hidden calls included) calls another method of this compilation whose body calls
+    /// something named like a lock method.
+    /// </summary>
+    private bool CallsLockingCode(ControlFlowGraph graph, IMethodSymbol method, CancellationToken ct)
+    {
+        foreach (var operation in ControlFlowGraphs.AllOperations(graph))
+        {
+            if (operation is IInvocationOperation invocation
+                && (invocation.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface
+                    ? Summaries.HiddenOwnCalls.ImplementationOf(invocation.TargetMethod, invocation.Instance is { } receiver ? Summaries.HiddenOwnCalls.Unconverted(receiver).Type : null)
+                    : invocation.TargetMethod) is { } target
+                && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _compilation.Assembly)
+                && !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method.OriginalDefinition)
+                && MentionsLockMethod(target.OriginalDefinition, ct))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Cheap syntax check before binding: the body calls something named like a lock method.</summary>
