@@ -124,14 +124,21 @@ internal static class AllocationSites
 
     /// <summary>
     /// Every allocation of the operation blocks of <paramref name="context"/> that binds and runs, graph by graph (the
-    /// method's, then its lambdas' and local functions'), each graph's in operation order.
+    /// method's, then its lambdas' and local functions'), each graph's in operation order; only for bodies where
+    /// <paramref name="mayReport"/> holds for some allocation of the operation tree (the rest need no graph for this rule).
     /// </summary>
-    public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols, System.Func<TreeAllocation, bool> mayReport)
     {
         foreach (var block in context.OperationBlocks)
         {
-            if (!ControlFlowGraphs.HasGraph(block)
-                || !FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, context.Compilation.Assembly).ContainsAllocation(block))
+            if (!ControlFlowGraphs.HasGraph(block))
+            {
+                continue;
+            }
+
+            var root = FunctionScan.RootOf(block);
+            var scan = FunctionScan.Of(root, context.OwningSymbol, symbols, context.Compilation.Assembly);
+            if (!scan.ContainsAllocation(block) || !TreeAllocations.Of(root, symbols).Any(scan, context, mayReport))
             {
                 continue;
             }
