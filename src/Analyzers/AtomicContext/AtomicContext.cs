@@ -5,8 +5,10 @@ namespace GfpAnalyzers.Analyzers.AtomicContext;
 /// <summary>The atomic context an operation may run in, and how to name it in a message.</summary>
 internal sealed class AtomicContext
 {
-    internal AtomicContext(AtomicContextKind kind, Location? enteredAt, string methodName, int lambdaLine = 0, string? primitive = null, string? lockName = null, string? attribute = null)
+    internal AtomicContext(AtomicContextKind kind, Location? enteredAt, string methodName, int lambdaLine = 0, string? primitive = null, string? lockName = null,
+        string? attribute = null, string? takenBy = null)
     {
+        TakenBy = takenBy;
         Kind = kind;
         EnteredAt = enteredAt;
         MethodName = methodName;
@@ -20,6 +22,9 @@ internal sealed class AtomicContext
     public int LambdaLine { get; }
 
     public AtomicContextKind Kind { get; }
+
+    /// <summary>For a section entered by a call the compiler adds: that call ("the foreach's call to 'Pool.GetEnumerator()'"), see <see cref="LockSite.TakenBy"/>.</summary>
+    public string? TakenBy { get; }
 
     /// <summary>For a section: the lock call that entered it.</summary>
     public Location? EnteredAt { get; }
@@ -52,7 +57,8 @@ internal sealed class AtomicContext
     /// <summary>
     /// A phrase that completes "... may sleep ___": "inside the RCU read-side section entered at line 12",
     /// "inside the spin_lock_irqsave section of '_lock' entered at line 12", "with interrupts disabled since line 30",
-    /// "in method 'Record' marked [RcuReadLockHeld]", "in allocation hook 'Record'".
+    /// "in method 'Record' marked [RcuReadLockHeld]", "in allocation hook 'Record'"; a section a foreach entered names the
+    /// call: "inside the spin_lock section of 'pool._lock' entered at line 12 by the foreach's call to 'Pool.GetEnumerator()'".
     /// </summary>
     public string Describe() => Kind switch
     {
@@ -70,12 +76,12 @@ internal sealed class AtomicContext
         AtomicContextKind.RunqueueLock => "with the runqueue lock held" + Since(" since line "),
         _ => EnteredAt is null
             ? "inside an RCU read-side section"
-            : $"inside the RCU read-side section entered at line {EnteredAtLine}",
+            : "inside the RCU read-side section" + Since(" entered at line "),
     };
 
     private string AttributeText => Attribute ?? (Kind == AtomicContextKind.RcuReadLockHeldMethod ? "[RcuReadLockHeld]" : "[RunsInAtomicContext]");
 
-    private string Since(string words) => EnteredAt is null ? string.Empty : words + EnteredAtLine;
+    private string Since(string words) => EnteredAt is null ? string.Empty : words + EnteredAtLine + (TakenBy is null ? string.Empty : " by " + TakenBy);
 
     /// <summary>The context of code after the lock call of <paramref name="site"/> (not a caller's lock).</summary>
     internal static AtomicContext ForSite(LockSite site, string methodName)
@@ -89,7 +95,7 @@ internal sealed class AtomicContext
             LockFamily.Runqueue => AtomicContextKind.RunqueueLock,
             _ => AtomicContextKind.LockSection,
         };
-        return new AtomicContext(kind, site.Location, methodName, 0, site.Operation?.LinuxName, site.Name);
+        return new AtomicContext(kind, site.Location, methodName, 0, site.Operation?.LinuxName, site.Name, takenBy: site.TakenBy);
     }
 
     public override string ToString() => Describe();

@@ -29,19 +29,9 @@ internal static class AtomicContextCandidates
 
     /// <summary>
     /// A call in the body (its lambdas included) to a lock helper of this compilation: an <c>[AcquiresLock]</c> method,
-    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body.
+    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body — also when the
+    /// call is hidden (a foreach's <c>GetEnumerator</c>, a using's <c>Dispose</c>: <see cref="MethodScan.HiddenOwnCalls"/>).
     /// </summary>
     public static bool CallsLockHelper(MethodScan scan, Compilation compilation, RuntimeSymbols symbols, System.Threading.CancellationToken ct)
-    {
-        var helpers = LockHelpers.For(compilation, symbols);
-        foreach (var call in scan.OwnCalls)
-        {
-            if (!helpers.EffectsOf(call, ct).IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => scan.CallsLockHelper(LockHelpers.For(compilation, symbols), ct);
 }

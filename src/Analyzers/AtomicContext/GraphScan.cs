@@ -600,6 +600,7 @@ internal sealed class GraphScan
             {
                 ReceiverText = LockOperation.Domain(effect.Operation.Family) is null ? identity ?? string.Empty : invocation.TargetMethod.ContainingType.Name,
                 ReportedInHelper = !effect.Annotated,
+                TakenBy = invocation.IsImplicit ? HiddenCallText.Describe(invocation) : null,
             };
             _sites.Add(site);
             events.Add(new LockEvent(LockEventKind.Acquire, invocation, id, null, null));
@@ -633,6 +634,13 @@ internal sealed class GraphScan
         if (callee.IsStatic || invocation.Instance is null or IInstanceReferenceOperation)
         {
             return identity;
+        }
+
+        // The Dispose() a using or foreach adds releases a lock its guard or enumerator reaches through its own fields
+        // ("g._device.Lock"), which this method names otherwise ("device.Lock"): the lock is unknown here.
+        if (invocation.IsImplicit && callee is { Name: "Dispose", Parameters.Length: 0 })
+        {
+            return null;
         }
 
         return PathOf(invocation.Instance) is { } receiver ? receiver + "." + identity : null;

@@ -507,6 +507,14 @@ internal sealed class LockFlow
             return;
         }
 
+        if (HiddenDisposes.NeverNull(block.BranchValue))
+        {
+            // The compiler's null test before it disposes a foreach's enumerator or a new'd using resource: never null on a
+            // path that gets there normally, so the Dispose (a release helper of ours) runs on every such path.
+            Follow(jumpsWhenTrue ? block.FallThroughSuccessor : block.ConditionalSuccessor, states);
+            return;
+        }
+
         var negated = false;
         var index = Degraded ? -1 : Scan.ConditionIndex(block.BranchValue, out negated);
         if (index < 0)

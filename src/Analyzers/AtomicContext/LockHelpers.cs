@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using GfpAnalyzers.Analyzers.Interprocedural;
+using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -87,9 +88,26 @@ internal sealed class LockHelpers
     public static LockHelpers For(Compilation compilation, RuntimeSymbols symbols)
         => Stores.GetValue(compilation, c => new LockHelpers(c, symbols));
 
-    /// <summary>The lock effects of a call to <paramref name="call"/>'s target on its caller (empty for most methods).</summary>
+    /// <summary>
+    /// The lock effects of a call to <paramref name="call"/>'s target on its caller (empty for most methods). A call through
+    /// an interface runs the receiver's implementation when only one can run: the graph's <c>IDisposable.Dispose()</c> of a
+    /// using or foreach on a guard or enumerator of our own (<see cref="HiddenOwnCalls.ImplementationOf"/>).
+    /// </summary>
     public ImmutableArray<LockHelperEffect> EffectsOf(IInvocationOperation call, CancellationToken ct)
-        => LocalFacts.IsUnknownDispatch(call) ? ImmutableArray<LockHelperEffect>.Empty : EffectsOf(call.TargetMethod, ct);
+    {
+        var target = call.TargetMethod;
+        if (target.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            // Only a receiver of ours can run a method of ours (no interface map built for the BCL's types).
+            return call.Instance is { } instance && HiddenOwnCalls.Unconverted(instance).Type is { } receiver
+                   && SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition.ContainingAssembly, _compilation.Assembly)
+                   && HiddenOwnCalls.ImplementationOf(target, receiver) is { } implementation
+                ? EffectsOf(implementation, ct)
+                : ImmutableArray<LockHelperEffect>.Empty;
+        }
+
+        return LocalFacts.IsUnknownDispatch(call) ? ImmutableArray<LockHelperEffect>.Empty : EffectsOf(target, ct);
+    }
 
     public ImmutableArray<LockHelperEffect> EffectsOf(IMethodSymbol method, CancellationToken ct)
     {
@@ -266,7 +284,8 @@ internal sealed class LockHelpers
     private ImmutableArray<LockHelperEffect> Compute(IMethodSymbol method, CancellationToken ct)
     {
         var empty = ImmutableArray<LockHelperEffect>.Empty;
-        if (method.IsAbstract || method.IsExtern || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction)
+        // An explicit interface implementation (`void IDisposable.Dispose()`) is reached through the interface (see EffectsOf).
+        if (method.IsAbstract || method.IsExtern || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.ExplicitInterfaceImplementation)
             || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
         {
             return empty;

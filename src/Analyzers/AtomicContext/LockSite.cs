@@ -51,6 +51,12 @@ internal sealed class LockSite
     /// <summary>How code names the lock's receiver: "_lock", "LocalIrq", "Scheduler" (for a suggested release call).</summary>
     public string ReceiverText { get; set; } = string.Empty;
 
+    /// <summary>
+    /// For a lock taken by a call the compiler adds (a foreach's <c>GetEnumerator()</c>): that call, as messages name it
+    /// ("the foreach's call to 'Pool.GetEnumerator()'"), since the line alone shows no lock call. Null otherwise.
+    /// </summary>
+    public string? TakenBy { get; set; }
+
     /// <summary>Taken by a call to an acquire helper that does not say so: a leak of it is reported in that helper, not here.</summary>
     public bool ReportedInHelper { get; set; }
 

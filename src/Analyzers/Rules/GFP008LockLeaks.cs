@@ -81,7 +81,7 @@ internal static class GFP008LockLeaks
             }
 
             var sites = leaksPerState.SelectMany(leaks => leaks).Where(site => Group(site) == group).Distinct().OrderBy(site => site.Line).ToList();
-            var lines = Lines(new SortedSet<int>(sites.Select(site => site.Line)));
+            var lines = Lines(new SortedSet<int>(sites.Select(site => site.Line))) + (sites.Count == 1 ? TakenBy(sites[0]) : string.Empty);
             var first = sites[0];
             // Callers of a method that returns holding the lock on every path take it as theirs (an unannotated acquire
             // helper) and may release it themselves: the code fix must then not release it here (it looks for them).
@@ -134,7 +134,7 @@ internal static class GFP008LockLeaks
 
             var properties = System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(GFP008UnbalancedRcuReadLockAnalyzer.ReleaseCallProperty, string.Empty);
             context.ReportDiagnostic(Diagnostic.Create(GFP008UnbalancedRcuReadLockAnalyzer.LockSkippedByJump, exit.Location, properties,
-                Capitalized(site.Noun), site.StillHeld, site.Operation!.LinuxName, "line " + site.Line, methodName, how,
+                Capitalized(site.Noun), site.StillHeld, site.Operation!.LinuxName, "line " + site.Line + TakenBy(site), methodName, how,
                 GFP008SkippedReleases.Describe(jump), GFP008SkippedReleases.Line(release)));
             return;
         }
@@ -217,6 +217,9 @@ internal static class GFP008LockLeaks
 
     /// <summary>One key per lock: every RCU read lock is one, other locks by family and identity.</summary>
     public static string GroupOf(LockFamily family, string identity) => family == LockFamily.Rcu ? "rcu" : family + ":" + identity;
+
+    /// <summary>" by the foreach's call to 'Pool.GetEnumerator()'" for a lock taken by a call the compiler adds; otherwise empty.</summary>
+    private static string TakenBy(LockSite site) => site.TakenBy is null ? string.Empty : " by " + site.TakenBy;
 
     private static string Capitalized(string text) => text.Length > 0 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text.Substring(1) : text;
 

@@ -195,31 +195,13 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Cheap pre-check from the block's cached <see cref="FunctionScan"/> (the walk the other rules share): no lock or
-    /// unlock call, nor a call to a lock helper of this compilation, means no graph.
+    /// unlock call, nor a call to a lock helper of this compilation (written, or hidden in a foreach or using), means no graph.
     /// </summary>
     private static bool ContainsLockCall(IOperation root, ISymbol owner, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
         var scan = FunctionScan.Of(root, owner, symbols, compilation.Assembly);
-        if (scan.ContainsLockCall)
-        {
-            return true;
-        }
-
-        if (scan.OwnCalls.Count == 0)
-        {
-            return false;
-        }
-
-        var helpers = LockHelpers.For(compilation, symbols);
-        foreach (var call in scan.OwnCalls)
-        {
-            if (!helpers.EffectsOf(call, ct).IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return scan.ContainsLockCall
+               || ((scan.OwnCalls.Count > 0 || scan.HiddenOwnCalls.Count > 0) && scan.CallsLockHelper(LockHelpers.For(compilation, symbols), ct));
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>
@@ -300,7 +282,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 ? " (the caller's lock has already been released)"
                 : string.Empty;
             var location = e.Operation.Syntax.GetLocation();
-            var call = e.Operation.Syntax.ToString();
+            var call = HiddenCallText.CallText(e.Operation);
             context.ReportDiagnostic(operation.Family == LockFamily.Rcu
                 ? Diagnostic.Create(UnlockWithoutLock, location, detail)
                 : Diagnostic.Create(ReleaseWithoutLock, location, call, LockSite.NounOf(operation.Family, release.Name), LockSite.NotHeldOf(operation.Family), detail));
@@ -332,14 +314,14 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
         if (!operation.Pairs(acquire))
         {
-            context.ReportDiagnostic(Diagnostic.Create(WrongRelease, e.Operation.Syntax.GetLocation(), e.Operation.Syntax.ToString(), acquire.LinuxName, site.Line, site.ExpectedRelease));
+            context.ReportDiagnostic(Diagnostic.Create(WrongRelease, e.Operation.Syntax.GetLocation(), HiddenCallText.CallText(e.Operation), acquire.LinuxName, site.Line, site.ExpectedRelease));
             return;
         }
 
         if (operation.RestoresFlags && release.Flags is { } flags && site.FlagsLocal is { } saved
             && !SymbolEqualityComparer.Default.Equals(flags, saved))
         {
-            context.ReportDiagnostic(Diagnostic.Create(FlagsMismatch, e.Operation.Syntax.GetLocation(), e.Operation.Syntax.ToString(), flags.Name, acquire.LinuxName, site.Line, saved.Name));
+            context.ReportDiagnostic(Diagnostic.Create(FlagsMismatch, e.Operation.Syntax.GetLocation(), HiddenCallText.CallText(e.Operation), flags.Name, acquire.LinuxName, site.Line, saved.Name));
             return;
         }
 
@@ -370,7 +352,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
 
             if (inner is not null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(RestoreOutOfOrder, e.Operation.Syntax.GetLocation(), e.Operation.Syntax.ToString(), site.Line, inner.Operation!.LinuxName, inner.Line));
+                context.ReportDiagnostic(Diagnostic.Create(RestoreOutOfOrder, e.Operation.Syntax.GetLocation(), HiddenCallText.CallText(e.Operation), site.Line, inner.Operation!.LinuxName, inner.Line));
             }
         }
     }

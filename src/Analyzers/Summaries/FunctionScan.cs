@@ -46,7 +46,8 @@ internal sealed class FunctionInfo
 internal sealed class MethodScan
 {
     public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation>? allocations, bool containsLockCall,
-        List<IMethodReferenceOperation>? delegatedMethods, List<IInvocationOperation>? ownCalls, bool passesFlagsToOwnMethod)
+        List<IMethodReferenceOperation>? delegatedMethods, List<IInvocationOperation>? ownCalls, List<IMethodSymbol>? hiddenOwnCalls,
+        bool passesFlagsToOwnMethod)
     {
         PassesFlagsToOwnMethod = passesFlagsToOwnMethod;
         // Most roots have none of these: one shared empty array each instead of a list per root.
@@ -56,6 +57,7 @@ internal sealed class MethodScan
         ContainsLockCall = containsLockCall;
         DelegatedMethods = delegatedMethods ?? (IReadOnlyList<IMethodReferenceOperation>)System.Array.Empty<IMethodReferenceOperation>();
         OwnCalls = ownCalls ?? (IReadOnlyList<IInvocationOperation>)System.Array.Empty<IInvocationOperation>();
+        HiddenOwnCalls = hiddenOwnCalls ?? (IReadOnlyList<IMethodSymbol>)System.Array.Empty<IMethodSymbol>();
     }
 
     public ISymbol Owner { get; }
@@ -73,6 +75,12 @@ internal sealed class MethodScan
     public IReadOnlyList<IInvocationOperation> OwnCalls { get; }
 
     /// <summary>
+    /// The methods of this compilation a foreach or using under the root calls without an invocation in the tree
+    /// (GetEnumerator, MoveNext, Dispose: see <see cref="Summaries.HiddenOwnCalls"/>); the graph has them as calls.
+    /// </summary>
+    public IReadOnlyList<IMethodSymbol> HiddenOwnCalls { get; }
+
+    /// <summary>
     /// True when some invocation or object creation anywhere under the root (never-running branches and lambdas included)
     /// passes Gfp flags to a method with a body here: the only calls whose flags FlagsThroughCalls can judge.
     /// </summary>
@@ -80,6 +88,31 @@ internal sealed class MethodScan
 
     /// <summary>Every AllocPage/AllocPages call anywhere under the root, never-running branches included.</summary>
     private IReadOnlyList<IOperation> Allocations { get; }
+
+    /// <summary>
+    /// True when some call under the root, written or hidden (<see cref="HiddenOwnCalls"/>), goes to a lock helper of this
+    /// compilation: it takes or releases its caller's lock, so the graph has lock events even with no lock call here.
+    /// </summary>
+    public bool CallsLockHelper(AtomicContext.LockHelpers helpers, System.Threading.CancellationToken ct)
+    {
+        foreach (var call in OwnCalls)
+        {
+            if (!helpers.EffectsOf(call, ct).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        foreach (var method in HiddenOwnCalls)
+        {
+            if (!helpers.EffectsOf(method, ct).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when <paramref name="block"/> (the root or an operation under it) contains an allocation call.</summary>
     public bool ContainsAllocation(IOperation block)
@@ -146,6 +179,7 @@ internal static class FunctionScan
         var containsLockCall = false;
         List<IMethodReferenceOperation>? delegatedMethods = null;
         List<IInvocationOperation>? ownCalls = null;
+        List<IMethodSymbol>? hiddenOwnCalls = null;
         var passesFlagsToOwnMethod = false;
         // Taken, not shared: a scan started inside this one (none today) would get a stack of its own.
         var stack = s_spareStack ?? new Stack<(IOperation Operation, FunctionInfo Function, bool Runs)>();
@@ -174,6 +208,12 @@ internal static class FunctionScan
                     function.HasAllocations |= allocates;
                     function.HasLockCalls |= locks;
                 }
+            }
+
+            if (operation.Kind is OperationKind.Loop or OperationKind.Using or OperationKind.UsingDeclaration)
+            {
+                // A foreach's GetEnumerator / MoveNext / Dispose, a using's Dispose: calls of the graph, not of the tree.
+                Summaries.HiddenOwnCalls.Collect(operation, assembly, ref hiddenOwnCalls);
             }
 
             if (operation is IMethodReferenceOperation { Parent: IDelegateCreationOperation } reference)
@@ -219,7 +259,7 @@ internal static class FunctionScan
         }
 
         s_spareStack = stack;
-        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, passesFlagsToOwnMethod);
+        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, hiddenOwnCalls, passesFlagsToOwnMethod);
     }
 
     /// <summary>A call argument of type Gfp: the only calls whose flags FlagsThroughCalls can judge.</summary>
