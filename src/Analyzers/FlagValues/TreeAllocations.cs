@@ -105,20 +105,13 @@ internal sealed class TreeAllocations
 
     private readonly IInvocationOperation[] _calls;
 
-    private TreeAllocations(IInvocationOperation[] calls, RuntimeSymbols symbols, bool hasHiddenCalls)
+    private TreeAllocations(IInvocationOperation[] calls, RuntimeSymbols symbols)
     {
         _calls = calls;
         Symbols = symbols;
-        HasHiddenCalls = hasHiddenCalls;
     }
 
     public RuntimeSymbols Symbols { get; }
-
-    /// <summary>
-    /// The body has a foreach or a using: its graph calls GetEnumerator, MoveNext or Dispose where the tree has no
-    /// invocation, and such a call may go to a lock helper that the scan's calls do not show.
-    /// </summary>
-    public bool HasHiddenCalls { get; }
 
     /// <summary>The walk of <paramref name="root"/> (an operation-tree root), made once.</summary>
     public static TreeAllocations Of(IOperation root, RuntimeSymbols symbols)
@@ -144,32 +137,21 @@ internal sealed class TreeAllocations
         var pending = s_spareStack ?? new OperationStack();
         s_spareStack = null;
         List<IInvocationOperation>? calls = null;
-        var hiddenCalls = false;
         pending.Push(root);
         while (pending.Count > 0)
         {
             var (operation, _) = pending.Pop();
-            switch (operation.Kind)
+            if (operation.Kind == OperationKind.Invocation
+                && operation is IInvocationOperation invocation
+                && symbols.IsAllocation(invocation.TargetMethod))
             {
-                case OperationKind.Invocation:
-                    var invocation = (IInvocationOperation)operation;
-                    if (symbols.IsAllocation(invocation.TargetMethod))
-                    {
-                        (calls ??= new List<IInvocationOperation>()).Add(invocation);
-                    }
-
-                    break;
-                case OperationKind.Loop when operation is IForEachLoopOperation:
-                case OperationKind.Using:
-                case OperationKind.UsingDeclaration:
-                    hiddenCalls = true;
-                    break;
+                (calls ??= new List<IInvocationOperation>()).Add(invocation);
             }
 
             pending.PushChildren(operation);
         }
 
         s_spareStack = pending;
-        return new TreeAllocations(calls?.ToArray() ?? System.Array.Empty<IInvocationOperation>(), symbols, hiddenCalls);
+        return new TreeAllocations(calls?.ToArray() ?? System.Array.Empty<IInvocationOperation>(), symbols);
     }
 }

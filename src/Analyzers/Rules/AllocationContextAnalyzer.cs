@@ -112,8 +112,8 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Whether an allocation may be reported, from the operation tree alone: not when its constant flags carry no
-    /// hazard, nor when the function it is in cannot be in atomic context (<see cref="AtomicContextCandidates"/>; a
-    /// foreach or using may call a lock helper the scan does not see). A body whose allocations all fail it needs no graph here.
+    /// hazard, nor when the function it is in cannot be in atomic context (<see cref="AtomicContextCandidates"/>). A body
+    /// whose allocations all fail it needs no graph here.
     /// </summary>
     private static readonly System.Func<TreeAllocation, bool> MayReport = static allocation =>
     {
@@ -127,7 +127,6 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
 
         return allocation.Function is not { } function
                || AtomicContextCandidates.MayBeAtomic(function, symbols)
-               || allocation.Tree.HasHiddenCalls
                || AtomicContextCandidates.CallsLockHelper(allocation.Scan, allocation.Compilation, symbols, allocation.CancellationToken);
     };
 

@@ -84,7 +84,7 @@ public class AllocationRulesGraphSkipTests
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            VerifyCS.Diagnostic("GFP001").WithLocation(0).WithArguments("inside the spin_lock section of 'pool._lock' entered at line 35", "Gfp.Kernel"));
+            VerifyCS.Diagnostic("GFP001").WithLocation(0).WithArguments("inside the spin_lock section of 'pool._lock' entered at line 35 by the foreach's call to 'Pool.GetEnumerator()'", "Gfp.Kernel"));
     }
 
     [Fact]
