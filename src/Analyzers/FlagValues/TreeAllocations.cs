@@ -88,10 +88,7 @@ internal readonly struct TreeAllocation
     /// the site's (the graph keeps the argument's constant value); null for any other argument.
     /// </summary>
     public uint? ConstantFlagBits
-        => Symbols.FlagsArgument(Invocation) is { Value: var value }
-           && value.ConstantValue.HasValue && Symbols.IsGfp(value.Type) && FlagEvaluator.TryToUInt32(value.ConstantValue.Value, out var bits)
-            ? bits
-            : null;
+        => Symbols.FlagsArgument(Invocation) is { } flags ? AllocationSites.ConstantBitsOf(flags.Value, Symbols) : null;
 }
 
 /// <summary>One walk of a body's operation tree for the allocation rules, kept per root (three rules ask).</summary>
@@ -113,9 +110,12 @@ internal sealed class TreeAllocations
 
     public RuntimeSymbols Symbols { get; }
 
-    /// <summary>The walk of <paramref name="root"/> (an operation-tree root), made once.</summary>
+    /// <summary>
+    /// The walk of <paramref name="root"/> (an operation-tree root), made once (a root belongs to one compilation, which
+    /// has one <see cref="RuntimeSymbols"/>).
+    /// </summary>
     public static TreeAllocations Of(IOperation root, RuntimeSymbols symbols)
-        => Cache.Find(root) is { Symbols: var known } cached && ReferenceEquals(known, symbols) ? cached : Cache.Keep(root, Walk(root, symbols));
+        => Cache.Find(root) ?? Cache.Keep(root, Walk(root, symbols));
 
     /// <summary>Whether <paramref name="mayReport"/> holds for some allocation of the body.</summary>
     public bool Any(MethodScan scan, OperationBlockAnalysisContext context, System.Func<TreeAllocation, bool> mayReport)
