@@ -1,9 +1,10 @@
 // Every page allocation of an operation block, with the graph it belongs to.
 //
-//   foreach (var site in AllocationSites.Find(blockContext, symbols)) { site.Graph, site.Owner, site.Invocation, site.FlagsArgument }
+//   foreach (var site in AllocationSites.Find(blockContext, symbols, MayReport)) { site.Graph, site.Owner, site.Invocation, site.FlagsArgument }
 //
-// Graphs are built (through the driver's cache, shared by every analyzer) only for blocks that contain
-// an AllocPage/AllocPages call; lambdas and local functions come with their own graphs and owners.
+// Graphs are built (through the driver's cache, shared by every analyzer) only for blocks that contain an
+// AllocPage/AllocPages call that the rule's MayReport (a question about the call in the operation tree:
+// TreeAllocations) cannot rule out; lambdas and local functions come with their own graphs and owners.
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using GfpAnalyzers.Analyzers.AtomicContext;
@@ -100,13 +101,13 @@ internal static class AllocationSites
     /// that cover them; but that analysis may also give it none (code it finds unreachable, a method it gave up on), so
     /// a rule may use these bits to skip a site, never to report one.
     /// </summary>
-    public static uint? ConstantFlagBits(AllocationSite site, RuntimeSymbols symbols)
-    {
-        var value = site.FlagsArgument.Value;
-        return value.ConstantValue.HasValue && symbols.IsGfp(value.Type) && FlagEvaluator.TryToUInt32(value.ConstantValue.Value, out var bits)
+    public static uint? ConstantFlagBits(AllocationSite site, RuntimeSymbols symbols) => ConstantBitsOf(site.FlagsArgument.Value, symbols);
+
+    /// <summary>The bits of a flags argument's value that is a compile-time constant of type Gfp; null for any other value.</summary>
+    internal static uint? ConstantBitsOf(IOperation value, RuntimeSymbols symbols)
+        => value.ConstantValue.HasValue && symbols.IsGfp(value.Type) && FlagEvaluator.TryToUInt32(value.ConstantValue.Value, out var bits)
             ? bits
             : null;
-    }
 
     /// <summary>True when <paramref name="predicate"/> holds for the flags on some set of paths the analysis kept apart.</summary>
     public static bool AnyPath(AllocationSite site, RuntimeSymbols symbols, System.Threading.CancellationToken cancellationToken, System.Func<FlagValue, bool> predicate)
@@ -124,14 +125,21 @@ internal static class AllocationSites
 
     /// <summary>
     /// Every allocation of the operation blocks of <paramref name="context"/> that binds and runs, graph by graph (the
-    /// method's, then its lambdas' and local functions'), each graph's in operation order.
+    /// method's, then its lambdas' and local functions'), each graph's in operation order; only for bodies where
+    /// <paramref name="mayReport"/> holds for some allocation of the operation tree (the rest need no graph for this rule).
     /// </summary>
-    public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
+    public static IEnumerable<AllocationSite> Find(OperationBlockAnalysisContext context, RuntimeSymbols symbols, System.Func<TreeAllocation, bool> mayReport)
     {
         foreach (var block in context.OperationBlocks)
         {
-            if (!ControlFlowGraphs.HasGraph(block)
-                || !FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, context.Compilation.Assembly).ContainsAllocation(block))
+            if (!ControlFlowGraphs.HasGraph(block))
+            {
+                continue;
+            }
+
+            var root = FunctionScan.RootOf(block);
+            var scan = FunctionScan.Of(root, context.OwningSymbol, symbols, context.Compilation.Assembly);
+            if (!scan.ContainsAllocation(block) || !TreeAllocations.Of(root, symbols).Any(scan, context, mayReport))
             {
                 continue;
             }

@@ -50,7 +50,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
     {
         var bits = symbols.Bits;
         var hazards = bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask;
-        foreach (var site in AllocationSites.Find(context, symbols))
+        foreach (var site in AllocationSites.Find(context, symbols, MayReport))
         {
             // Cheapest question first: constant flags without a hazard need no analysis at all. Then whether the site
             // is in atomic context, and only there the flags through the graph (the order changes no result: a site is
@@ -109,6 +109,26 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Whether an allocation may be reported, from the operation tree alone: not when its constant flags carry no
+    /// hazard, nor when the function it is in cannot be in atomic context (<see cref="AtomicContextCandidates"/>). A body
+    /// whose allocations all fail it needs no graph here.
+    /// </summary>
+    private static readonly System.Func<TreeAllocation, bool> MayReport = static allocation =>
+    {
+        var symbols = allocation.Symbols;
+        var bits = symbols.Bits;
+        var hazards = bits.DirectReclaim | bits.KswapdReclaim | bits.NoFail | bits.ThisNode | bits.ZoneMask;
+        if (allocation.ConstantFlagBits is { } constant && (constant & hazards) == 0)
+        {
+            return false;
+        }
+
+        return allocation.Function is not { } function
+               || AtomicContextCandidates.MayBeAtomic(function, symbols)
+               || AtomicContextCandidates.CallsLockHelper(allocation.Scan, allocation.Compilation, symbols, allocation.CancellationToken);
+    };
 
     /// <summary>
     /// The flags on the paths where the read lock may be held, matched on the bool conditions both analyses follow;

@@ -47,7 +47,7 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
             return;
         }
 
-        foreach (var site in AllocationSites.Find(context, symbols))
+        foreach (var site in AllocationSites.Find(context, symbols, MayReport))
         {
             // Constant flags without NoFail, or with DirectReclaim too, need no graph analysis (most allocations).
             if (AllocationSites.ConstantFlagBits(site, symbols) is { } constant
@@ -81,6 +81,17 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
                 value.MayHave(directReclaim) ? " on some paths" : string.Empty));
         }
     }
+
+    /// <summary>
+    /// Whether an allocation may be reported, from the operation tree alone: not when its constant flags lack NoFail or
+    /// carry DirectReclaim (the test the loop below makes first). A body whose allocations all fail it needs no graph here.
+    /// </summary>
+    private static readonly System.Func<TreeAllocation, bool> MayReport = static allocation =>
+    {
+        var bits = allocation.Symbols.Bits;
+        return allocation.ConstantFlagBits is not { } constant
+               || ((constant & bits.NoFail) != 0 && (constant & bits.DirectReclaim) != bits.DirectReclaim);
+    };
 
     /// <summary>
     /// True when one set of paths the flag analysis kept apart has NoFail without DirectReclaim (a method of its own,

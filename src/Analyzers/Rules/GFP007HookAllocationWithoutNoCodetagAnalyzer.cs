@@ -52,6 +52,25 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
                && HookInstallations.HasHookShape(method, symbols)
                && HookInstallations.IsInstalledHook(site.Graph, site.Owner, symbols, ct));
 
+    /// <summary>
+    /// Whether an allocation may be reported, from the operation tree alone: only in a function that is marked
+    /// [AllocationHook] or has a hook's shape (<see cref="IsHook"/> asks no more of a site's owner first), and not
+    /// with constant flags that carry NoCodetag. A body whose allocations all fail it needs no graph here.
+    /// </summary>
+    private static readonly System.Func<TreeAllocation, bool> MayReport = static allocation =>
+    {
+        var symbols = allocation.Symbols;
+        var owner = allocation.Owner;
+        if (!symbols.HasAttribute(owner, symbols.AllocationHookAttribute)
+            && !(owner is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols)))
+        {
+            return false;
+        }
+
+        var noCodetag = symbols.Bits.NoCodetag;
+        return allocation.ConstantFlagBits is not { } constant || (constant & noCodetag) != noCodetag;
+    };
+
     private static void AnalyzeHooks(OperationBlockAnalysisContext context, RuntimeSymbols symbols)
     {
         var noCodetag = symbols.Bits.NoCodetag;
@@ -64,7 +83,7 @@ public sealed class GFP007HookAllocationWithoutNoCodetagAnalyzer : DiagnosticAna
         // (IsInstalledHook walks the type's syntax).
         ControlFlowGraph? lastGraph = null;
         var inHook = false;
-        foreach (var site in AllocationSites.Find(context, symbols))
+        foreach (var site in AllocationSites.Find(context, symbols, MayReport))
         {
             if (!ReferenceEquals(site.Graph, lastGraph))
             {

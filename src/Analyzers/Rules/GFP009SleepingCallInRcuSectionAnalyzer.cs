@@ -83,7 +83,8 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             bool? callsLockHelper = null;
             bool MayBeAtomicHere(FunctionInfo function)
                 => function.Calls.Count > 0
-                   && (MayBeAtomic(function, symbols) || (callsLockHelper ??= CallsLockHelper(scan, state, ct)));
+                   && (AtomicContextCandidates.MayBeAtomic(function, symbols)
+                       || (callsLockHelper ??= AtomicContextCandidates.CallsLockHelper(scan, state.Compilation, symbols, ct)));
 
             if (!functions.Any(MayBeAtomicHere))
             {
@@ -101,24 +102,6 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             }
         }
     }
-
-    private static bool MayBeAtomic(FunctionInfo function, RuntimeSymbols symbols)
-        => function.HasLockCalls
-           || function.InvokedInAtomicContext
-           || (function.Symbol is { } symbol
-               && (CallerLocks.Of(symbol, symbols).Count > 0
-                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.AllocationHookAttribute, symbols)
-                   || AtomicContextAnalysis.HasAttribute(symbol, symbols.RunsInAtomicContextAttribute, symbols)
-                   || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
-
-    /// <summary>
-    /// A call in the body (its lambdas included) to a lock helper of this compilation: an <c>[AcquiresLock]</c> method,
-    /// or one that returns holding its lock, opens a section with no lock call in the caller's own body — also when the
-    /// call is hidden (a foreach's <c>GetEnumerator</c>, a using's <c>Dispose</c>); so does a call to an annotated lock
-    /// helper of a library.
-    /// </summary>
-    private static bool CallsLockHelper(MethodScan scan, CompilationState state, System.Threading.CancellationToken ct)
-        => scan.CallsLockHelper(state.Compilation, state.Symbols, ct);
 
     private static void CheckCalls(OperationBlockAnalysisContext context, CompilationState state, AtomicContextAnalysis analysis, ControlFlowGraph graph, ISymbol owner)
     {
