@@ -100,18 +100,31 @@ internal sealed class LockHelpers
     /// </summary>
     public ImmutableArray<LockHelperEffect> EffectsOf(IInvocationOperation call, CancellationToken ct)
     {
-        var target = call.TargetMethod;
-        if (target.ContainingType?.TypeKind == TypeKind.Interface)
+        if (call.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            // Only a receiver of ours can run a method of ours (no interface map built for the BCL's types).
-            return call.Instance is { } instance && HiddenOwnCalls.Unconverted(instance).Type is { } receiver
-                   && SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition.ContainingAssembly, _compilation.Assembly)
-                   && HiddenOwnCalls.ImplementationOf(target, receiver) is { } implementation
-                ? EffectsOf(implementation, ct)
-                : ImmutableArray<LockHelperEffect>.Empty;
+            return RunTarget(call) is { } implementation ? EffectsOf(implementation, ct) : ImmutableArray<LockHelperEffect>.Empty;
         }
 
-        return LocalFacts.IsUnknownDispatch(call) ? ImmutableArray<LockHelperEffect>.Empty : EffectsOf(target, ct);
+        return LocalFacts.IsUnknownDispatch(call) ? ImmutableArray<LockHelperEffect>.Empty : EffectsOf(call.TargetMethod, ct);
+    }
+
+    /// <summary>
+    /// The method <paramref name="call"/> runs: its target, or for a call through an interface the one implementation
+    /// of a receiver of ours that can run (<see cref="HiddenOwnCalls.ImplementationOf"/>); null when it cannot be told.
+    /// </summary>
+    private IMethodSymbol? RunTarget(IInvocationOperation call)
+    {
+        var target = call.TargetMethod;
+        if (target.ContainingType?.TypeKind != TypeKind.Interface)
+        {
+            return target;
+        }
+
+        // Only a receiver of ours can run a method of ours (no interface map built for the BCL's types).
+        return call.Instance is { } instance && HiddenOwnCalls.Unconverted(instance).Type is { } receiver
+               && SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition.ContainingAssembly, _compilation.Assembly)
+            ? HiddenOwnCalls.ImplementationOf(target, receiver)
+            : null;
     }
 
     public ImmutableArray<LockHelperEffect> EffectsOf(IMethodSymbol method, CancellationToken ct)
@@ -406,9 +419,7 @@ internal sealed class LockHelpers
         foreach (var operation in ControlFlowGraphs.AllOperations(graph))
         {
             if (operation is IInvocationOperation invocation
-                && (invocation.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface
-                    ? Summaries.HiddenOwnCalls.ImplementationOf(invocation.TargetMethod, invocation.Instance is { } receiver ? Summaries.HiddenOwnCalls.Unconverted(receiver).Type : null)
-                    : invocation.TargetMethod) is { } target
+                && RunTarget(invocation) is { } target
                 && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _compilation.Assembly)
                 && !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method.OriginalDefinition)
                 && MentionsLockMethod(target.OriginalDefinition, ct))

@@ -4,7 +4,7 @@
 //
 // Graphs are built (through the driver's cache, shared by every analyzer) only for blocks that contain an
 // AllocPage/AllocPages call that the rule's MayReport (a question about the call in the operation tree:
-// TreeAllocations) cannot rule out; lambdas and local functions come with their own graphs and owners.
+// TreeAllocation) cannot rule out; lambdas and local functions come with their own graphs and owners.
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using GfpAnalyzers.Analyzers.AtomicContext;
@@ -123,6 +123,20 @@ internal static class AllocationSites
     [System.ThreadStatic]
     private static OperationStack? s_spareStack;
 
+    /// <summary>Whether <paramref name="mayReport"/> holds for some allocation call of the scanned body.</summary>
+    private static bool AnyMayReport(MethodScan scan, RuntimeSymbols symbols, OperationBlockAnalysisContext context, System.Func<TreeAllocation, bool> mayReport)
+    {
+        foreach (var call in scan.Allocations)
+        {
+            if (mayReport(new TreeAllocation((IInvocationOperation)call, scan, symbols, context)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Every allocation of the operation blocks of <paramref name="context"/> that binds and runs, graph by graph (the
     /// method's, then its lambdas' and local functions'), each graph's in operation order; only for bodies where
@@ -139,7 +153,7 @@ internal static class AllocationSites
 
             var root = FunctionScan.RootOf(block);
             var scan = FunctionScan.Of(root, context.OwningSymbol, symbols, context.Compilation.Assembly);
-            if (!scan.ContainsAllocation(block) || !TreeAllocations.Of(root, symbols).Any(scan, context, mayReport))
+            if (!scan.ContainsAllocation(block) || !AnyMayReport(scan, symbols, context, mayReport))
             {
                 continue;
             }

@@ -66,7 +66,7 @@ internal sealed class PerRootCache<TValue>
 /// <summary>The entries of every <see cref="PerRootCache{TValue}"/>: per semantic model, per root, one slot per cache.</summary>
 internal static class RootEntries
 {
-    /// <summary>Slots per entry: one per cache (three today: the scan of a root, its graph, its allocation calls).</summary>
+    /// <summary>Slots per entry: one per cache (two today: the scan of a root and its graph).</summary>
     public const int Slots = 4;
 
     private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, object?[]>>.CreateValueCallback NewTable

@@ -93,8 +93,8 @@ internal sealed class MethodScan
     /// </summary>
     public bool PassesFlagsToOwnMethod { get; }
 
-    /// <summary>Every AllocPage/AllocPages call anywhere under the root, never-running branches included.</summary>
-    private IReadOnlyList<IOperation> Allocations { get; }
+    /// <summary>Every AllocPage/AllocPages call (an invocation) anywhere under the root, never-running branches included.</summary>
+    public IReadOnlyList<IOperation> Allocations { get; }
 
     /// <summary>
     /// True when some call under the root, written or hidden (<see cref="HiddenOwnCalls"/>), goes to a lock helper of this
