@@ -106,7 +106,7 @@ internal static class ExitLocator
             _ => null,
         };
 
-    /// <summary>A conditional branch to the exit: the if whose condition this is must have exactly one exiting arm.</summary>
+    /// <summary>A conditional branch to the exit: the if or loop whose condition this is must have exactly one exiting arm.</summary>
     private static MethodExit? AfterCondition(SyntaxNode condition)
     {
         var node = condition;
@@ -115,13 +115,31 @@ internal static class ExitLocator
             node = node.Parent;
         }
 
-        if (node.Parent is not IfStatementSyntax ifStatement || ifStatement.Condition != node)
+        // The two ways on: into the statement the condition guards, or past it. A loop's condition, once false, goes on
+        // after the loop (a loop that is the method's last statement leaves through its end); once true, into its body.
+        MethodExit? whenTrue, whenFalse;
+        switch (node.Parent)
         {
-            return null;
+            case IfStatementSyntax ifStatement when ifStatement.Condition == node:
+                whenTrue = ExitLike(FirstExecuted(ifStatement.Statement));
+                whenFalse = ExitLike(ifStatement.Else is { } elseClause ? FirstExecuted(elseClause.Statement) : NextAfter(ifStatement));
+                break;
+            case WhileStatementSyntax loop when loop.Condition == node:
+                whenTrue = ExitLike(FirstExecuted(loop.Statement));
+                whenFalse = ExitLike(NextAfter(loop));
+                break;
+            case DoStatementSyntax loop when loop.Condition == node:
+                whenTrue = ExitLike(FirstExecuted(loop.Statement));
+                whenFalse = ExitLike(NextAfter(loop));
+                break;
+            case ForStatementSyntax loop when loop.Condition == node:
+                whenTrue = ExitLike(FirstExecuted(loop.Statement));
+                whenFalse = ExitLike(NextAfter(loop));
+                break;
+            default:
+                return null;
         }
 
-        var whenTrue = ExitLike(FirstExecuted(ifStatement.Statement));
-        var whenFalse = ExitLike(ifStatement.Else is { } elseClause ? FirstExecuted(elseClause.Statement) : NextAfter(ifStatement));
         if (whenTrue is { } a && whenFalse is { } b)
         {
             return a.Node == b.Node ? a : null;

@@ -47,6 +47,45 @@ public class GFP008LockReleaseCodeFixTests
     }
 
     [Fact]
+    public async Task A_lock_left_held_after_a_closing_loop_is_released_after_the_loop()
+    {
+        const string source = TestEnvironment.Usings + """
+            class Queue
+            {
+                private readonly KSpinLock _lock = new();
+                private int _pending;
+
+                void Drain()
+                {
+                    _lock.Lock();
+                    while (_pending > 0)
+                    {
+                        _pending--;
+                    }
+                {|GFP008:}|}
+            }
+            """;
+        const string fixedSource = TestEnvironment.Usings + """
+            class Queue
+            {
+                private readonly KSpinLock _lock = new();
+                private int _pending;
+
+                void Drain()
+                {
+                    _lock.Lock();
+                    while (_pending > 0)
+                    {
+                        _pending--;
+                    }
+                    _lock.Unlock();
+                }
+            }
+            """;
+        await Fix.VerifyAsync(source, fixedSource, Key);
+    }
+
+    [Fact]
     public async Task Preemption_left_disabled_at_the_end_gets_Enable()
     {
         const string source = TestEnvironment.Usings + """
