@@ -166,6 +166,8 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 var releases = CallerLocks.Identities(owner, symbols.ReleasesLockAttribute, symbols);
+                // A guard type's Dispose(): it releases what the constructor took (the lock is the guard's user's).
+                releases.AddRange(GuardConstructors.LocksTakenByConstructors(owner, context.Compilation, symbols, context.CancellationToken));
                 ReportReleases(context, analysis.Flow, releases, owner);
                 var acquires = CallerLocks.Identities(owner, symbols.AcquiresLockAttribute, symbols);
                 if (AtomicContextAnalysis.HasAttribute(owner, symbols.AcquiresRcuReadLockAttribute, symbols))
@@ -174,6 +176,8 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
                     acquires.Add("rcu");
                 }
 
+                // A guard type's constructor: its Dispose() releases what it takes (the lock is the guard's user's).
+                acquires.AddRange(GuardConstructors.LocksReleasedByDispose(owner, context.Compilation, symbols, context.CancellationToken));
                 if (owner is IMethodSymbol { ReturnType: var returned } && symbols.Locks.IsGuard(returned))
                 {
                     // A method that returns a lock guard hands the release to whoever disposes it (a guard factory).
