@@ -1,8 +1,5 @@
-// The one analyzer the package exports. Each rule is written, and tested, as an analyzer of its own (Rules/), but the
-// compiler's analyzer driver keeps state, contexts and operation lists per analyzer for every declaration it
-// analyses: nine analyzers paid that nine times (48 of the 213 MB our analysis allocated beyond a do-nothing
-// analyzer's, 100k lines, `breakdown`). Hosted here, the rules register their actions on one analyzer and pay it once.
-using System.Collections.Generic;
+// The exported analyzer of the rules that report warnings (GFP001–GFP005, GFP007–GFP009): the mistakes a build must
+// show. The suggestions (Info) have a host of their own, GfpSuggestionAnalyzer, for the reason given there.
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using GfpAnalyzers.Analyzers.Rules;
@@ -12,39 +9,20 @@ using Microsoft.CodeAnalysis.Diagnostics;
 [assembly: SuppressMessage(
     "MicrosoftCodeAnalysisCorrectness",
     "RS1001:Missing diagnostic analyzer attribute",
-    Justification = "The rules run inside GfpAnalyzer, the package's only exported analyzer; tests run each alone.",
+    Justification = "The rules run inside the package's two exported hosts (Hosting/); tests run each alone.",
     Scope = "namespaceanddescendants",
     Target = "~N:GfpAnalyzers.Analyzers.Rules")]
 
 namespace GfpAnalyzers.Analyzers.Hosting;
 
-/// <summary>Runs every GFP rule: each rule's actions, registered on this one analyzer, for the rules that are on.</summary>
+/// <summary>Runs every GFP rule whose diagnostics are warnings by default.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class GfpAnalyzer : DiagnosticAnalyzer
+public sealed class GfpAnalyzer : RuleHost
 {
-    private readonly ImmutableArray<DiagnosticAnalyzer> _rules = CreateRules();
-
     public GfpAnalyzer()
+        : base(CreateRules())
     {
-        var descriptors = new List<DiagnosticDescriptor>();
-        var ids = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var rule in _rules)
-        {
-            foreach (var descriptor in rule.SupportedDiagnostics)
-            {
-                // GFP002, GFP003 and GFP005 are reported by two rules each, from the same descriptor.
-                if (ids.Add(descriptor.Id))
-                {
-                    descriptors.Add(descriptor);
-                }
-            }
-        }
-
-        descriptors.Sort((left, right) => string.CompareOrdinal(left.Id, right.Id));
-        SupportedDiagnostics = descriptors.ToImmutableArray();
     }
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; }
 
     /// <summary>The hosted rules, in a fixed order.</summary>
     internal static ImmutableArray<DiagnosticAnalyzer> CreateRules() => ImmutableArray.Create<DiagnosticAnalyzer>(
@@ -52,19 +30,7 @@ public sealed class GfpAnalyzer : DiagnosticAnalyzer
         new FlagsThroughCallsAnalyzer(),
         new GFP004ClearTagBeforeFreeAnalyzer(),
         new GFP005NoFailWithoutDirectReclaimAnalyzer(),
-        new GFP006RedundantFlagAnalyzer(),
         new GFP007HookAllocationWithoutNoCodetagAnalyzer(),
         new GFP008UnbalancedRcuReadLockAnalyzer(),
-        new GFP009SleepingCallInRcuSectionAnalyzer(),
-        new GFP010MissingMightSleepAnalyzer());
-
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        foreach (var rule in _rules)
-        {
-            rule.Initialize(new HostedRuleContext(context, rule));
-        }
-    }
+        new GFP009SleepingCallInRcuSectionAnalyzer());
 }

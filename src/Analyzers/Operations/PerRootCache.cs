@@ -11,7 +11,8 @@ namespace GfpAnalyzers.Analyzers.Operations;
 /// it lives: no leak across compilations, and one weak entry per tree, not per root (each weak entry is a dependent
 /// handle the GC scans). Lookups take no lock; when two threads store at once, both get the value stored first.
 /// Every cache (the scan of a root, its graph) keeps its value in a slot of one entry per root, shared by all of them:
-/// one dictionary insertion per root (each takes a lock and hashes the root), not one per cache.
+/// one dictionary insertion per root (each takes a lock), not one per cache. Roots are hashed by their syntax's position
+/// (<see cref="FlagValues.OperationIdentityComparer"/>), not by identity: a root's first identity hash writes its header.
 /// </summary>
 internal sealed class PerRootCache<TValue>
     where TValue : class
@@ -70,7 +71,7 @@ internal static class RootEntries
     public const int Slots = 4;
 
     private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<IOperation, object?[]>>.CreateValueCallback NewTable
-        = _ => new ConcurrentDictionary<IOperation, object?[]>();
+        = _ => new ConcurrentDictionary<IOperation, object?[]>(FlagValues.OperationIdentityComparer.Instance);
 
     private static readonly System.Func<IOperation, object?[]> NewEntry = _ => new object?[Slots];
 

@@ -10,8 +10,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace GfpAnalyzers.Tests.Hosting;
 
 /// <summary>
-/// The package's one exported analyzer runs the rules: it must report exactly what they report alone, give each rule
-/// the configuration it asks for, and run no work of a rule the options switch off.
+/// The package's two exported analyzers (the warnings' and the suggestions' hosts) run the rules: they must report
+/// exactly what the rules report alone, give each rule the configuration it asks for, and run no work of a rule the
+/// options switch off.
 /// </summary>
 public class GfpAnalyzerTests
 {
@@ -26,7 +27,7 @@ public class GfpAnalyzerTests
         var compilation = (await workbench.CreateDocument(sources[0]).Project.AddDocuments(sources.Skip(1)).GetCompilationAsync())!;
 
         var hosted = await workbench.AnalyzeAsync(compilation, concurrent: true, CancellationToken.None);
-        var alone = await GfpWorkbench.AnalyzeAsync(compilation, GfpAnalyzer.CreateRules(), concurrent: true, CancellationToken.None);
+        var alone = await GfpWorkbench.AnalyzeAsync(compilation, AnalyzerCatalog.HostedRules(), concurrent: true, CancellationToken.None);
 
         Assert.Empty(hosted.Failures);
         Assert.Empty(alone.Failures);
@@ -37,7 +38,7 @@ public class GfpAnalyzerTests
     [Fact]
     public void Every_rule_asks_for_the_configuration_the_host_gives_it()
     {
-        foreach (var rule in GfpAnalyzer.CreateRules())
+        foreach (var rule in AnalyzerCatalog.HostedRules())
         {
             var recorder = new ConfigurationRecorder();
             rule.Initialize(recorder);

@@ -7,7 +7,8 @@ namespace GfpAnalyzers.Tests.Meta;
 
 /// <summary>
 /// The analyzers of the package, found by reflection so a new rule is covered without editing tests: what it exports
-/// (the host, <see cref="GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer"/>) and the rules it hosts.
+/// (the hosts, <see cref="GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer"/> and
+/// <see cref="GfpAnalyzers.Analyzers.Hosting.GfpSuggestionAnalyzer"/>) and the rules they host.
 /// </summary>
 internal static class AnalyzerCatalog
 {
@@ -19,6 +20,10 @@ internal static class AnalyzerCatalog
         .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type) && !ExportedAnalyzers.IsExportedForCSharp(type))
         .OrderBy(type => type.FullName, StringComparer.Ordinal)
         .ToArray();
+
+    /// <summary>Every rule the package's hosts run, warnings' host first, each in its host's order.</summary>
+    public static System.Collections.Immutable.ImmutableArray<DiagnosticAnalyzer> HostedRules()
+        => GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer.CreateRules().AddRange(GfpAnalyzers.Analyzers.Hosting.GfpSuggestionAnalyzer.CreateRules());
 
     /// <summary>New instances of what the package exports, as a build runs them.</summary>
     public static IReadOnlyList<DiagnosticAnalyzer> CreateAll()

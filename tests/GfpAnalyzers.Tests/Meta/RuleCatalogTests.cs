@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GfpAnalyzers.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
 
 namespace GfpAnalyzers.Tests.Meta;
 
@@ -7,11 +8,26 @@ namespace GfpAnalyzers.Tests.Meta;
 public class RuleCatalogTests
 {
     [Fact]
-    public void The_package_exports_one_analyzer_for_CSharp_and_it_hosts_every_rule()
+    public void The_package_exports_two_hosts_for_CSharp_and_they_host_every_rule_once()
     {
-        Assert.Equal([typeof(GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer)], AnalyzerCatalog.ExportedTypes);
-        var hosted = GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer.CreateRules().Select(rule => rule.GetType()).OrderBy(type => type.FullName, StringComparer.Ordinal);
+        Assert.Equal(
+            [typeof(GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer), typeof(GfpAnalyzers.Analyzers.Hosting.GfpSuggestionAnalyzer)],
+            AnalyzerCatalog.ExportedTypes.OrderBy(type => type.Name, StringComparer.Ordinal));
+        var hosted = AnalyzerCatalog.HostedRules().Select(rule => rule.GetType()).OrderBy(type => type.FullName, StringComparer.Ordinal);
         Assert.Equal(AnalyzerCatalog.RuleTypes, hosted);
+    }
+
+    [Fact]
+    public void Suggestions_have_a_host_of_their_own_so_that_a_command_line_build_skips_them()
+    {
+        // The command-line compiler runs no analyzer whose every diagnostic is Info or Hidden (it would print nothing):
+        // a suggestion hosted with the warnings would cost every build its analysis.
+        var warnings = new GfpAnalyzers.Analyzers.Hosting.GfpAnalyzer().SupportedDiagnostics;
+        var suggestions = new GfpAnalyzers.Analyzers.Hosting.GfpSuggestionAnalyzer().SupportedDiagnostics;
+        Assert.All(warnings, d => Assert.True(d.DefaultSeverity >= DiagnosticSeverity.Warning, $"{d.Id} is {d.DefaultSeverity} but hosted by GfpAnalyzer"));
+        Assert.All(suggestions, d => Assert.True(d.DefaultSeverity <= DiagnosticSeverity.Info, $"{d.Id} is {d.DefaultSeverity} but hosted by GfpSuggestionAnalyzer"));
+        Assert.Empty(warnings.Select(d => d.Id).Intersect(suggestions.Select(d => d.Id)));
+        Assert.NotEmpty(suggestions);
     }
 
     [Fact]
