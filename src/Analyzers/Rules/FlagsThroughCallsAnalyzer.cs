@@ -54,11 +54,15 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
         foreach (var block in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
             // Cheap first, from the shared scan of the body: some call passes Gfp flags to a method with a body here.
-            if (!FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, compilation.Assembly).PassesFlagsToOwnMethod)
+            var root = FunctionScan.RootOf(block);
+            if (!FunctionScan.Of(root, context.OwningSymbol, symbols, compilation.Assembly).PassesFlagsToOwnMethod)
             {
                 continue;
             }
 
+            // Outside atomic context only GFP005 can be reported at a call (Judge), and only for NoFail from a constant
+            // of this body: without one, calls there need neither the call site's facts nor this body's flag analysis.
+            var mayPassConstantNoFail = (ConstantSourceBits.Of(root, symbols) & symbols.Bits.NoFail) != 0;
             var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
@@ -73,13 +77,18 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
 
                     // The callee's summary first: most callees reach no allocation, and then no context is needed (nor
                     // the caller's conditions and flags: only the flows arriving through the call are judged here).
-                    if (CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct, flowsOnly: true) is not { } site)
+                    if (!CallSite.MayReachAllocation(operation, callee!, graph, symbols, compilation, ct))
                     {
                         continue;
                     }
 
                     contexts ??= AtomicContextAnalysis.Create(graph, owner, symbols, ct);
                     var atomic = contexts.GetContext(operation);
+                    if ((atomic is null && !mayPassConstantNoFail)
+                        || CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct, flowsOnly: true) is not { } site)
+                    {
+                        continue;
+                    }
 
                     var kswapdContext = atomic is null ? null : GfpAnalyzerOptions.Gfp002Scope(context.Options, operation.Syntax.SyntaxTree) switch
                     {

@@ -7,6 +7,7 @@
 //   "NoFailFrom"   the constant sources of NoFail, as in the message ("Gfp.NoFail").
 using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.FlagValues;
+using GfpAnalyzers.Analyzers.Summaries;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -84,13 +85,19 @@ public sealed class GFP005NoFailWithoutDirectReclaimAnalyzer : DiagnosticAnalyze
 
     /// <summary>
     /// Whether an allocation may be reported, from the operation tree alone: not when its constant flags lack NoFail or
-    /// carry DirectReclaim (the test the loop below makes first). A body whose allocations all fail it needs no graph here.
+    /// carry DirectReclaim (the test the loop below makes first), nor when no constant of the body can carry NoFail
+    /// (<see cref="ConstantSourceBits"/>). A body whose allocations all fail it needs no graph here.
     /// </summary>
     private static readonly System.Func<TreeAllocation, bool> MayReport = static allocation =>
     {
         var bits = allocation.Symbols.Bits;
-        return allocation.ConstantFlagBits is not { } constant
-               || ((constant & bits.NoFail) != 0 && (constant & bits.DirectReclaim) != bits.DirectReclaim);
+        if (allocation.ConstantFlagBits is { } constant)
+        {
+            return (constant & bits.NoFail) != 0 && (constant & bits.DirectReclaim) != bits.DirectReclaim;
+        }
+
+        // Flags that are not one constant: reported only when a constant of the body supplies NoFail (NothingToReport).
+        return (ConstantSourceBits.Of(FunctionScan.RootOf(allocation.Invocation), allocation.Symbols) & bits.NoFail) != 0;
     };
 
     /// <summary>

@@ -14,8 +14,16 @@ internal static class AnalyzerSets
     private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> s_ours = new(LoadOurs);
     private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> s_ca2000 = new(LoadCa2000);
 
-    /// <summary>The analyzers GfpAnalyzers.Analyzers exports (the host of every rule), as a build loads them.</summary>
+    /// <summary>The analyzers GfpAnalyzers.Analyzers exports (the hosts of the rules), as a build or an editor loads them.</summary>
     public static ImmutableArray<DiagnosticAnalyzer> Ours => s_ours.Value;
+
+    /// <summary>
+    /// The analyzers of <paramref name="analyzers"/> a command-line build runs: the compiler skips an analyzer whose
+    /// every diagnostic is Info or Hidden (it would print nothing) unless it writes an error log. Read from the default
+    /// severities: the benchmark's corpus changes none. Use it where a figure stands for a build (the editor runs all).
+    /// </summary>
+    public static ImmutableArray<DiagnosticAnalyzer> AsACommandLineBuildRunsThem(ImmutableArray<DiagnosticAnalyzer> analyzers)
+        => [.. analyzers.Where(analyzer => analyzer.SupportedDiagnostics.Any(d => d.DefaultSeverity >= DiagnosticSeverity.Warning))];
 
     /// <summary>
     /// Each rule of GfpAnalyzers.Analyzers as an analyzer of its own, as the package shipped them before the host: the

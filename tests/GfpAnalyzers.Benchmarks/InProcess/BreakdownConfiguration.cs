@@ -27,12 +27,13 @@ internal sealed record BreakdownConfiguration(string Name, ImmutableArray<Diagno
         {
             new(Floor, [new FloorAnalyzer()], options, "FLOOR"),
             new(Baseline, [new BaselineAnalyzer()], options, "BASE"),
-            new(Ours, AnalyzerSets.Ours, options, "GFP"),
+            // What a build runs: breakdown stands for the build's cost (the suggestions' host is the editor's).
+            new(Ours, AnalyzerSets.AsACommandLineBuildRunsThem(AnalyzerSets.Ours), options, "GFP"),
             new(Ca2000, AnalyzerSets.Ca2000Analyzers, AnalyzerSets.WithCa2000(options), AnalyzerSets.Ca2000),
         };
         if (beforeAnalyzers is not null)
         {
-            configurations.Add(new(Before, AnalyzerSets.Older(beforeAnalyzers), options, "GFP"));
+            configurations.Add(new(Before, AnalyzerSets.AsACommandLineBuildRunsThem(AnalyzerSets.Older(beforeAnalyzers)), options, "GFP"));
         }
 
         if (rulesAlone)

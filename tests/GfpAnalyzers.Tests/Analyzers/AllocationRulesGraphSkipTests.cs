@@ -186,6 +186,34 @@ public class AllocationRulesGraphSkipTests
     }
 
     [Fact]
+    public async Task GFP005_NoFail_from_a_constant_member_or_a_converted_integer_still_needs_the_graph()
+    {
+        // GFP005 skips bodies where no constant can carry NoFail (ConstantSourceBits); these can, without a NoFail literal.
+        const string source = Header + """
+            class C
+            {
+                static readonly Gfp Retrying = Gfp.High | Gfp.NoFail;
+
+                void FromMember(PageAllocator a)
+                {
+                    var flags = Retrying;
+                    a.AllocPage({|#0:flags|});
+                }
+
+                void FromInteger(PageAllocator a, Gfp gfp)
+                {
+                    int raw = (int)Gfp.NoFail;
+                    var flags = (Gfp)raw;
+                    a.AllocPage({|#1:flags|});
+                }
+            }
+            """;
+        await VerifyGfp005.VerifyAnalyzerAsync(source,
+            VerifyGfp005.Diagnostic("GFP005").WithLocation(0).WithArguments("readonly field 'Retrying'", ""),
+            VerifyGfp005.Diagnostic("GFP005").WithLocation(1).WithArguments("Gfp.NoFail", ""));
+    }
+
+    [Fact]
     public async Task GFP009_still_judges_calls_in_a_function_a_lock_helper_puts_in_atomic_context()
     {
         const string source = Header + """

@@ -128,6 +128,39 @@ public class FlagsThroughCallsTests
     }
 
     [Fact]
+    public async Task NoFail_from_a_constant_member_or_a_converted_integer_is_judged_outside_atomic_context()
+    {
+        // Calls outside atomic context are judged only in bodies where a constant may carry NoFail
+        // (ConstantSourceBits): these are such bodies, though no NoFail literal is in the call.
+        var source = Code("""
+            class C
+            {
+                private static readonly Gfp Retrying = Gfp.Kernel | Gfp.NoFail;
+                private readonly PageAllocator _a = new();
+
+                Page? NoReclaim(Gfp gfp) => _a.AllocPage(gfp & ~Gfp.DirectReclaim);
+
+                void FromMember()
+                {
+                    var flags = Retrying;
+                    {|#0:NoReclaim(flags)|};
+                }
+
+                void FromInteger(Gfp gfp)
+                {
+                    int raw = (int)Gfp.NoFail;
+                    {|#1:NoReclaim(gfp | (Gfp)raw)|};
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(GFP005NoFailWithoutDirectReclaimAnalyzer.Rule).WithLocation(0).WithArguments(
+                "readonly field 'Retrying'", " once it reaches AllocPage at line 7 through 'NoReclaim' → AllocPage"),
+            VerifyCS.Diagnostic(GFP005NoFailWithoutDirectReclaimAnalyzer.Rule).WithLocation(1).WithArguments(
+                "Gfp.NoFail", " once it reaches AllocPage at line 7 through 'NoReclaim' → AllocPage"));
+    }
+
+    [Fact]
     public async Task Sleeping_flags_are_left_to_GFP009_and_the_callees_own_flags_to_its_body()
     {
         var source = Code("""
