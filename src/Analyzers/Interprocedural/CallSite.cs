@@ -87,14 +87,6 @@ internal sealed class CallSite
     }
 
     /// <summary>
-    /// Whether flags passed on <paramref name="call"/> may reach an allocation of <paramref name="callee"/> (its summary
-    /// has flows): the question <see cref="Create"/> with <c>flowsOnly</c> asks first, without the caller's facts.
-    /// </summary>
-    public static bool MayReachAllocation(IOperation call, IMethodSymbol callee, ControlFlowGraph graph, RuntimeSymbols symbols, Compilation compilation, CancellationToken ct)
-        => !LocalFacts.IsUnknownDispatch(call)
-           && SummaryStore.For(compilation, symbols).Get(callee, ct, graph) is { IsUnknown: false, Flows.IsEmpty: false };
-
-    /// <summary>
     /// A method of the compilation passed as a delegate (a method group) and invoked later with arguments nobody here
     /// knows: its summary with every condition on its parameters left open. Null when it is unknown (no body here,
     /// virtual, past a bound) or does nothing the rules read.

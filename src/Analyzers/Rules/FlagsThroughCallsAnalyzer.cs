@@ -10,6 +10,7 @@
 // These diagnostics carry no fix properties: the flags to change are in the argument, a caller's decision.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using GfpAnalyzers.Analyzers.AtomicContext;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.Interprocedural;
@@ -55,17 +56,37 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
         {
             // Cheap first, from the shared scan of the body: some call passes Gfp flags to a method with a body here.
             var root = FunctionScan.RootOf(block);
-            if (!FunctionScan.Of(root, context.OwningSymbol, symbols, compilation.Assembly).PassesFlagsToOwnMethod)
+            var scan = FunctionScan.Of(root, context.OwningSymbol, symbols, compilation.Assembly);
+            if (!scan.PassesFlagsToOwnMethod)
             {
                 continue;
             }
 
             // Outside atomic context only GFP005 can be reported at a call (Judge), and only for NoFail from a constant
-            // of this body: without one, calls there need neither the call site's facts nor this body's flag analysis.
+            // of this body: without one, only calls in functions that may be atomic (AtomicContextCandidates, as
+            // GFP009 asks) are judged, and a body with none needs no graph here.
             var mayPassConstantNoFail = (ConstantSourceBits.Of(root, symbols) & symbols.Bits.NoFail) != 0;
+            var functions = scan.Functions;
+            bool? callsLockHelper = null;
+            bool MayBeAtomic(FunctionInfo? function)
+                => function is null // in code that never runs: no facts, so no shortcut
+                   || AtomicContextCandidates.MayBeAtomic(function, symbols)
+                   || (callsLockHelper ??= AtomicContextCandidates.CallsLockHelper(scan, compilation, symbols, ct));
+
+            if (!mayPassConstantNoFail && !functions.Any(MayBeAtomic))
+            {
+                continue;
+            }
+
             var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
+                var mayBeAtomic = MayBeAtomic(functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner)));
+                if (!mayBeAtomic && !mayPassConstantNoFail)
+                {
+                    continue;
+                }
+
                 AtomicContextAnalysis? contexts = null;
                 foreach (var (operation, index) in ControlFlowGraphs.OperationsWithBlocks(graph))
                 {
@@ -75,15 +96,17 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    // The callee's summary first: most callees reach no allocation, and then no context is needed (nor
-                    // the caller's conditions and flags: only the flows arriving through the call are judged here).
-                    if (!CallSite.MayReachAllocation(operation, callee!, graph, symbols, compilation, ct))
+                    // The context before the callee's summary: a call outside atomic context in a body without a NoFail
+                    // constant is not judged, and its callee needs no summary (GFP009 asks only in atomic context too).
+                    AtomicContext.AtomicContext? atomic = null;
+                    if (mayBeAtomic)
                     {
-                        continue;
+                        contexts ??= AtomicContextAnalysis.Create(graph, owner, symbols, ct);
+                        atomic = contexts.GetContext(operation);
                     }
 
-                    contexts ??= AtomicContextAnalysis.Create(graph, owner, symbols, ct);
-                    var atomic = contexts.GetContext(operation);
+                    // Then the call site, which reads the callee's summary first: most callees reach no allocation, and
+                    // then the caller's conditions and flags are not needed (only flows arriving through the call count).
                     if ((atomic is null && !mayPassConstantNoFail)
                         || CallSite.Create(operation, callee!, graph, index, owner, symbols, compilation, ct, flowsOnly: true) is not { } site)
                     {
@@ -94,7 +117,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
                     {
                         KswapdScope.All => atomic,
                         KswapdScope.AllocationHooks => atomic.Kind == AtomicContextKind.AllocationHook ? atomic : null,
-                        _ => contexts.GetSchedulerLockContext(operation),
+                        _ => contexts!.GetSchedulerLockContext(operation),
                     };
                     if (Judge(site, operation.Syntax.GetLocation(), atomic, kswapdContext, symbols) is { } diagnostic)
                     {

@@ -45,6 +45,36 @@ public class FlagsThroughCallsTests
     }
 
     [Fact]
+    public async Task Calls_are_judged_where_a_lock_helper_and_not_a_lock_call_of_the_body_opens_the_section()
+    {
+        // Only functions that may be atomic (AtomicContextCandidates) have their calls judged when no constant of the
+        // body carries NoFail: here the body takes no lock itself, its helper does, and the call is still judged.
+        var source = Code($$"""
+            class C
+            {
+            {{Helpers}}
+                private readonly KSpinLock _lock = new();
+
+                void Take() => _lock.Lock();
+
+                void Release() => _lock.Unlock();
+
+                void M(Gfp gfp)
+                {
+                    Take();
+                    {|#0:Outer(gfp)|};
+                    Release();
+                    Outer(gfp);
+                }
+            }
+            """);
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(GFP003InheritedFlagsInAtomicContext.Rule).WithLocation(0).WithArguments(
+                "inside the spin_lock section of '_lock' entered at line 18",
+                "Dma, Dma32, Movable, DirectReclaim, NoFail and ThisNode inherited from parameter 'gfp' reach AllocPage at line 7 through 'Outer' → 'Inner' → AllocPage"));
+    }
+
+    [Fact]
     public async Task Kswapd_from_a_constant_counts_in_hooks_and_not_under_an_ordinary_RCU_section_by_default()
     {
         var source = Code($$"""
