@@ -150,15 +150,27 @@ public sealed class GFP004ClearTagBeforeFreeAnalyzer : DiagnosticAnalyzer
     /// A page is a NoCodetag page when the bit is set on every path to its allocation (through locals and
     /// constants), as the shared flag-value analysis of the graph computes: true. When the bit is set on no path the
     /// page carries a tag and no obligation: false. Flags that only may carry it, or do not bind, say nothing: null.
+    /// Flags written as a constant (<c>AllocPage(Gfp.High | Gfp.NoCodetag)</c>, the usual form) have that value on
+    /// every path: the graph is solved only for flags that are not.
     /// </summary>
     private static Func<IOperation, bool?> NoCodetagOnEveryPath(ControlFlowGraph graph, RuntimeSymbols symbols, CancellationToken cancellationToken)
     {
-        var flags = FlagValueAnalysis.GetOrCreate(graph, symbols, cancellationToken);
+        FlagValueAnalysis? flags = null;
         var noCodetag = symbols.Bits.NoCodetag;
         return expression =>
         {
-            var value = flags.GetValue(expression);
-            if (noCodetag == 0 || value.HasErrors)
+            if (noCodetag == 0)
+            {
+                return null;
+            }
+
+            if (AllocationSites.ConstantBitsOf(expression, symbols) is { } constant)
+            {
+                return (constant & noCodetag) != 0;
+            }
+
+            var value = (flags ??= FlagValueAnalysis.GetOrCreate(graph, symbols, cancellationToken)).GetValue(expression);
+            if (value.HasErrors)
             {
                 return null;
             }
