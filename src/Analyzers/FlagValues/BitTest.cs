@@ -107,7 +107,8 @@ internal readonly struct BitTest
            && method.Parameters.Length == 1
            && symbols.IsGfp(method.Parameters[0].Type);
 
-    private static IOperation Unwrap(IOperation operation)
+    /// <summary>The operand under any built-in conversions.</summary>
+    internal static IOperation Unwrap(IOperation operation)
     {
         while (operation is IConversionOperation { OperatorMethod: null } conversion)
         {

@@ -15,6 +15,12 @@
 // keeps masks out: a constant operand of a non-constant `&` (`flags & ~Gfp.Io`, `flags &= ~Gfp.NoFail`) contributes
 // no source to the result (FlagValue.And: a bit comes from the operand that carries it as a value, not from the
 // mask), and any bit it lets through as known is carried by another source, which this walk counts where it appears.
+//
+// MustBound answers the other question GFP004 asks: which bits can a value have on every path (FlagValue.Must)?
+// Must bits come from the same sources (an unknown source has none; And, Xor and joins only keep bits an operand had
+// as must), and from a branch that tests bits (FlagValueAnalysis.Refine, BitTest): `(gfp & X) != 0` sets X as must on
+// its true edge, where X is a mask the source bound leaves out, and AllowsBlocking / MayWakeKswapd set DirectReclaim
+// and KswapdReclaim. So: the source bound, the masks' values and those two bits.
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using GfpAnalyzers.Analyzers.Operations;
@@ -27,25 +33,39 @@ namespace GfpAnalyzers.Analyzers.FlagValues;
 /// <summary>An upper bound of the bits of every constant source in the flag values of an operation tree (all its functions).</summary>
 internal static class ConstantSourceBits
 {
-    private static readonly PerRootCache<StrongBox<uint>> Cache = new();
+    private static readonly PerRootCache<StrongBox<(uint Sources, uint Masks)>> Cache = new();
 
     /// <summary>The bound for the tree under <paramref name="root"/> (a body's root: every lambda and local function in it too).</summary>
-    public static uint Of(IOperation root, RuntimeSymbols symbols)
+    public static uint Of(IOperation root, RuntimeSymbols symbols) => Bounds(root, symbols).Sources;
+
+    /// <summary>
+    /// An upper bound of the bits any flag value of the tree under <paramref name="root"/> has on every path
+    /// (<see cref="FlagValue.Must"/>): where it lacks a bit, no flag value there is known to carry it.
+    /// </summary>
+    public static uint MustBound(IOperation root, RuntimeSymbols symbols)
+    {
+        var (sources, masks) = Bounds(root, symbols);
+        return sources | masks | symbols.Bits.DirectReclaim | symbols.Bits.KswapdReclaim;
+    }
+
+    private static (uint Sources, uint Masks) Bounds(IOperation root, RuntimeSymbols symbols)
     {
         if (Cache.Find(root) is { } known)
         {
             return known.Value;
         }
 
-        return Cache.Keep(root, new StrongBox<uint>(Compute(root, symbols))).Value;
+        return Cache.Keep(root, new StrongBox<(uint, uint)>(Compute(root, symbols))).Value;
     }
 
-    private static uint Compute(IOperation root, RuntimeSymbols symbols)
+    private static (uint Sources, uint Masks) Compute(IOperation root, RuntimeSymbols symbols)
     {
         // Sources of other integral types reach a Gfp value only through a conversion to Gfp that is not constant (a
         // constant one is a Gfp constant itself): a loop bound or a byte count does not count unless there is one.
         uint gfpBits = 0;
         uint integralBits = 0;
+        // The masks' values, of any integral type: a bit test reads its bits whatever the operand's type.
+        uint maskBits = 0;
         var integralReachesGfp = false;
         var pending = new Stack<IOperation>();
         pending.Push(root);
@@ -56,9 +76,13 @@ internal static class ConstantSourceBits
             if (operation.ConstantValue.HasValue)
             {
                 // One source, or (a constant `|`) sources whose union is this value: its value bounds them all.
-                if (!IsMaskOfAnd(operation) && FlagEvaluator.TryToUInt32(operation.ConstantValue.Value, out var value))
+                if (FlagEvaluator.TryToUInt32(operation.ConstantValue.Value, out var value))
                 {
-                    if (isGfp)
+                    if (IsMaskOfAnd(operation))
+                    {
+                        maskBits |= value;
+                    }
+                    else if (isGfp || IsComparedWithGfp(operation, symbols))
                     {
                         gfpBits |= value;
                     }
@@ -77,7 +101,7 @@ internal static class ConstantSourceBits
                     // `~x` gives x's sources every bit it may set.
                     if (isGfp)
                     {
-                        return uint.MaxValue;
+                        return (uint.MaxValue, uint.MaxValue);
                     }
 
                     integralBits = uint.MaxValue;
@@ -102,8 +126,16 @@ internal static class ConstantSourceBits
             }
         }
 
-        return integralReachesGfp ? gfpBits | integralBits : gfpBits;
+        return (integralReachesGfp ? gfpBits | integralBits : gfpBits, maskBits);
     }
+
+    /// <summary>
+    /// A constant of any type compared with a Gfp value (<c>(int)gfp == 0x200000</c>): on the branch where they are
+    /// equal the analysis takes the variable's value to be that constant (BitTest.Exact), a source of its own.
+    /// </summary>
+    private static bool IsComparedWithGfp(IOperation constant, RuntimeSymbols symbols)
+        => constant.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+           && symbols.IsGfp(BitTest.Unwrap(comparison.LeftOperand == constant ? comparison.RightOperand : comparison.LeftOperand).Type);
 
     /// <summary>A constant operand of a non-constant <c>&amp;</c> or <c>&amp;=</c>: a mask, which gives the result no source.</summary>
     private static bool IsMaskOfAnd(IOperation constant)

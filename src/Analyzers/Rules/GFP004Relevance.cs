@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using GfpAnalyzers.Analyzers.FlagValues;
 using GfpAnalyzers.Analyzers.PageObligations;
+using GfpAnalyzers.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -135,17 +136,25 @@ internal sealed class GFP004Relevance
     }
 
     /// <summary>
-    /// False only for flags no analysis can find NoCodetag in: a constant without the bit (or no NoCodetag bit at all).
+    /// False for flags no analysis can find NoCodetag in on every path (a page is a NoCodetag page only then): a
+    /// constant without the bit, or any flags of a body where no value can have the bit as a must
+    /// (<see cref="ConstantSourceBits.MustBound"/>: flags chosen at run time among constants without it, or handed in).
     /// </summary>
     private bool MayCarryNoCodetag(IOperation flags)
     {
-        var noCodetag = _environment.Symbols.Bits.NoCodetag;
+        var symbols = _environment.Symbols;
+        var noCodetag = symbols.Bits.NoCodetag;
         if (noCodetag == 0)
         {
             return false;
         }
 
-        return !(flags.ConstantValue.HasValue && FlagEvaluator.TryToUInt32(flags.ConstantValue.Value, out var bits) && (bits & noCodetag) == 0);
+        if (flags.ConstantValue.HasValue && FlagEvaluator.TryToUInt32(flags.ConstantValue.Value, out var bits))
+        {
+            return (bits & noCodetag) != 0;
+        }
+
+        return (ConstantSourceBits.MustBound(FunctionScan.RootOf(flags), symbols) & noCodetag) != 0;
     }
 
     private void NoteCall(IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, IInvocationOperation? invocation = null)
