@@ -144,7 +144,7 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var root in ControlFlowGraphs.DistinctGraphBlocks(context.OperationBlocks))
         {
-            if (!ContainsLockCall(root, context.OwningSymbol, symbols, context.Compilation, context.CancellationToken))
+            if (!NeedsLockFlow(root, context.OwningSymbol, symbols, context.Compilation, context.CancellationToken))
             {
                 continue;
             }
@@ -198,14 +198,16 @@ public sealed class GFP008UnbalancedRcuReadLockAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Cheap pre-check from the block's cached <see cref="FunctionScan"/> (the walk the other rules share): no lock or
-    /// unlock call, nor a call to a lock helper of this compilation (written, or hidden in a foreach or using) or an
-    /// annotated one of a library, means no graph.
+    /// Cheap pre-check from the block's cached <see cref="FunctionScan"/> (the walk the other rules share): a graph only
+    /// for a lock or unlock call that is not a using's guard, or a call to a lock helper of this compilation (written, or
+    /// hidden in a foreach or using) or an annotated one of a library. A body that locks only in the guard form
+    /// (<c>using (l.Lock()) { ... }</c>, <see cref="UsingGuards"/>) has nothing to report: it releases no lock
+    /// explicitly, and the using releases each lock it takes on every path out of it.
     /// </summary>
-    private static bool ContainsLockCall(IOperation root, ISymbol owner, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
+    private static bool NeedsLockFlow(IOperation root, ISymbol owner, RuntimeSymbols symbols, Compilation compilation, System.Threading.CancellationToken ct)
     {
         var scan = FunctionScan.Of(root, owner, symbols, compilation.Assembly);
-        return scan.ContainsLockCall || scan.CallsLockHelper(compilation, symbols, ct);
+        return (scan.ContainsLockCall && !scan.LocksOnlyInUsingGuards) || scan.CallsLockHelper(compilation, symbols, ct);
     }
 
     /// <summary>Every explicit release: is a matching lock held, with the right primitive, the right flags, in order?</summary>

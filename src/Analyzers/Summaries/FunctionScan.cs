@@ -47,8 +47,9 @@ internal sealed class MethodScan
 {
     public MethodScan(ISymbol owner, List<FunctionInfo> functions, List<IOperation>? allocations, bool containsLockCall,
         List<IMethodReferenceOperation>? delegatedMethods, List<IInvocationOperation>? ownCalls, List<IMethodSymbol>? hiddenOwnCalls,
-        bool passesFlagsToOwnMethod, bool callsLibraryLockHelper)
+        bool passesFlagsToOwnMethod, bool callsLibraryLockHelper, bool locksOnlyInUsingGuards)
     {
+        LocksOnlyInUsingGuards = locksOnlyInUsingGuards;
         CallsLibraryLockHelper = callsLibraryLockHelper;
         PassesFlagsToOwnMethod = passesFlagsToOwnMethod;
         // Most roots have none of these: one shared empty array each instead of a list per root.
@@ -68,6 +69,14 @@ internal sealed class MethodScan
 
     /// <summary>True when some invocation anywhere under the root (never-running branches included) locks or unlocks.</summary>
     public bool ContainsLockCall { get; }
+
+    /// <summary>
+    /// True when every lock call under the root (lambdas, local functions and never-running branches included) takes a
+    /// runtime guard that a using holds as its resource (<see cref="UsingGuards"/>), so each is released on every path
+    /// where it was taken; and, where libraries may declare lock helpers, no foreach or other using hides a call to one.
+    /// Vacuously true without lock calls. Calls to lock helpers are <see cref="CallsLockHelper"/>'s question.
+    /// </summary>
+    public bool LocksOnlyInUsingGuards { get; }
 
     /// <summary>Every method group converted to a delegate under the root (<c>ForEachLocked(Visit)</c>), in walk order: GFP009's callback candidates.</summary>
     public IReadOnlyList<IMethodReferenceOperation> DelegatedMethods { get; }
@@ -202,6 +211,7 @@ internal static class FunctionScan
         List<IMethodSymbol>? hiddenOwnCalls = null;
         var passesFlagsToOwnMethod = false;
         var callsLibraryLockHelper = false;
+        var locksOnlyInUsingGuards = true;
         // Only a project that references a library built on the runtime can call one of its lock helpers.
         var librariesMayDeclareHelpers = AtomicContext.LibraryLockHelpers.MayBeReferencedBy(assembly, symbols);
         // Taken, not shared: a scan started inside this one (none today) would get a stack of its own.
@@ -214,13 +224,19 @@ internal static class FunctionScan
             if (operation is IInvocationOperation call)
             {
                 var allocates = symbols.IsAllocation(call.TargetMethod);
-                var locks = symbols.IsLockOperation(call.TargetMethod);
+                var lockOperation = symbols.Locks.Classify(call.TargetMethod);
+                var locks = lockOperation is not null;
                 if (allocates)
                 {
                     (allocations ??= new()).Add(call);
                 }
 
                 containsLockCall |= locks;
+                if (locks && locksOnlyInUsingGuards)
+                {
+                    locksOnlyInUsingGuards = UsingGuards.IsGuardResource(call, lockOperation!, symbols);
+                }
+
                 if (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, assembly))
                 {
                     (ownCalls ??= new()).Add(call);
@@ -241,6 +257,12 @@ internal static class FunctionScan
             {
                 // A foreach's GetEnumerator / MoveNext / Dispose, a using's Dispose: calls of the graph, not of the tree.
                 Summaries.HiddenOwnCalls.Collect(operation, assembly, ref hiddenOwnCalls);
+                if (librariesMayDeclareHelpers && locksOnlyInUsingGuards && operation is IForEachLoopOperation or IUsingOperation or IUsingDeclarationOperation)
+                {
+                    // A library's lock helper may hide there (an annotated GetEnumerator or Dispose), which no invocation of
+                    // the tree shows (CallsLibraryLockHelper reads those only): only the runtime guards' own Dispose is known.
+                    locksOnlyInUsingGuards = UsingGuards.DisposesOnlyLockGuards(operation, symbols);
+                }
             }
 
             if (operation is IMethodReferenceOperation { Parent: IDelegateCreationOperation } reference)
@@ -286,7 +308,8 @@ internal static class FunctionScan
         }
 
         s_spareStack = stack;
-        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, hiddenOwnCalls, passesFlagsToOwnMethod, callsLibraryLockHelper);
+        return new MethodScan(owner, functions, allocations, containsLockCall, delegatedMethods, ownCalls, hiddenOwnCalls, passesFlagsToOwnMethod, callsLibraryLockHelper,
+            locksOnlyInUsingGuards);
     }
 
     /// <summary>A call argument of type Gfp: the only calls whose flags FlagsThroughCalls can judge.</summary>
