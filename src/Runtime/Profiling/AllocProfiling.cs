@@ -170,7 +170,7 @@ public sealed class AllocProfiling
             _log.WarnOnce("alloc-tag-not-cleared", $"WARNING: alloc_tag was not cleared (got tag for {old.DisplayFile}:{old.Line})");
         }
 
-        tag.Add(PageAllocator.PageSize << order);
+        tag.Add(order);
         return true;
     }
 
@@ -194,7 +194,7 @@ public sealed class AllocProfiling
         }
         else if (!ReferenceEquals(old, AllocTag.Empty))
         {
-            old.Sub(PageAllocator.PageSize << order);
+            old.Sub(order);
         }
     }
 

@@ -11,8 +11,9 @@ public sealed class AllocTag
     /// <summary>CODETAG_EMPTY: the reference was cleared on purpose; freeing such a page is not checked.</summary>
     internal static readonly AllocTag Empty = new("<empty>", 0, "<empty>", -1);
 
-    private long _bytes;
-    private long _calls;
+    // Live allocations by order: one atomic per allocation and per free (bytes follow from the order), where a
+    // byte count and a call count took two each, the larger share of what profiling adds to an allocation.
+    private readonly long[] _liveByOrder = new long[PageAllocator.MaxPageOrder + 1];
 
     internal AllocTag(string file, int line, string function, int index)
     {
@@ -32,10 +33,34 @@ public sealed class AllocTag
     public string Function { get; }
 
     /// <summary>Live bytes allocated at this call site.</summary>
-    public long Bytes => Interlocked.Read(ref _bytes);
+    public long Bytes
+    {
+        get
+        {
+            long bytes = 0;
+            for (var order = 0; order < _liveByOrder.Length; order++)
+            {
+                bytes += Interlocked.Read(ref _liveByOrder[order]) * ((long)PageAllocator.PageSize << order);
+            }
+
+            return bytes;
+        }
+    }
 
     /// <summary>Live allocations made at this call site.</summary>
-    public long Calls => Interlocked.Read(ref _calls);
+    public long Calls
+    {
+        get
+        {
+            long calls = 0;
+            for (var order = 0; order < _liveByOrder.Length; order++)
+            {
+                calls += Interlocked.Read(ref _liveByOrder[order]);
+            }
+
+            return calls;
+        }
+    }
 
     /// <summary>Registration order, which is also the compressed index (offset by the two reserved values).</summary>
     internal int Index { get; }
@@ -53,17 +78,11 @@ public sealed class AllocTag
     /// <inheritdoc/>
     public override string ToString() => $"{DisplayFile}:{Line} func:{Function}";
 
-    internal void Add(long bytes)
-    {
-        Interlocked.Add(ref _bytes, bytes);
-        Interlocked.Increment(ref _calls);
-    }
+    /// <summary>An allocation of <c>2^order</c> pages made here.</summary>
+    internal void Add(int order) => Interlocked.Increment(ref _liveByOrder[order]);
 
-    internal void Sub(long bytes)
-    {
-        Interlocked.Add(ref _bytes, -bytes);
-        Interlocked.Decrement(ref _calls);
-    }
+    /// <summary>An allocation of <c>2^order</c> pages made here was freed.</summary>
+    internal void Sub(int order) => Interlocked.Decrement(ref _liveByOrder[order]);
 
     internal static string ShortenPath(string file)
     {

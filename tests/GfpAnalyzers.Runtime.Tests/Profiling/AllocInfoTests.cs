@@ -19,6 +19,25 @@ public class AllocInfoTests
     }
 
     [Fact]
+    public void One_call_site_with_several_orders_counts_each_allocation_by_its_own_size()
+    {
+        var allocator = new PageAllocator();
+        Page Alloc(int order) => allocator.AllocPages(Gfp.Kernel, order, "mm/test.c", 42, "probe")!;
+        var small = Alloc(0);
+        var large = Alloc(PageAllocator.MaxPageOrder);
+        var middle = Alloc(2);
+        var tag = small.TagRef.Tag!;
+        Assert.Equal((4096L + (4096L << PageAllocator.MaxPageOrder) + 16384L, 3L), (tag.Bytes, tag.Calls));
+
+        allocator.FreePages(large, PageAllocator.MaxPageOrder);
+        allocator.FreePage(small);
+        Assert.Equal((16384L, 1L), (tag.Bytes, tag.Calls));
+
+        allocator.FreePages(middle, 2);
+        Assert.Equal((0L, 0L), (tag.Bytes, tag.Calls));
+    }
+
+    [Fact]
     public void AllocInfo_uses_the_proc_allocinfo_format()
     {
         var allocator = new PageAllocator();
