@@ -28,6 +28,13 @@ internal static class AtomicContextCandidates
                    || (symbol is IMethodSymbol method && HookInstallations.HasHookShape(method, symbols))));
 
     /// <summary>
+    /// <see cref="MayBeAtomic(FunctionInfo, RuntimeSymbols)"/>, or the body calls a lock helper (<see cref="CallsLockHelper"/>,
+    /// asked only then): the question a rule asks before it builds a function's graph for atomic context.
+    /// </summary>
+    public static bool MayBeAtomic(FunctionInfo function, MethodScan scan, Compilation compilation, RuntimeSymbols symbols, System.Threading.CancellationToken ct)
+        => MayBeAtomic(function, symbols) || CallsLockHelper(scan, compilation, symbols, ct);
+
+    /// <summary>
     /// A call in the body (its lambdas included) to a lock helper of this compilation: an <c>[AcquiresLock]</c> method,
     /// or one that returns holding its lock, opens a section with no lock call in the caller's own body — also when the
     /// call is hidden (a foreach's <c>GetEnumerator</c>, a using's <c>Dispose</c>: <see cref="MethodScan.HiddenOwnCalls"/>);

@@ -62,22 +62,7 @@ internal readonly struct TreeAllocation
     }
 
     /// <summary>The scan's facts of the function the call is in; null when it has none (a function in a branch that never runs).</summary>
-    public FunctionInfo? Function
-    {
-        get
-        {
-            var owner = Owner;
-            foreach (var function in Scan.Functions)
-            {
-                if (SymbolEqualityComparer.Default.Equals(function.Symbol, owner))
-                {
-                    return function;
-                }
-            }
-
-            return null;
-        }
-    }
+    public FunctionInfo? Function => Scan.FunctionOf(Owner);
 
     /// <summary>
     /// The bits of a compile-time constant flags argument, read as <see cref="AllocationSites.ConstantFlagBits"/> reads

@@ -126,8 +126,7 @@ public sealed class AllocationContextAnalyzer : DiagnosticAnalyzer
         }
 
         return allocation.Function is not { } function
-               || AtomicContextCandidates.MayBeAtomic(function, symbols)
-               || AtomicContextCandidates.CallsLockHelper(allocation.Scan, allocation.Compilation, symbols, allocation.CancellationToken);
+               || AtomicContextCandidates.MayBeAtomic(function, allocation.Scan, allocation.Compilation, symbols, allocation.CancellationToken);
     };
 
     /// <summary>

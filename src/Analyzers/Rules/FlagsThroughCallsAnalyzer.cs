@@ -66,14 +66,11 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
             // of this body: without one, only calls in functions that may be atomic (AtomicContextCandidates, as
             // GFP009 asks) are judged, and a body with none needs no graph here.
             var mayPassConstantNoFail = (ConstantSourceBits.Of(root, symbols) & symbols.Bits.NoFail) != 0;
-            var functions = scan.Functions;
-            bool? callsLockHelper = null;
             bool MayBeAtomic(FunctionInfo? function)
                 => function is null // in code that never runs: no facts, so no shortcut
-                   || AtomicContextCandidates.MayBeAtomic(function, symbols)
-                   || (callsLockHelper ??= AtomicContextCandidates.CallsLockHelper(scan, compilation, symbols, ct));
+                   || AtomicContextCandidates.MayBeAtomic(function, scan, compilation, symbols, ct);
 
-            if (!mayPassConstantNoFail && !functions.Any(MayBeAtomic))
+            if (!mayPassConstantNoFail && !scan.Functions.Any(MayBeAtomic))
             {
                 continue;
             }
@@ -81,7 +78,7 @@ public sealed class FlagsThroughCallsAnalyzer : DiagnosticAnalyzer
             var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
-                var mayBeAtomic = MayBeAtomic(functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner)));
+                var mayBeAtomic = MayBeAtomic(scan.FunctionOf(owner));
                 if (!mayBeAtomic && !mayPassConstantNoFail)
                 {
                     continue;

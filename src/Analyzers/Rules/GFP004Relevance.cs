@@ -149,7 +149,7 @@ internal sealed class GFP004Relevance
             return false;
         }
 
-        if (flags.ConstantValue.HasValue && FlagEvaluator.TryToUInt32(flags.ConstantValue.Value, out var bits))
+        if (AllocationSites.ConstantBitsOf(flags, symbols) is { } bits)
         {
             return (bits & noCodetag) != 0;
         }

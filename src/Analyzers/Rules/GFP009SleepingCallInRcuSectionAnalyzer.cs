@@ -79,14 +79,10 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
         {
             var scan = FunctionScan.Of(FunctionScan.RootOf(block), context.OwningSymbol, symbols, state.Assembly);
             GFP009MethodGroupCallbacks.Report(context, scan.DelegatedMethods, symbols, state.Compilation);
-            var functions = scan.Functions;
-            bool? callsLockHelper = null;
             bool MayBeAtomicHere(FunctionInfo function)
-                => function.Calls.Count > 0
-                   && (AtomicContextCandidates.MayBeAtomic(function, symbols)
-                       || (callsLockHelper ??= AtomicContextCandidates.CallsLockHelper(scan, state.Compilation, symbols, ct)));
+                => function.Calls.Count > 0 && AtomicContextCandidates.MayBeAtomic(function, scan, state.Compilation, symbols, ct);
 
-            if (!functions.Any(MayBeAtomicHere))
+            if (!scan.Functions.Any(MayBeAtomicHere))
             {
                 continue;
             }
@@ -94,8 +90,7 @@ public sealed class GFP009SleepingCallInRcuSectionAnalyzer : DiagnosticAnalyzer
             var cfg = ControlFlowGraphs.Of(context, block);
             foreach (var (graph, owner) in ControlFlowGraphs.WithNestedGraphs(cfg, context.OwningSymbol, ct))
             {
-                var function = functions.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, owner));
-                if (function is not null && MayBeAtomicHere(function))
+                if (scan.FunctionOf(owner) is { } function && MayBeAtomicHere(function))
                 {
                     CheckCalls(context, state, AtomicContextAnalysis.Create(graph, owner, symbols, ct), graph, owner);
                 }

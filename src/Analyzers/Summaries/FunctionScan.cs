@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using GfpAnalyzers.Analyzers.Operations;
 using GfpAnalyzers.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -111,6 +112,40 @@ internal sealed class MethodScan
     /// caller's lock, so the graph has lock events even with no lock call here.
     /// </summary>
     public bool CallsLockHelper(Compilation compilation, RuntimeSymbols symbols, System.Threading.CancellationToken ct)
+    {
+        // Several rules ask of the same body (GFP001-003, GFP008, GFP009, FlagsThroughCalls); the answer depends only on
+        // the compilation, which the scan's root belongs to. A race computes it twice, to the same value.
+        var known = Volatile.Read(ref _callsLockHelper);
+        if (known != Unasked)
+        {
+            return known == Yes;
+        }
+
+        var calls = ComputeCallsLockHelper(compilation, symbols, ct);
+        Volatile.Write(ref _callsLockHelper, calls ? Yes : No);
+        return calls;
+    }
+
+    private const int Unasked = 0;
+    private const int No = 1;
+    private const int Yes = 2;
+    private int _callsLockHelper;
+
+    /// <summary>The facts of the function <paramref name="owner"/> (the method, a lambda or a local function); null when the walk has none (a function in a branch that never runs).</summary>
+    public FunctionInfo? FunctionOf(ISymbol owner)
+    {
+        foreach (var function in Functions)
+        {
+            if (SymbolEqualityComparer.Default.Equals(function.Symbol, owner))
+            {
+                return function;
+            }
+        }
+
+        return null;
+    }
+
+    private bool ComputeCallsLockHelper(Compilation compilation, RuntimeSymbols symbols, System.Threading.CancellationToken ct)
     {
         if (CallsLibraryLockHelper)
         {
